@@ -1,0 +1,138 @@
+"""The base class of every ModelAdmin, and the admin screens of the core models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
+from django.contrib.auth.forms import ReadOnlyPasswordHashField
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from jetops import services
+from jetops.activity import request_meta
+from jetops.models import ActivityLog, User
+from jetops.roles import ROLES, SUPER_ADMIN_LEVEL, Role
+
+
+class JetOpsModelAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
+    """Every ModelAdmin inherits this: change history on every object, list pagination, and
+    the rule that admin writes go through services (subclasses override ``save_model``)."""
+
+    list_per_page = 50
+    show_full_result_count = False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """For append-only records: viewable, never editable or deletable."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    return [(str(int(r.role)), f"{r.label} (0x{int(r.role):04x})") for r in ROLES]
+
+
+class UserAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Roles as checkboxes; the level is their bit mask."""
+
+    roles = forms.MultipleChoiceField(
+        choices=_role_choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    password = ReadOnlyPasswordHashField(
+        required=False, help_text="Users change their own password; set one below for a new user."
+    )
+    new_password = forms.CharField(
+        required=False, widget=forms.PasswordInput, strip=False, label="Password (new users)"
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "name", "email", "phone", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["roles"].initial = [
+                str(int(r.role)) for r in ROLES if self.instance.level & int(r.role)
+            ]
+            self.fields["new_password"].widget = forms.HiddenInput()
+        else:
+            self.fields["new_password"].required = True
+
+    def clean_new_password(self) -> str:
+        password = self.cleaned_data.get("new_password") or ""
+        if not self.instance.pk:
+            candidate = User(username=self.data.get("username", ""), email=self.data.get("email", ""))
+            validate_password(password, candidate)
+        return password
+
+    def level(self) -> int:
+        bits = [int(b) for b in self.cleaned_data.get("roles", [])]
+        if int(Role.SUPER_ADMIN) in bits:
+            return SUPER_ADMIN_LEVEL
+        level = 0
+        for bit in bits:
+            level |= bit
+        return level
+
+
+@admin.register(User)
+class UserAdmin(JetOpsModelAdmin):
+    form = UserAdminForm
+    list_display = ["username", "name", "email", "role", "is_active", "last_login", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["username", "name", "email"]
+    readonly_fields = ["level", "last_login", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["username", "password", "new_password"]}),
+        ("Profile", {"fields": ["name", "email", "phone", "is_active"]}),
+        ("Roles", {"fields": ["roles", "level"]}),
+        ("Dates", {"fields": ["last_login", "created_at", "updated_at"]}),
+    ]
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        data = {f: form.cleaned_data[f] for f in ["name", "email", "phone", "is_active"]}
+        actor = request.user if isinstance(request.user, User) else None
+        meta = request_meta(request)
+        if change:
+            saved = services.user_update(user=obj, actor=actor, meta=meta, level=form.level(), **data)
+        else:
+            saved = services.user_create(
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["new_password"],
+                level=form.level(),
+                actor=actor,
+                meta=meta,
+                **data,
+            )
+        obj.pk = saved.pk
+        form.instance = saved
+
+
+@admin.register(ActivityLog)
+class ActivityLogAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "username", "action", "outcome", "reason", "ip", "path"]
+    list_filter = ["action", "outcome", "created_at"]
+    search_fields = ["username", "ip", "path", "user_agent", "reason"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(JetOpsModelAdmin, DjangoGroupAdmin):
+    """Role groups: admins edit what each role may do; every edit is in the history."""

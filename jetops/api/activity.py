@@ -1,0 +1,38 @@
+"""``/api/v1/activity``: the security log, read-only (no write route exists)."""
+
+from __future__ import annotations
+
+from rest_framework import mixins, serializers
+
+from jetops.api.viewsets import JetOpsGenericViewSet
+from jetops.models import ActivityLog
+
+
+class ActivityLogSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = ActivityLog
+        fields = [
+            "id",
+            "created_at",
+            "user",
+            "username",
+            "action",
+            "outcome",
+            "reason",
+            "ip",
+            "user_agent",
+            "method",
+            "path",
+            "subject_type",
+            "subject_id",
+            "detail",
+        ]
+        read_only_fields = fields
+
+
+class ActivityLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGenericViewSet):
+    queryset = ActivityLog.objects.all()
+    serializer_class = ActivityLogSerializer
+    filterset_fields = ["action", "outcome", "user", "username", "ip"]
+    search_fields = ["username", "path", "reason"]
+    ordering_fields = ["created_at"]

@@ -1,0 +1,215 @@
+"""Every permission decision in JetOps goes through this module.
+
+- Staff roles hold *unscoped* model permissions (``jetops.backends.LevelBackend``).
+- Scoped roles hold permissions only over their own objects: a Client-role user over the
+  client accounts it was granted (guardian object permission ``clients.view_client`` on the
+  ``Client``, the tenant root) and everything hanging off them (``Model.tenant_path``); a
+  Crew-role user over its own ``CrewMember`` and what hangs off it (``Model.crew_path``).
+- Direct guardian object permissions on any object are honoured too.
+
+``restrict`` makes invisible rows disappear (404); ``user_can`` answers for visible rows (403).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Model, Q, QuerySet
+from guardian.shortcuts import get_objects_for_user
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission
+
+from jetops.activity import client_ip
+from jetops.auth.tokens import SCOPE_FULL
+from jetops.backends import role_permissions
+from jetops.roles import Role
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+METHOD_ACTIONS = {
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "add",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
+}
+
+
+def perm_name(model: type[Model] | Model, action: str) -> str:
+    meta = model._meta
+    return f"{meta.app_label}.{action}_{meta.model_name}"
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def has_global(user: Any, perm: str) -> bool:
+    """The user holds ``perm`` over every object (a staff role, or a superuser)."""
+    return _authenticated(user) and user.has_perm(perm)
+
+
+def has_scoped(user: Any, perm: str) -> bool:
+    """The user holds ``perm`` through a scoped role (over its own objects only)."""
+    return _authenticated(user) and perm in role_permissions(user)[1]
+
+
+def visible_client_ids(user: Any) -> QuerySet[Any]:
+    """Ids of the client accounts a Client-role user is linked to (guardian grant)."""
+    client_model = apps.get_model("clients", "Client")  # type: ignore[misc]
+    if not (_authenticated(user) and user.level & Role.CLIENT):
+        return client_model.objects.none().values("pk")
+    return get_objects_for_user(
+        user,
+        "clients.view_client",
+        client_model.objects.all(),
+        accept_global_perms=False,
+        with_superuser=False,
+    ).values("pk")
+
+
+def scope_q(model: type[Model], user: Any) -> Q | None:
+    """The rows of ``model`` that belong to the user's own scope, or None if it has none."""
+    clauses: list[Q] = []
+    tenant_path = getattr(model, "tenant_path", None)
+    if tenant_path is not None and user.level & Role.CLIENT:
+        lookup = f"{tenant_path}__in" if tenant_path else "pk__in"
+        clauses.append(Q(**{lookup: visible_client_ids(user)}))
+    crew_path = getattr(model, "crew_path", None)
+    if crew_path is not None and user.level & Role.CREW:
+        clauses.append(Q(**{f"{crew_path}__user" if crew_path else "user": user}))
+    if not clauses:
+        return None
+    combined = clauses[0]
+    for clause in clauses[1:]:
+        combined |= clause
+    return combined
+
+
+def restrict(queryset: QuerySet[Any], user: Any, action: str = "view") -> QuerySet[Any]:
+    """``queryset`` limited to the rows ``user`` may ``action`` (NetBox's ``restrict``)."""
+    if not _authenticated(user):
+        return queryset.none()
+    perm = perm_name(queryset.model, action)
+    if has_global(user, perm):
+        return queryset
+    q = scope_q(queryset.model, user) if has_scoped(user, perm) else None
+    direct = get_objects_for_user(
+        user, perm, queryset.model.objects.all(), accept_global_perms=False, with_superuser=False
+    ).values("pk")
+    condition = Q(pk__in=direct)
+    if q is not None:
+        condition |= q
+    return queryset.filter(condition).distinct() if q is not None else queryset.filter(condition)
+
+
+def in_scope(user: Any, obj: Model) -> bool:
+    q = scope_q(type(obj), user)
+    return q is not None and type(obj)._default_manager.filter(q, pk=obj.pk).exists()
+
+
+def user_can(user: Any, perm: str, obj: Model | None = None) -> bool:
+    """May ``user`` exercise ``perm`` (``app.codename``), globally or on ``obj``?
+
+    Without ``obj``: whether the user may attempt the action at all (staff role, scoped role,
+    or some object grant). With ``obj``: global permission, or a scoped permission with ``obj``
+    in the user's scope, or a guardian object permission on ``obj``.
+    """
+    if not _authenticated(user):
+        return False
+    if has_global(user, perm):
+        return True
+    if obj is None:
+        return has_scoped(user, perm)
+    if has_scoped(user, perm) and in_scope(user, obj):
+        return True
+    return bool(user.has_perm(perm, obj))
+
+
+def token_claims(request: Request) -> dict[str, Any]:
+    auth = getattr(request, "auth", None)
+    payload = getattr(auth, "payload", None)
+    return payload if isinstance(payload, dict) else {}
+
+
+def otp_age_seconds(request: Request) -> float | None:
+    verified = token_claims(request).get("otp")
+    return None if not isinstance(verified, int) else time.time() - verified
+
+
+def ip_allowed_for_critical(request: Request) -> bool:
+    networks = settings.CRITICAL_IP_NETWORKS
+    if not networks:
+        return True
+    ip = client_ip(request)
+    if ip is None:
+        return False
+    address = ipaddress.ip_address(ip)
+    return any(address in net for net in networks)
+
+
+class JetOpsPermission(BasePermission):
+    """The API's permission class.
+
+    - Authenticated with a full-scope token (enrolment-only tokens reach only views that set
+      ``allow_enrolment_token``).
+    - Model permission from the method (GET → view_<model>, POST → add_, PUT/PATCH → change_,
+      DELETE → delete_) or from the view's ``action_perms[action]``; ``None`` there means
+      "any authenticated user" (e.g. /auth/me).
+    - Object checks through ``user_can`` (visible but not allowed → 403).
+    - ``step_up_actions``: the token's OTP verification must be recent (``otp_required``).
+    - ``critical_actions``: the client IP must be inside ``CRITICAL_IP_ALLOWLIST``.
+    """
+
+    def _required(self, request: Request, view: APIView) -> str | None:
+        action = getattr(view, "action", None)
+        action_perms: dict[str, str | None] = getattr(view, "action_perms", {})
+        if action in action_perms:
+            return action_perms[action]
+        model = getattr(getattr(view, "queryset", None), "model", None)
+        if model is None:
+            return None
+        return perm_name(model, METHOD_ACTIONS.get(request.method or "GET", "view"))
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        if not _authenticated(user):
+            return False
+        scope = token_claims(request).get("scope", SCOPE_FULL)
+        if scope != SCOPE_FULL and not getattr(view, "allow_enrolment_token", False):
+            raise PermissionDenied(
+                "Enrol two-factor authentication first (POST /api/v1/auth/2fa/enrol).",
+                code="otp_enrolment_required",
+            )
+        action = getattr(view, "action", None)
+        if action in getattr(view, "critical_actions", ()) and not ip_allowed_for_critical(request):
+            raise PermissionDenied("This operation is not allowed from your network.", code="ip_not_allowed")
+        perm = self._required(request, view)
+        if perm is not None and not user_can(user, perm):
+            return False
+        if action in getattr(view, "step_up_actions", ()):
+            step_up_check(request)
+        return True
+
+    def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
+        perm = self._required(request, view)
+        return perm is None or user_can(request.user, perm, obj)
+
+
+def step_up_check(request: Request) -> None:
+    """Raise 403 ``otp_required`` unless the token's OTP verification is recent enough."""
+    age = otp_age_seconds(request)
+    if age is None or age > settings.STEP_UP_MAX_AGE_MINUTES * 60:
+        raise PermissionDenied(
+            f"This operation needs a two-factor verification from the last "
+            f"{settings.STEP_UP_MAX_AGE_MINUTES} minutes (POST /api/v1/auth/step-up).",
+            code="otp_required",
+        )

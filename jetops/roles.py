@@ -1,0 +1,148 @@
+"""Roles as bits of ``User.level`` (ARCHITECTURE.md), and what each role may do by default.
+
+Each role maps to a Django group whose permissions admins edit; the defaults below are applied
+once per permission (``RoleGrant``), so a permission an admin removed stays removed.
+*Scoped* roles (Client, Crew) hold permissions only over their own objects: the client account
+they are linked to, or their own crew record (see ``jetops.permissions``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntFlag
+
+
+class Role(IntFlag):
+    CLIENT = 0x0080
+    CREW = 0x0100
+    CLIENT_SERVICES = 0x0200
+    MAINTENANCE_MANAGER = 0x0400
+    FINANCE_MANAGER = 0x0800
+    OPERATIONS_MANAGER = 0x1000
+    SUPER_ADMIN = 0x10000
+
+
+SUPER_ADMIN_LEVEL = 0x1FFF0
+ALL_ROLE_BITS = sum(int(r) for r in Role)
+
+
+@dataclass(frozen=True)
+class RoleDef:
+    role: Role
+    label: str
+    group: str
+    scoped: bool
+    staff: bool
+    # Model permissions as "app_label.codename"; "app_label.*" = every permission of that app,
+    # "app_label.view_*" = every view permission of that app.
+    defaults: tuple[str, ...]
+
+
+ROLES: tuple[RoleDef, ...] = (
+    RoleDef(
+        Role.SUPER_ADMIN,
+        "Super Admin",
+        "Super Admin",
+        scoped=False,
+        staff=True,
+        defaults=(
+            "jetops.*",
+            "auth.*",
+            "clients.*",
+            "fleet.*",
+            "flights.*",
+            "crew.*",
+            "maintenance.*",
+            "finance.*",
+            "django_otp.*",
+            "otp_totp.*",
+            "otp_static.*",
+        ),
+    ),
+    RoleDef(
+        Role.OPERATIONS_MANAGER,
+        "Operations Manager",
+        "Operations Manager",
+        scoped=False,
+        staff=True,
+        defaults=(
+            "fleet.*",
+            "flights.*",
+            "crew.*",
+            "clients.view_*",
+            "maintenance.view_*",
+            "jetops.view_activitylog",
+        ),
+    ),
+    RoleDef(
+        Role.FINANCE_MANAGER,
+        "Finance Manager",
+        "Finance Manager",
+        scoped=False,
+        staff=True,
+        defaults=(
+            "finance.*",
+            "clients.view_*",
+            "flights.view_*",
+            "fleet.view_*",
+            "jetops.view_activitylog",
+        ),
+    ),
+    RoleDef(
+        Role.MAINTENANCE_MANAGER,
+        "Maintenance Manager",
+        "Maintenance Manager",
+        scoped=False,
+        staff=True,
+        defaults=("maintenance.*", "fleet.*", "flights.view_*"),
+    ),
+    RoleDef(
+        Role.CLIENT_SERVICES,
+        "Client Services",
+        "Client Services",
+        scoped=False,
+        staff=True,
+        defaults=(
+            "clients.*",
+            "flights.*",
+            "fleet.view_*",
+            "finance.view_*",
+            "jetops.view_activitylog",
+        ),
+    ),
+    RoleDef(
+        Role.CREW,
+        "Crew Member",
+        "Crew Member",
+        scoped=True,
+        staff=False,
+        defaults=("crew.view_*", "flights.view_flight", "fleet.view_aircraft"),
+    ),
+    RoleDef(
+        Role.CLIENT,
+        "Client",
+        "Client",
+        scoped=True,
+        staff=False,
+        defaults=("clients.view_client", "fleet.view_aircraft"),
+    ),
+)
+
+ROLE_BY_BIT: dict[int, RoleDef] = {int(r.role): r for r in ROLES}
+
+
+def roles_of(level: int) -> list[RoleDef]:
+    """The roles whose bit is set in ``level``, most senior first."""
+    return [r for r in ROLES if level & int(r.role)]
+
+
+def level_of(roles: list[Role] | list[int]) -> int:
+    level = 0
+    for role in roles:
+        level |= int(role)
+    return level
+
+
+def is_valid_level(level: int) -> bool:
+    """A level is a combination of role bits, or the Super Admin mask (ARCHITECTURE.md)."""
+    return level >= 0 and (level == SUPER_ADMIN_LEVEL or level & ~ALL_ROLE_BITS == 0)

@@ -1,0 +1,306 @@
+"""JetOps settings: one module, every deploy-specific value from the environment.
+
+A bad or missing value stops start-up with ``ImproperlyConfigured`` naming the variable.
+Development conveniences (a generated secret key, JWT key pair and field-encryption key kept
+under ``var/``) apply only when ``DJANGO_DEBUG`` is true; production must provide them.
+Every variable is documented in ``.env.example``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from datetime import timedelta
+from pathlib import Path
+
+from celery.schedules import crontab
+
+from jetops.config import EnvReader, dev_secret, read_fernet_keys, read_jwt_keys
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = EnvReader()
+
+DEBUG = env.bool("DJANGO_DEBUG", False)
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", "") or (dev_secret(VAR_DIR / "secret_key.txt") if DEBUG else "")
+if not SECRET_KEY:
+    env.fail("DJANGO_SECRET_KEY", "is required when DJANGO_DEBUG is off")
+if not DEBUG and len(SECRET_KEY) < 50:
+    env.fail("DJANGO_SECRET_KEY", "must be at least 50 characters in production")
+
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "daphne",  # must precede staticfiles so runserver serves ASGI (websockets)
+    "jetops.apps.JetOpsAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "guardian",
+    "simple_history",
+    "channels",
+    "jetops",
+    "fleet",
+    "clients",
+    "flights",
+    "crew",
+    "maintenance",
+    "finance",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "jetops.middleware.RequestSizeLimitMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "jetops.urls"
+WSGI_APPLICATION = "jetops.wsgi.application"
+ASGI_APPLICATION = "jetops.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database ------------------------------------------------------------------------------
+DATABASES = {"default": env.db("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jetops.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL + a busy timeout let the web server and the Celery worker share the file.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", 60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: cache, Celery broker, channel layer ----------------------------------------------
+REDIS_URL = env.str("REDIS_URL", "")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    env.fail("REDIS_URL", "must start with redis://, rediss:// or unix://")
+
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+else:
+    # Quick start with no server: a file cache shared by every process, an in-process channel
+    # layer (status changes are published by the web process that serves the websockets), and
+    # kombu's filesystem transport so the worker and beat run without a broker.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    _queue_dir = VAR_DIR / "celery" / "queue"
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue_dir),
+        "data_folder_out": str(_queue_dir),
+        "data_folder_processed": str(VAR_DIR / "celery" / "processed"),
+        "store_processed": False,
+    }
+
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Every night at 03:15 UTC, drop expired refresh tokens from the blacklist tables.
+    "flush-expired-tokens": {
+        "task": "jetops.tasks.flush_expired_tokens_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
+
+# --- Auth -------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "jetops.User"
+AUTHENTICATION_BACKENDS = [
+    "jetops.backends.LevelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+GUARDIAN_ANONYMOUS_USER_NAME = None
+GUARDIAN_RAISE_403 = False
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Login defence (counts come from the activity log, so they survive restarts and are audited).
+LOGIN_FAILURE_WINDOW_MINUTES = env.int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+LOGIN_CAPTCHA_AFTER_USER_FAILURES = env.int("LOGIN_CAPTCHA_AFTER_USER_FAILURES", 3)
+LOGIN_CAPTCHA_AFTER_IP_FAILURES = env.int("LOGIN_CAPTCHA_AFTER_IP_FAILURES", 20)
+LOGIN_CAPTCHA_MODE = env.choice("LOGIN_CAPTCHA_MODE", "adaptive", ["adaptive", "always", "off"])
+LOGIN_LOCKOUT_FAILURES = env.int("LOGIN_LOCKOUT_FAILURES", 10)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", 15)
+CAPTCHA_TTL_SECONDS = env.int("CAPTCHA_TTL_SECONDS", 300)
+CAPTCHA_LENGTH = env.int("CAPTCHA_LENGTH", 5)
+
+OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", True)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", "JetOps")
+OTP_TOKEN_TTL_SECONDS = env.int("OTP_TOKEN_TTL_SECONDS", 300)
+OTP_RECOVERY_CODES = env.int("OTP_RECOVERY_CODES", 10)
+STEP_UP_MAX_AGE_MINUTES = env.int("STEP_UP_MAX_AGE_MINUTES", 10)
+CRITICAL_IP_ALLOWLIST = env.cidr_list("CRITICAL_IP_ALLOWLIST", [])
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0)
+
+_jwt_private, _jwt_public = read_jwt_keys(env, VAR_DIR / "jwt", allow_generate=DEBUG)
+SIMPLE_JWT = {
+    "ALGORITHM": "RS256",
+    "SIGNING_KEY": _jwt_private,
+    "VERIFYING_KEY": _jwt_public,
+    "AUDIENCE": env.str("JWT_AUDIENCE", "jetops-api"),
+    "ISSUER": env.str("JWT_ISSUER", "jetops"),
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", 10, maximum=15)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", 7)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "LEEWAY": 0,
+}
+
+FIELD_ENCRYPTION_KEYS = read_fernet_keys(
+    env, "FIELD_ENCRYPTION_KEYS", VAR_DIR / "field_keys.txt", allow_generate=DEBUG
+)
+
+# Admin sessions expire after this much idle time (the expiry is pushed on every request).
+SESSION_COOKIE_AGE = env.int("ADMIN_IDLE_TIMEOUT_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- REST API -------------------------------------------------------------------------------
+API_MAX_PAGE_SIZE = 200
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["jetops.auth.authentication.JetOpsJWTAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["jetops.permissions.JetOpsPermission"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "jetops.api.pagination.JetOpsPagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "jetops.api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "jetops.api.throttling.UserThrottle",
+        "jetops.api.throttling.AnonThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("THROTTLE_USER", "600/min"),
+        "anon": env.str("THROTTLE_ANON", "60/min"),
+        "login_ip": env.str("THROTTLE_LOGIN_IP", "30/min"),
+        "login_user": env.str("THROTTLE_LOGIN_USER", "10/min"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_MAX_REQUEST_BYTES = env.int("API_MAX_REQUEST_BYTES", 1_048_576)
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_REQUEST_BYTES
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "JetOps API",
+    "DESCRIPTION": "Back-office API of a private-jet charter operator.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
+# --- I18N, static, e-mail -------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "JetOps <operations@jetops.example>")
+OPERATIONS_EMAIL = env.str("OPERATIONS_EMAIL", "operations@jetops.example")
+
+# --- Security -------------------------------------------------------------------------------
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SILENCED_SYSTEM_CHECKS: list[str] = []
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}
+
+# Parsed once, used by jetops.permissions for the critical-operation allow-list.
+CRITICAL_IP_NETWORKS = [ipaddress.ip_network(n) for n in CRITICAL_IP_ALLOWLIST]

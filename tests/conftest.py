@@ -1,0 +1,96 @@
+"""Shared fixtures: the personas of STYLE.md and helpers to call the API as one of them."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.test import APIClient
+
+from jetops.auth.tokens import token_pair_issue
+from jetops.models import User
+from jetops.roles import Role
+from jetops.services import user_create
+
+PASSWORD = "Correct-Horse-Battery-9"
+
+
+def make_user(username: str, level: int, **fields: Any) -> User:
+    return user_create(username=username, password=PASSWORD, level=level, actor=None, **fields)
+
+
+def totp_now(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+    """The code the user's authenticator would show (``steps_ahead`` time steps later)."""
+    generator = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    generator.time = time.time() + steps_ahead * device.step
+    return f"{generator.token():0{device.digits}d}"
+
+
+def enrol_totp(user: User) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def bearer(user: User, *, otp: bool = True) -> APIClient:
+    """An API client authenticated as ``user`` with a fresh token pair (OTP verified now)."""
+    client = APIClient()
+    pair = token_pair_issue(user, otp_at=timezone.now() if otp else None)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair.access}")
+    client.refresh_token = pair.refresh  # type: ignore[attr-defined]
+    return client
+
+
+@pytest.fixture
+def api() -> Callable[..., APIClient]:
+    return bearer
+
+
+@pytest.fixture
+def anon() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def ops_user(db: Any) -> User:
+    return make_user("ops", int(Role.OPERATIONS_MANAGER), name="Olivia Ops", email="ops@example.com")
+
+
+@pytest.fixture
+def finance_user(db: Any) -> User:
+    return make_user("finance", int(Role.FINANCE_MANAGER), name="Frank Finance")
+
+
+@pytest.fixture
+def cs_user(db: Any) -> User:
+    return make_user("cs", int(Role.CLIENT_SERVICES), name="Cleo Services")
+
+
+@pytest.fixture
+def maintenance_user(db: Any) -> User:
+    return make_user("mx", int(Role.MAINTENANCE_MANAGER), name="Max Maintenance")
+
+
+@pytest.fixture
+def admin_user(db: Any) -> User:
+    from jetops.roles import SUPER_ADMIN_LEVEL
+
+    return make_user("root", SUPER_ADMIN_LEVEL, name="Ada Admin")
+
+
+@pytest.fixture
+def crew_user(db: Any) -> User:
+    return make_user("crew", int(Role.CREW), name="Chris Crew")
+
+
+@pytest.fixture
+def client_a_user(db: Any) -> User:
+    return make_user("client-a", int(Role.CLIENT), name="Alice Client", email="alice@a.example")
+
+
+@pytest.fixture
+def client_b_user(db: Any) -> User:
+    return make_user("client-b", int(Role.CLIENT), name="Bob Client", email="bob@b.example")

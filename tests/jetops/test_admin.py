@@ -1,0 +1,101 @@
+"""The admin: OTP sign-in, idle timeout, role checkboxes, read-only activity log."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, User
+from jetops.roles import SUPER_ADMIN_LEVEL, Role
+from tests.conftest import PASSWORD, enrol_totp, make_user, totp_now
+
+pytestmark = pytest.mark.django_db
+
+
+def admin_login(client: Client, user: User) -> Client:
+    device = enrol_totp(user)
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {
+            "username": user.username,
+            "password": PASSWORD,
+            "otp_device": device.persistent_id,
+            "otp_token": totp_now(device),
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    return client
+
+
+def test_admin_login_needs_otp(client):
+    make_user("root", SUPER_ADMIN_LEVEL)
+    response = client.post("/admin/login/?next=/admin/", {"username": "root", "password": PASSWORD})
+    assert response.status_code == 200  # the form again, asking for the code
+    assert client.get("/admin/").status_code == 302
+    assert ActivityLog.objects.filter(outcome=ActivityOutcome.FAILURE, username="root").exists()
+
+
+def test_admin_login_with_otp(client):
+    user = make_user("root", SUPER_ADMIN_LEVEL)
+    admin_login(client, user)
+    assert client.get("/admin/").status_code == 200
+    assert ActivityLog.objects.filter(
+        action=ActivityAction.LOGIN, outcome=ActivityOutcome.SUCCESS, user=user
+    ).exists()
+
+
+def test_client_role_cannot_use_admin(client):
+    user = make_user("portal", int(Role.CLIENT))
+    device = enrol_totp(user)
+    client.post(
+        "/admin/login/",
+        {
+            "username": "portal",
+            "password": PASSWORD,
+            "otp_device": device.persistent_id,
+            "otp_token": totp_now(device),
+        },
+    )
+    assert client.get("/admin/").status_code == 302
+
+
+def test_idle_timeout_is_a_setting():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_user_admin_role_checkboxes_create_user(client):
+    root = make_user("root", SUPER_ADMIN_LEVEL)
+    admin_login(client, root)
+    page = client.get("/admin/jetops/user/add/")
+    assert page.status_code == 200
+    assert b'name="roles"' in page.content
+    response = client.post(
+        "/admin/jetops/user/add/",
+        {
+            "username": "newops",
+            "new_password": "Brand-New-Passphrase-1",
+            "name": "New Ops",
+            "email": "newops@example.com",
+            "phone": "",
+            "is_active": "on",
+            "roles": [str(int(Role.OPERATIONS_MANAGER)), str(int(Role.FINANCE_MANAGER))],
+        },
+    )
+    assert response.status_code == 302, response.content[:3000]
+    user = User.objects.get(username="newops")
+    assert user.level == int(Role.OPERATIONS_MANAGER | Role.FINANCE_MANAGER)
+    assert user.check_password("Brand-New-Passphrase-1")
+    assert user.history.latest().history_user == root
+
+
+def test_activity_log_admin_is_read_only(client):
+    root = make_user("root", SUPER_ADMIN_LEVEL)
+    admin_login(client, root)
+    row = ActivityLog.objects.first()
+    assert client.get("/admin/jetops/activitylog/").status_code == 200
+    assert client.get("/admin/jetops/activitylog/?q=root").status_code == 200
+    assert client.get("/admin/jetops/activitylog/add/").status_code == 403
+    assert client.post(f"/admin/jetops/activitylog/{row.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert ActivityLog.objects.filter(pk=row.pk).exists()

@@ -1,0 +1,138 @@
+"""Users and roles: level bit mask ↔ groups, every creation path, role changes, history."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.test import override_settings
+
+from jetops.models import ActivityAction, ActivityLog, RoleGroup, User
+from jetops.roles import ROLES, SUPER_ADMIN_LEVEL, Role
+from jetops.services import role_groups_sync, user_create
+from tests.conftest import PASSWORD, bearer, enrol_totp, make_user, totp_now
+
+pytestmark = pytest.mark.django_db
+
+
+def group_perms(role: Role) -> set[str]:
+    group = RoleGroup.objects.get(bit=int(role)).group
+    return {
+        f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")
+    }
+
+
+def test_every_role_has_a_group():
+    assert {rg.bit for rg in RoleGroup.objects.all()} == {int(r.role) for r in ROLES}
+    assert Group.objects.filter(name="Operations Manager").exists()
+
+
+def test_create_user_in_shell_gets_exactly_its_roles_permissions():
+    user = User.objects.create_user(username="shell-ops", password=PASSWORD, level=0x1000)
+    assert user.is_staff
+    assert user.get_all_permissions() == group_perms(Role.OPERATIONS_MANAGER)
+    assert user.role == "Operations Manager"
+
+
+def test_several_roles_combine():
+    user = make_user("combo", int(Role.FINANCE_MANAGER | Role.CLIENT_SERVICES))
+    assert user.get_all_permissions() == group_perms(Role.FINANCE_MANAGER) | group_perms(Role.CLIENT_SERVICES)
+
+
+def test_super_admin_level_covers_every_role():
+    user = make_user("root2", SUPER_ADMIN_LEVEL)
+    assert user.role_labels[0] == "Super Admin"
+    assert user.has_perm("jetops.change_user")
+
+
+def test_admin_edits_to_a_group_apply_and_survive_resync():
+    user = make_user("ops2", int(Role.OPERATIONS_MANAGER))
+    group = RoleGroup.objects.get(bit=int(Role.OPERATIONS_MANAGER)).group
+    perm = Permission.objects.get(codename="view_activitylog")
+    group.permissions.remove(perm)
+    role_groups_sync()
+    fresh = User.objects.get(pk=user.pk)
+    assert not fresh.has_perm("jetops.view_activitylog")
+
+
+def test_invalid_level_refused():
+    with pytest.raises(Exception, match="level"):
+        user_create(username="bad", password=PASSWORD, level=0x3, actor=None)
+    assert not User.objects.filter(username="bad").exists()
+
+
+def test_scoped_roles_hold_no_global_permissions():
+    client = make_user("portal", int(Role.CLIENT))
+    assert client.get_all_permissions() == set()
+    assert not client.is_staff
+
+
+def test_history_records_the_acting_user(admin_user):
+    target = make_user("target", int(Role.CLIENT))
+    client = bearer(admin_user)
+    response = client.patch(f"/api/v1/users/{target.pk}", {"name": "New Name"}, format="json")
+    assert response.status_code == 200
+    latest = target.history.latest()
+    assert latest.name == "New Name"
+    assert latest.history_user == admin_user
+
+
+def test_level_change_needs_step_up(admin_user):
+    target = make_user("target", int(Role.CLIENT))
+    client = bearer(admin_user, otp=False)
+    response = client.patch(f"/api/v1/users/{target.pk}", {"level": 0x1000}, format="json")
+    assert response.status_code == 403
+    assert response.json()["code"] == "otp_required"
+    target.refresh_from_db()
+    assert target.level == 0x80
+
+
+def test_level_change_with_step_up_revokes_tokens_and_is_logged(admin_user):
+    target = make_user("target", int(Role.CLIENT))
+    target_client = bearer(target)
+    device = enrol_totp(admin_user)
+    client = bearer(admin_user, otp=False)
+    step = client.post("/api/v1/auth/step-up", {"otp": totp_now(device)}, format="json")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {step.json()['access']}")
+    response = client.patch(f"/api/v1/users/{target.pk}", {"level": 0x1000}, format="json")
+    assert response.status_code == 200
+    target.refresh_from_db()
+    assert target.level == 0x1000
+    assert target_client.get("/api/v1/auth/me").status_code == 401
+    assert ActivityLog.objects.filter(action=ActivityAction.ROLE_CHANGE, subject_id=str(target.pk)).exists()
+
+
+@override_settings(CRITICAL_IP_NETWORKS=[__import__("ipaddress").ip_network("10.0.0.0/8")])
+def test_critical_operation_refused_outside_allow_list(admin_user):
+    target = make_user("target", int(Role.CLIENT))
+    response = bearer(admin_user).patch(f"/api/v1/users/{target.pk}", {"level": 0x1000}, format="json")
+    assert response.status_code == 403
+    assert response.json()["code"] == "ip_not_allowed"
+    target.refresh_from_db()
+    assert target.level == 0x80
+
+
+def test_create_user_over_api(admin_user):
+    client = bearer(admin_user)
+    response = client.post(
+        "/api/v1/users",
+        {"username": "newcs", "password": "Another-Long-Passw0rd", "level": 0x200, "email": "cs@x.example"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    user = User.objects.get(username="newcs")
+    assert user.get_all_permissions() == group_perms(Role.CLIENT_SERVICES)
+
+
+def test_create_user_weak_password_refused(admin_user):
+    response = bearer(admin_user).post(
+        "/api/v1/users", {"username": "weak", "password": "short"}, format="json"
+    )
+    assert response.status_code == 400
+    assert not User.objects.filter(username="weak").exists()
+
+
+def test_activity_log_is_read_only_over_api(admin_user):
+    client = bearer(admin_user)
+    make_user("someone", int(Role.CLIENT))
+    assert client.get("/api/v1/activity").status_code == 200
+    assert client.post("/api/v1/activity", {}, format="json").status_code == 405

@@ -1,0 +1,54 @@
+"""Role × endpoint matrix: who may call what. Every issue adds its endpoints here.
+
+Each row is (method, path, body, {persona: expected status}); personas missing from a row are
+expected to get 403 (authenticated, not allowed). Path placeholders are filled from ``objects``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from jetops.roles import SUPER_ADMIN_LEVEL, Role
+from tests.conftest import bearer, make_user
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS: dict[str, int] = {
+    "admin": SUPER_ADMIN_LEVEL,
+    "ops": int(Role.OPERATIONS_MANAGER),
+    "finance": int(Role.FINANCE_MANAGER),
+    "maintenance": int(Role.MAINTENANCE_MANAGER),
+    "client_services": int(Role.CLIENT_SERVICES),
+    "crew": int(Role.CREW),
+    "client": int(Role.CLIENT),
+}
+
+MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
+    ("get", "/api/v1/auth/me", None, dict.fromkeys(PERSONAS, 200)),
+    ("get", "/api/v1/users", None, {"admin": 200}),
+    ("get", "/api/v1/users/{user}", None, {"admin": 200}),
+    ("patch", "/api/v1/users/{user}", {"name": "Renamed"}, {"admin": 200}),
+    (
+        "get",
+        "/api/v1/activity",
+        None,
+        {"admin": 200, "ops": 200, "finance": 200, "client_services": 200},
+    ),
+]
+
+
+@pytest.fixture
+def objects(db: Any) -> dict[str, Any]:
+    target = make_user("matrix-target", int(Role.CLIENT))
+    return {"user": target.pk}
+
+
+@pytest.mark.parametrize(("method", "path", "body", "allowed"), MATRIX)
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_role_matrix(method, path, body, allowed, persona, objects):
+    user = make_user(f"matrix-{persona}", PERSONAS[persona])
+    client = bearer(user)
+    response = getattr(client, method)(path.format(**objects), body, format="json")
+    assert response.status_code == allowed.get(persona, 403), response.content
