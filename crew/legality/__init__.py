@@ -1,0 +1,101 @@
+"""Crew duty legality engine (DOMAIN.md: 14 CFR 135.267, 135.263, 135.273, currency, checks).
+
+Pure: plain dataclasses in, ``Result`` list out; no Django, no ORM, no clock, no I/O. All
+instants are timezone-aware and handled as UTC; calendar quarters, years and expiry dates
+use ``Rules.calendar_tz``. Every number is a ``Rules`` field (DOMAIN.md defaults).
+
+Entry points: ``evaluate(roster, proposed, role, rules, quals)`` and ``is_legal(results)``;
+``RosterIndex`` pre-sorts a roster for many evaluations.
+"""
+
+from __future__ import annotations
+
+from crew.legality.engine import evaluate
+from crew.legality.model import (
+    CHECK_COMPETENCY,
+    CHECK_INSTRUMENT,
+    CHECK_LINE,
+    CHECK_TRAINING,
+    DEFAULT_RULES,
+    RULE_24H_ONE_PILOT,
+    RULE_24H_TWO_PILOTS,
+    RULE_COMPETENCY,
+    RULE_FA_DAY_OFF,
+    RULE_FA_DUTY,
+    RULE_FA_LONG_REST,
+    RULE_FA_LONG_REST_REDUCED,
+    RULE_FA_REST,
+    RULE_FA_REST_REDUCED,
+    RULE_INSTRUMENT_CHECK,
+    RULE_LINE_CHECK,
+    RULE_LOOKBACK,
+    RULE_MEDICAL,
+    RULE_OVERLAP,
+    RULE_OVERRUN,
+    RULE_QUARTER,
+    RULE_QUARTER_RESTS,
+    RULE_RECENCY,
+    RULE_REGULAR_DUTY,
+    RULE_REQUIRED_REST,
+    RULE_TRAINING,
+    RULE_TWO_QUARTERS,
+    RULE_TYPE_RATING_PIC,
+    RULE_TYPE_RATING_SIC,
+    RULE_YEAR,
+    CrewRole,
+    DutyKind,
+    DutyPeriod,
+    FlightEvent,
+    PilotRole,
+    Qualifications,
+    Result,
+    Rules,
+    Status,
+    is_legal,
+)
+from crew.legality.timeline import RosterIndex
+
+__all__ = [
+    "CHECK_COMPETENCY",
+    "CHECK_INSTRUMENT",
+    "CHECK_LINE",
+    "CHECK_TRAINING",
+    "DEFAULT_RULES",
+    "RULE_24H_ONE_PILOT",
+    "RULE_24H_TWO_PILOTS",
+    "RULE_COMPETENCY",
+    "RULE_FA_DAY_OFF",
+    "RULE_FA_DUTY",
+    "RULE_FA_LONG_REST",
+    "RULE_FA_LONG_REST_REDUCED",
+    "RULE_FA_REST",
+    "RULE_FA_REST_REDUCED",
+    "RULE_INSTRUMENT_CHECK",
+    "RULE_LINE_CHECK",
+    "RULE_LOOKBACK",
+    "RULE_MEDICAL",
+    "RULE_OVERLAP",
+    "RULE_OVERRUN",
+    "RULE_QUARTER",
+    "RULE_QUARTER_RESTS",
+    "RULE_RECENCY",
+    "RULE_REGULAR_DUTY",
+    "RULE_REQUIRED_REST",
+    "RULE_TRAINING",
+    "RULE_TWO_QUARTERS",
+    "RULE_TYPE_RATING_PIC",
+    "RULE_TYPE_RATING_SIC",
+    "RULE_YEAR",
+    "CrewRole",
+    "DutyKind",
+    "DutyPeriod",
+    "FlightEvent",
+    "PilotRole",
+    "Qualifications",
+    "Result",
+    "RosterIndex",
+    "Rules",
+    "Status",
+    "evaluate",
+    "is_legal",
+]

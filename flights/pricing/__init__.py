@@ -1,0 +1,58 @@
+"""Charter quoting engine (DOMAIN.md, "Quoting"): pure functions over plain data.
+
+No Django, no ORM, no clock, no I/O: every rate, fee and policy comes from the caller
+(``AircraftSpec``, ``PricingTable``) and the quote time is an argument, so the same inputs
+always give the same ``Quote``, whatever the process-wide ``decimal`` context is.
+
+- ``inputs``: ``Place``, ``AircraftSpec``, ``AirportFees``, ``SegmentFee``, ``PricingTable``,
+  ``LegRequest`` — validated on construction;
+- ``itinerary``: ``plan_legs()`` (positioning, block times, fuel stops) and
+  ``check_feasibility()`` (seats, range);
+- ``engine``: ``quote()``, the price with its line-by-line breakdown;
+- ``breakdown``: ``Line``, ``Quote``, the line kinds, and ``apply_overrides()`` for staff
+  overrides with a reason.
+"""
+
+from __future__ import annotations
+
+from flights.pricing.breakdown import (
+    CHARGE_KINDS,
+    DISCOUNT_KINDS,
+    LINE_KINDS,
+    TAX_KINDS,
+    AppliedOverride,
+    Line,
+    LineKind,
+    LineOverride,
+    Quote,
+    apply_overrides,
+)
+from flights.pricing.engine import METHOD, quote
+from flights.pricing.inputs import AircraftSpec, AirportFees, LegRequest, Place, PricingTable, SegmentFee
+from flights.pricing.itinerary import Feasibility, LegEstimate, LegKind, check_feasibility, plan_legs
+
+__all__ = [
+    "CHARGE_KINDS",
+    "DISCOUNT_KINDS",
+    "LINE_KINDS",
+    "METHOD",
+    "TAX_KINDS",
+    "AircraftSpec",
+    "AirportFees",
+    "AppliedOverride",
+    "Feasibility",
+    "LegEstimate",
+    "LegKind",
+    "LegRequest",
+    "Line",
+    "LineKind",
+    "LineOverride",
+    "Place",
+    "PricingTable",
+    "Quote",
+    "SegmentFee",
+    "apply_overrides",
+    "check_feasibility",
+    "plan_legs",
+    "quote",
+]

@@ -1,0 +1,478 @@
+"""``quote()``: price an itinerary flown by one aircraft (DOMAIN.md, "Quoting").
+
+Amounts are computed exactly in the operator's currency, multiplied by the FX rate and
+rounded once to the cent per line; everything derived from lines (daily-minimum top-up,
+discounts, tax, totals) is computed from those rounded lines, so the breakdown always adds
+up to the total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal, localcontext
+from types import MappingProxyType
+from typing import Any
+
+from flights.pricing.breakdown import (
+    CHARGE_KINDS,
+    Line,
+    LineKind,
+    LineOverride,
+    Quote,
+    assemble,
+    index_overrides,
+    overrides_record,
+)
+from flights.pricing.inputs import AircraftSpec, AirportFees, LegRequest, Place, PricingTable
+from flights.pricing.itinerary import LegEstimate, hhmm, plan_legs, unsuitability
+from flights.pricing.money import (
+    CONTEXT,
+    HUNDRED,
+    ONE,
+    SIXTY,
+    ZERO,
+    cents,
+    check_aware,
+    check_cents,
+    check_currency,
+    check_decimal,
+    money,
+)
+
+METHOD = "great-circle block time v2"
+"""Recorded in ``Quote.inputs["method"]``; bump it whenever the method changes."""
+
+
+def quote(
+    aircraft: AircraftSpec,
+    legs: Sequence[LegRequest],
+    table: PricingTable,
+    *,
+    now: datetime,
+    client_discount_percent: Decimal = ZERO,
+    quote_discount: Decimal = ZERO,
+    client_currency: str | None = None,
+    fx_rate: Decimal | None = None,
+    overrides: Sequence[LineOverride] = (),
+) -> Quote:
+    """Price ``legs`` flown by ``aircraft`` under ``table``, as seen at ``now``.
+
+    ``client_discount_percent`` is the client account's discount (0-100);
+    ``quote_discount`` a discount on this quote only, in the client's currency. Without
+    ``client_currency`` the quote is in ``table.currency``; with it, ``fx_rate`` (client
+    currency per unit of the operator's) is required. ``overrides`` are applied as by
+    ``apply_overrides()``.
+
+    Method (lines in ``LINE_KINDS`` order):
+
+    - legs: ``plan_legs()`` (positioning from the aircraft's location, between legs, and home
+      when the table says so); block times and fuel stops as in ``flights.pricing.itinerary``;
+    - ``flight_time`` per revenue leg = block minutes x hourly_rate / 60, plus
+      ``short_leg_minimum`` for the minutes the short-leg minimum adds;
+      ``positioning`` per empty leg = block minutes x positioning_rate / 60;
+    - ``daily_minimum``: trip days (first departure date to last landing date, in
+      ``table.day_boundary_tz``) x daily_minimum_hours x hourly_rate, less the three time
+      lines above, when positive (the minimum is averaged over the trip, so a day without
+      flying is covered by the busier days around it);
+    - ``landing_fees`` and ``handling_fees`` per landing (fuel stops at the default
+      rates); ``passenger_fees`` per passenger at each revenue departure airport;
+      ``catering`` per passenger per revenue leg; ``deicing`` per departure in season;
+      ``fuel_stop`` per fuel stop; ``permits`` once per country touched that has a fee;
+      ``overnight`` per night the aircraft spends away from home base (where the last leg
+      departed by that date lands); ``crew_per_diem`` per trip day; ``urgent`` once when the
+      first revenue leg departs less than urgent_hours after ``now``;
+    - ``client_discount``, ``quote_discount``, ``fet`` as in ``flights.pricing.breakdown``.
+      Taxable shares: revenue-leg lines by their own leg (domestic or not); positioning,
+      empty-leg fees and trip-wide lines in the proportion of domestic revenue block time,
+      since they are part of what the client pays for that transportation;
+    - ``segment_fee`` = passengers x segments x the dated amount in force on the departure
+      date, per domestic revenue leg (a fuel stop makes one more segment).
+
+    Raises ``ValueError`` for no legs, legs out of order, a naive ``now``, a discount out
+    of range or above the charges, an inconsistent currency/FX pair, or an override kind
+    given twice. An aircraft that cannot fly the itinerary is not an error: the quote
+    comes back with ``feasible=False`` and the reasons.
+    """
+    check_aware("now", now)
+    check_decimal("client_discount_percent", client_discount_percent)
+    if client_discount_percent > HUNDRED:
+        raise ValueError(f"client_discount_percent must be <= 100, got {client_discount_percent}")
+    check_cents("quote_discount", quote_discount)
+    if quote_discount < 0:
+        raise ValueError(f"quote_discount must be >= 0, got {quote_discount}")
+    currency, fx = _conversion(table, client_currency, fx_rate)
+    requested_overrides = index_overrides(overrides)
+    flown = plan_legs(aircraft, legs, table)
+    reasons = unsuitability(aircraft, flown, table)
+    revenue = [leg for leg in flown if leg.kind == "revenue"]
+
+    with localcontext(CONTEXT):
+        priced = _Pricing(aircraft, table, flown, now, fx)
+        shares = priced.shares()
+        totals = assemble(
+            priced.lines,
+            priced.segment_fees,
+            taxable_shares=shares,
+            client_discount_percent=client_discount_percent,
+            quote_discount=quote_discount,
+            fet_rate=table.fet_rate,
+            overrides=requested_overrides,
+            computed_before={},
+        )
+
+    return Quote(
+        aircraft_id=aircraft.id,
+        currency=currency,
+        feasible=not reasons,
+        reasons=reasons,
+        warnings=_schedule_warnings(flown, now) + priced.warnings,
+        legs=flown,
+        lines=totals.lines,
+        subtotal=totals.subtotal,
+        taxable_amount=totals.taxable_amount,
+        taxes=totals.taxes,
+        total=totals.total,
+        valid_until=min(now + timedelta(hours=table.validity_hours), revenue[0].departure_datetime),
+        client_discount_percent=client_discount_percent,
+        quote_discount=quote_discount,
+        fet_rate=table.fet_rate,
+        taxable_shares=MappingProxyType(shares),
+        overrides=totals.overrides,
+        inputs=_inputs(
+            aircraft,
+            legs,
+            table,
+            now=now,
+            currency=currency,
+            fx=fx,
+            client_discount_percent=client_discount_percent,
+            quote_discount=quote_discount,
+            overrides=overrides_record(totals.overrides),
+        ),
+    )
+
+
+def _conversion(table: PricingTable, currency: str | None, fx_rate: Decimal | None) -> tuple[str, Decimal]:
+    if currency is None:
+        if fx_rate is not None:
+            raise ValueError("fx_rate given without client_currency")
+        return table.currency, ONE
+    check_currency("client_currency", currency)
+    if fx_rate is None:
+        if currency != table.currency:
+            raise ValueError(f"converting {table.currency} to {currency} needs an fx_rate")
+        return currency, ONE
+    check_decimal("fx_rate", fx_rate, positive=True)
+    if currency == table.currency and fx_rate != ONE:
+        raise ValueError(f"fx_rate must be 1 from {currency} to itself, got {fx_rate}")
+    return currency, fx_rate
+
+
+def _fraction(part: Decimal, whole: Decimal) -> Decimal:
+    return part / whole if whole else ZERO
+
+
+class _Pricing:
+    """The charge lines and segment fees of one itinerary (construct inside CONTEXT)."""
+
+    def __init__(
+        self,
+        aircraft: AircraftSpec,
+        table: PricingTable,
+        flown: tuple[LegEstimate, ...],
+        now: datetime,
+        fx: Decimal,
+    ) -> None:
+        self.aircraft = aircraft
+        self.table = table
+        self.flown = flown
+        self.fx = fx
+        self.lines: list[Line] = []
+        self.segment_fees: list[Line] = []
+        self.warnings: tuple[str, ...] = ()
+        self._amounts: dict[LineKind, Decimal] = {}
+        self._taxable: dict[LineKind, Decimal] = {}
+
+        revenue = [leg for leg in flown if leg.kind == "revenue"]
+        domestic_minutes = sum(leg.billed_minutes for leg in revenue if leg.domestic)
+        revenue_minutes = sum(leg.billed_minutes for leg in revenue)
+        if revenue_minutes:
+            self.trip_share = Decimal(domestic_minutes) / Decimal(revenue_minutes)
+        else:  # only zero-length legs with no taxi time and no short-leg minimum
+            self.trip_share = Decimal(sum(leg.domestic for leg in revenue)) / Decimal(len(revenue))
+        tz = table.day_boundary_tz
+        self.departure_days = [leg.departure_datetime.astimezone(tz).date() for leg in flown]
+        self.first_day = min(self.departure_days)
+        last_day = max(leg.arrival_datetime.astimezone(tz).date() for leg in flown)
+        self.trip_days = (last_day - self.first_day).days + 1
+
+        self._time_charges()
+        self._airport_fees()
+        self._trip_fees(revenue[0], now)
+        self._segment_fees()
+
+    def _share(self, leg: LegEstimate) -> Decimal:
+        """The taxable fraction of a charge that belongs to ``leg``."""
+        if leg.kind == "positioning":
+            return self.trip_share
+        return ONE if leg.domestic else ZERO
+
+    def _add(self, kind: LineKind, description: str, base: Decimal, taxable_base: Decimal) -> None:
+        """Add ``base`` (operator currency), of which ``taxable_base`` is taxable."""
+        self._add_converted(kind, description, cents(base * self.fx), _fraction(taxable_base, base))
+
+    def _add_converted(self, kind: LineKind, description: str, amount: Decimal, share: Decimal) -> None:
+        if amount:
+            self.lines.append(Line(kind, description, amount))
+            self._amounts[kind] = self._amounts.get(kind, ZERO) + amount
+            self._taxable[kind] = self._taxable.get(kind, ZERO) + amount * share
+
+    def shares(self) -> dict[LineKind, Decimal]:
+        """The taxable fraction of each charge kind; the trip's for kinds with no line."""
+        return {
+            kind: _fraction(self._taxable[kind], self._amounts[kind])
+            if self._amounts.get(kind)
+            else self.trip_share
+            for kind in CHARGE_KINDS
+        }
+
+    def _time_charges(self) -> None:
+        aircraft = self.aircraft
+        hourly = aircraft.hourly_rate
+        for leg in self.flown:
+            share = self._share(leg)
+            if leg.kind == "positioning":
+                base = leg.block_minutes * aircraft.positioning_rate / SIXTY
+                self._add("positioning", f"{leg.route} {hhmm(leg.block_minutes)} empty", base, base * share)
+                continue
+            base = leg.block_minutes * hourly / SIXTY
+            self._add("flight_time", f"{leg.route} {hhmm(leg.block_minutes)} block", base, base * share)
+            extra = leg.billed_minutes - leg.block_minutes
+            if extra:
+                base = extra * hourly / SIXTY
+                description = f"{leg.route} billed at the {hhmm(leg.billed_minutes)} short-leg minimum"
+                self._add("short_leg_minimum", description, base, base * share)
+
+        charged = sum(
+            (self._amounts.get(kind, ZERO) for kind in ("flight_time", "short_leg_minimum", "positioning")),
+            ZERO,
+        )
+        minimum = cents(self.trip_days * aircraft.daily_minimum_hours * hourly * self.fx)
+        if minimum > charged:
+            description = (
+                f"{self.trip_days} day(s) x {aircraft.daily_minimum_hours.normalize():f} h daily "
+                f"minimum = {money(minimum)}; flying charged {money(charged)}"
+            )
+            self._add_converted("daily_minimum", description, minimum - charged, self.trip_share)
+
+    def _airport_fees(self) -> None:
+        table = self.table
+        default = table.default_airport_fees
+        landing = landing_taxable = handling = handling_taxable = ZERO
+        passengers = 0
+        passenger_fees = passenger_taxable = catering_taxable = ZERO
+        deicing = deicing_taxable = stop_fees = stop_taxable = ZERO
+        landed: list[str] = []
+        stops = 0
+        iced: list[str] = []
+        for leg, day in zip(self.flown, self.departure_days, strict=True):
+            share = self._share(leg)
+            fees = table.fees_at(leg.arrival.icao)
+            fee = fees.landing + leg.fuel_stops * default.landing
+            landing += fee
+            landing_taxable += fee * share
+            fee = fees.handling + leg.fuel_stops * default.handling
+            handling += fee
+            handling_taxable += fee * share
+            landed.append(leg.arrival.icao)
+            stops += leg.fuel_stops
+            fee = leg.fuel_stops * table.fuel_stop_fee
+            stop_fees += fee
+            stop_taxable += fee * share
+            if table.in_deicing_season(leg.departure, day):
+                deicing += table.deicing_fee
+                deicing_taxable += table.deicing_fee * share
+                iced.append(leg.departure.icao)
+            if leg.passengers:
+                passengers += leg.passengers
+                fee = leg.passengers * table.fees_at(leg.departure.icao).per_passenger
+                passenger_fees += fee
+                passenger_taxable += fee * share
+                catering_taxable += leg.passengers * share
+
+        where = ", ".join(landed) + (f" + {stops} fuel stop(s)" if stops else "")
+        count = len(landed) + stops
+        self._add("landing_fees", f"{count} landing(s): {where}", landing, landing_taxable)
+        self._add("handling_fees", f"{count} turnaround(s): {where}", handling, handling_taxable)
+        self._add("passenger_fees", f"{passengers} passenger departure(s)", passenger_fees, passenger_taxable)
+        self._add(
+            "catering",
+            f"{passengers} passenger meal(s)",
+            passengers * table.catering_per_passenger,
+            catering_taxable * table.catering_per_passenger,
+        )
+        self._add(
+            "deicing",
+            f"{len(iced)} departure(s) in de-icing season: {', '.join(iced)}",
+            deicing,
+            deicing_taxable,
+        )
+        self._add("fuel_stop", f"{stops} fuel stop(s)", stop_fees, stop_taxable)
+
+    def _trip_fees(self, first_revenue: LegEstimate, now: datetime) -> None:
+        table = self.table
+        share = self.trip_share
+        touched = {place.country for leg in self.flown for place in (leg.departure, leg.arrival)}
+        permits = sorted(touched & table.permit_fees.keys())
+        base = sum((table.permit_fees[country] for country in permits), ZERO)
+        self._add("permits", f"permits: {', '.join(permits)}", base, base * share)
+
+        home = self.aircraft.home_base.icao
+        nights = 0
+        where: str | None = None
+        index = 0
+        for offset in range(self.trip_days - 1):
+            day = self.first_day + timedelta(days=offset)
+            while index < len(self.flown) and self.departure_days[index] <= day:
+                where = self.flown[index].arrival.icao
+                index += 1
+            if where is not None and where != home:
+                nights += 1
+        base = nights * table.overnight_fee
+        self._add("overnight", f"{nights} night(s) away from {home}", base, base * share)
+        base = self.trip_days * table.crew_day_fee
+        self._add("crew_per_diem", f"{self.trip_days} crew day(s)", base, base * share)
+
+        lead = first_revenue.departure_datetime - now
+        if lead < timedelta(hours=table.urgent_hours):
+            hours = max(0, int(lead.total_seconds() // 3600))
+            description = f"departure {hours} h after the request, under {table.urgent_hours} h"
+            self._add("urgent", description, table.urgent_fee, table.urgent_fee * share)
+
+    def _segment_fees(self) -> None:
+        base = ZERO
+        segments = 0
+        missing: set[date] = set()
+        for leg, day in zip(self.flown, self.departure_days, strict=True):
+            if leg.kind != "revenue" or not leg.domestic:
+                continue
+            rate = self.table.segment_fee_on(day)
+            if rate is None:
+                missing.add(day)
+                continue
+            count = leg.passengers * (leg.fuel_stops + 1)
+            segments += count
+            base += count * rate
+        amount = cents(base * self.fx)
+        if amount:
+            self.segment_fees.append(Line("segment_fee", f"{segments} domestic passenger segment(s)", amount))
+        self.warnings = tuple(
+            f"no domestic segment fee entered for {day.isoformat()}: none charged" for day in sorted(missing)
+        )
+
+
+def _schedule_warnings(flown: Sequence[LegEstimate], now: datetime) -> tuple[str, ...]:
+    warnings: list[str] = []
+    for leg in flown:
+        if leg.departure_datetime < now:
+            warnings.append(
+                f"{leg.route} ({leg.kind}) would leave at {leg.departure_datetime.isoformat()}, "
+                "before the quote time"
+            )
+    for before, after in zip(flown, flown[1:], strict=False):
+        if after.departure_datetime < before.arrival_datetime:
+            warnings.append(
+                f"{after.route} ({after.kind}) leaves at {after.departure_datetime.isoformat()}, "
+                f"before {before.route} lands at {before.arrival_datetime.isoformat()}"
+            )
+    return tuple(warnings)
+
+
+def _place(place: Place) -> dict[str, Any]:
+    return {"icao": place.icao, "lat": place.lat, "lon": place.lon, "country": place.country}
+
+
+def _inputs(
+    aircraft: AircraftSpec,
+    legs: Sequence[LegRequest],
+    table: PricingTable,
+    *,
+    now: datetime,
+    currency: str,
+    fx: Decimal,
+    client_discount_percent: Decimal,
+    quote_discount: Decimal,
+    overrides: list[dict[str, str]],
+) -> dict[str, Any]:
+    def fees(row: AirportFees) -> dict[str, str]:
+        return {
+            "landing": str(row.landing),
+            "handling": str(row.handling),
+            "per_passenger": str(row.per_passenger),
+        }
+
+    return {
+        "method": METHOD,
+        "now": now.isoformat(),
+        "currency": currency,
+        "operator_currency": table.currency,
+        "fx_rate": str(fx),
+        "client_discount_percent": str(client_discount_percent),
+        "quote_discount": str(quote_discount),
+        "legs": [
+            {
+                "departure": _place(leg.departure),
+                "arrival": _place(leg.arrival),
+                "departure_datetime": leg.departure_datetime.isoformat(),
+                "passengers": leg.passengers,
+            }
+            for leg in legs
+        ],
+        "aircraft": {
+            "id": aircraft.id,
+            "tail_number": aircraft.tail_number,
+            "aircraft_type": aircraft.aircraft_type,
+            "seating_capacity": aircraft.seating_capacity,
+            "range_nm": aircraft.range_nm,
+            "cruise_speed_kt": aircraft.cruise_speed_kt,
+            "wind_allowance_kt": aircraft.wind_allowance_kt,
+            "routing_factor": str(aircraft.routing_factor),
+            "taxi_out_minutes": aircraft.taxi_out_minutes,
+            "taxi_in_minutes": aircraft.taxi_in_minutes,
+            "hourly_rate": str(aircraft.hourly_rate),
+            "positioning_rate": str(aircraft.positioning_rate),
+            "daily_minimum_hours": str(aircraft.daily_minimum_hours),
+            "current_location": _place(aircraft.current_location),
+            "home_base": _place(aircraft.home_base),
+        },
+        "table": {
+            "currency": table.currency,
+            "default_airport_fees": fees(table.default_airport_fees),
+            "airport_fees": {icao: fees(row) for icao, row in sorted(table.airport_fees.items())},
+            "catering_per_passenger": str(table.catering_per_passenger),
+            "overnight_fee": str(table.overnight_fee),
+            "crew_day_fee": str(table.crew_day_fee),
+            "deicing_fee": str(table.deicing_fee),
+            "deicing_months": sorted(table.deicing_months),
+            "deicing_min_abs_lat": table.deicing_min_abs_lat,
+            "fuel_stop_fee": str(table.fuel_stop_fee),
+            "fuel_stop_minutes": table.fuel_stop_minutes,
+            "max_fuel_stops_per_leg": table.max_fuel_stops_per_leg,
+            "urgent_fee": str(table.urgent_fee),
+            "urgent_hours": table.urgent_hours,
+            "short_leg_min_minutes": table.short_leg_min_minutes,
+            "positioning_buffer_minutes": table.positioning_buffer_minutes,
+            "return_to_base": table.return_to_base,
+            "permit_fees": {country: str(fee) for country, fee in sorted(table.permit_fees.items())},
+            "fet_rate": str(table.fet_rate),
+            "domestic_countries": sorted(table.domestic_countries),
+            "segment_fees": [
+                {"effective_from": row.effective_from.isoformat(), "amount": str(row.amount)}
+                for row in table.segment_fees
+            ],
+            "day_boundary_tz": str(table.day_boundary_tz),
+            "validity_hours": table.validity_hours,
+        },
+        "overrides": overrides,
+    }
