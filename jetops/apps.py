@@ -22,7 +22,9 @@ class JetopsConfig(AppConfig):
     def ready(self) -> None:
         # After every migrate (new models bring new permissions): make sure each role has its
         # group and the default permissions it has never been given.
-        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="jetops-role-groups")
+        # Not limited to this app's signal: each app's permissions are created by its own
+        # post_migrate, and the roles must pick up those of apps migrated after jetops.
+        post_migrate.connect(_sync_roles, dispatch_uid="jetops-role-groups")
 
 
 class JetOpsAdminConfig(admin_apps.AdminConfig):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -72,4 +73,18 @@ def seed_users() -> list[str]:
     return lines
 
 
-SEEDERS: list[Callable[[], list[str]]] = [seed_users]
+# Each app's seeder, in dependency order: "module.function" returning lines to print.
+SEEDERS: tuple[str, ...] = (
+    "jetops.demo.seed_users",
+    "fleet.demo.seed_fleet",
+    "clients.demo.seed_clients",
+    "flights.demo.seed_flights",
+)
+
+
+def seeders() -> list[Callable[[], list[str]]]:
+    found = []
+    for dotted in SEEDERS:
+        module_name, _, function = dotted.rpartition(".")
+        found.append(getattr(importlib.import_module(module_name), function))
+    return found

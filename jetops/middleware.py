@@ -1,9 +1,14 @@
+"""Request guards that run before any view reads the body."""
+
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from jetops.carddata import card_data_paths
 
 
 class RequestSizeLimitMiddleware:
@@ -29,3 +34,39 @@ class RequestSizeLimitMiddleware:
                     status=413,
                 )
         return self.get_response(request)
+
+
+class CardDataGuardMiddleware:
+    """Refuse any API request whose JSON body carries a card number or security code (400
+    ``card_data_refused``), before a view, a serializer, a log line or the database sees it.
+
+    The body is parsed here only to look; unparseable bodies are left to the API's parser.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and request.method in {"POST", "PUT", "PATCH"}:
+            paths = self._card_paths(request)
+            if paths:
+                return JsonResponse(
+                    {
+                        "code": "card_data_refused",
+                        "detail": "Card numbers and security codes are never accepted: tokenise "
+                        "the card with the payment provider and send the token.",
+                        "errors": {path: ["Card data is not accepted."] for path in paths},
+                    },
+                    status=400,
+                )
+        return self.get_response(request)
+
+    @staticmethod
+    def _card_paths(request: HttpRequest) -> list[str]:
+        if "json" not in (request.content_type or ""):
+            return []
+        try:
+            data = json.loads(request.body or b"null")
+        except (ValueError, UnicodeDecodeError):
+            return []
+        return card_data_paths(data)

@@ -23,7 +23,9 @@ class BaseModel(models.Model):
     """Timestamps and a full change history (who, when, what) for every domain model.
 
     ``tenant_path`` / ``crew_path`` tell ``jetops.permissions.restrict`` how a row hangs off a
-    client account or a crew member, so portal and crew users see only their own rows.
+    client account or a crew member, so portal and crew users see only their own rows;
+    ``scoped_sees_all`` marks reference data every scoped user holding the view permission may
+    read (the portal's view of the fleet).
     """
 
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
@@ -32,6 +34,7 @@ class BaseModel(models.Model):
 
     tenant_path: ClassVar[str | None] = None
     crew_path: ClassVar[str | None] = None
+    scoped_sees_all: ClassVar[bool] = False
 
     class Meta:
         abstract = True
@@ -159,6 +162,7 @@ class ActivityAction(models.TextChoices):
     ROLE_CHANGE = "role_change", "Role change"
     DATA_EXPORT = "data_export", "Personal data export"
     DATA_ERASURE = "data_erasure", "Personal data erasure"
+    PAYMENT_METHOD_CHANGE = "payment_method_change", "Payment method change"
 
 
 class ActivityOutcome(models.TextChoices):
@@ -221,3 +225,65 @@ class RefreshFamily(models.Model):
 
 # Role permissions are edited on the groups: audit those edits too (who removed what, when).
 register(Group, app="jetops", m2m_fields=["permissions"], table_name="jetops_historicalgroup")
+
+
+class NumberSequence(models.Model):
+    """Counters for human-facing numbers (quotes, trips, flights, invoices): one row per
+    series and year, incremented under a row lock, so numbers are unique and gap-free per
+    committed transaction. No history: the numbered records carry their own."""
+
+    series = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="number_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.year}: {self.value}"
+
+
+class NotificationChannel(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    SMS = "sms", "SMS"
+    PUSH = "push", "Push"
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped"
+
+
+class NotificationDelivery(models.Model):
+    """One message to one recipient on one channel. ``key`` identifies the business event
+    (e.g. ``flight-status:42:departed``): the unique (key, channel, recipient) makes sending
+    idempotent, so a retried task or a double click never sends twice. Append-only record
+    of what was sent, no history table."""
+
+    key = models.CharField(max_length=200)
+    channel = models.CharField(max_length=8, choices=NotificationChannel.choices)
+    recipient = models.CharField(max_length=254)
+    event = models.CharField(max_length=40)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    client_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "channel", "recipient"], name="notification_delivery_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.recipient} ({self.channel}, {self.status})"

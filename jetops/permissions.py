@@ -78,6 +78,9 @@ def visible_client_ids(user: Any) -> QuerySet[Any]:
 
 def scope_q(model: type[Model], user: Any) -> Q | None:
     """The rows of ``model`` that belong to the user's own scope, or None if it has none."""
+    if getattr(model, "scoped_sees_all", False):
+        # Reference data every portal and crew user may read (the fleet's portal view).
+        return Q()
     clauses: list[Q] = []
     tenant_path = getattr(model, "tenant_path", None)
     if tenant_path is not None and user.level & Role.CLIENT:
@@ -102,6 +105,8 @@ def restrict(queryset: QuerySet[Any], user: Any, action: str = "view") -> QueryS
     if has_global(user, perm):
         return queryset
     q = scope_q(queryset.model, user) if has_scoped(user, perm) else None
+    if q is not None and not q:
+        return queryset  # scoped_sees_all: every row
     direct = get_objects_for_user(
         user, perm, queryset.model.objects.all(), accept_global_perms=False, with_superuser=False
     ).values("pk")

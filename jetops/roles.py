@@ -34,8 +34,10 @@ class RoleDef:
     scoped: bool
     staff: bool
     # Model permissions as "app_label.codename"; "app_label.*" = every permission of that app,
-    # "app_label.view_*" = every view permission of that app.
+    # "app_label.view_*" = every view permission of that app. ``excludes`` takes the same
+    # patterns out again.
     defaults: tuple[str, ...]
+    excludes: tuple[str, ...] = ()
 
 
 ROLES: tuple[RoleDef, ...] = (
@@ -82,7 +84,10 @@ ROLES: tuple[RoleDef, ...] = (
         staff=True,
         defaults=(
             "finance.*",
-            "clients.view_*",
+            "clients.view_client",
+            "clients.view_passenger",
+            "clients.view_paymentmethod",
+            "clients.view_datarequest",
             "flights.view_*",
             "fleet.view_*",
             "jetops.view_activitylog",
@@ -109,6 +114,8 @@ ROLES: tuple[RoleDef, ...] = (
             "finance.view_*",
             "jetops.view_activitylog",
         ),
+        # Passport numbers are for operations and the owning client only.
+        excludes=("clients.view_passport",),
     ),
     RoleDef(
         Role.CREW,
@@ -124,7 +131,38 @@ ROLES: tuple[RoleDef, ...] = (
         "Client",
         scoped=True,
         staff=False,
-        defaults=("clients.view_client", "fleet.view_aircraft"),
+        defaults=(
+            "clients.view_client",
+            "clients.change_client_preferences",
+            "clients.view_passenger",
+            "clients.add_passenger",
+            "clients.change_passenger",
+            "clients.delete_passenger",
+            "clients.view_passport",
+            "clients.view_paymentmethod",
+            "clients.add_paymentmethod",
+            "clients.delete_paymentmethod",
+            "clients.view_datarequest",
+            "clients.add_datarequest",
+            "clients.export_client",
+            "fleet.view_aircraft",
+            "flights.view_quote",
+            "flights.add_quote",
+            "flights.accept_quote",
+            "flights.view_quoteoption",
+            "flights.view_quoteline",
+            "flights.view_trip",
+            "flights.view_tripevent",
+            "flights.view_flight",
+            "flights.view_manifest",
+            "flights.view_flightpassenger",
+            "flights.change_flightpassenger",
+            "flights.view_specialservice",
+            "flights.view_conciergerequest",
+            "flights.add_conciergerequest",
+            "flights.view_feedback",
+            "flights.change_feedback",
+        ),
     ),
 )
 

@@ -41,6 +41,7 @@ def role_groups_sync(*, using: str = "default") -> None:
             for p in permissions
             if p.id not in already
             and any(_matches(pat, p.content_type.app_label, p.codename) for pat in role.defaults)
+            and not any(_matches(pat, p.content_type.app_label, p.codename) for pat in role.excludes)
         ]
         if new:
             link.group.permissions.add(*new)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "jetops.middleware.RequestSizeLimitMiddleware",
+    "jetops.middleware.CardDataGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,6 +131,8 @@ else:
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     _queue_dir = VAR_DIR / "celery" / "queue"
+    for _folder in (_queue_dir, VAR_DIR / "celery" / "processed"):
+        _folder.mkdir(parents=True, exist_ok=True)  # kombu does not create them
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
@@ -151,6 +154,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "flush-expired-tokens": {
         "task": "jetops.tasks.flush_expired_tokens_task",
         "schedule": crontab(hour=3, minute=15),
+    },
+    # Every day at 06:00 UTC, e-mail operations about aircraft documents expiring in exactly
+    # 60/30/7 days (FLEET_DOCUMENT_ALERT_DAYS).
+    "fleet-document-expiry-alerts": {
+        "task": "fleet.tasks.aircraft_document_expiry_alerts_task",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    # Every 15 minutes, mark open quotes past their validity as expired.
+    "flights-quotes-expire": {
+        "task": "flights.tasks.quotes_expire_task",
+        "schedule": crontab(minute="*/15"),
     },
 }
 
@@ -266,6 +280,20 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several models have a "status"/"kind" field: give each enum its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "AircraftStatusEnum": "fleet.choices.AircraftStatus",
+        "BlackoutKindEnum": "fleet.choices.BlackoutKind",
+        "AircraftDocumentKindEnum": "fleet.choices.AircraftDocumentKind",
+        "FlightStatusEnum": "flights.choices.FlightStatus",
+        "QuoteStatusEnum": "flights.choices.QuoteStatus",
+        "TripStatusEnum": "flights.choices.TripStatus",
+        "ServiceKindEnum": "flights.choices.ServiceKind",
+        "ServiceStatusEnum": "flights.choices.ServiceStatus",
+        "ConciergeStatusEnum": "flights.choices.ConciergeStatus",
+        "DataRequestKindEnum": "clients.choices.DataRequestKind",
+        "DataRequestStatusEnum": "clients.choices.DataRequestStatus",
+    },
 }
 
 # --- I18N, static, e-mail -------------------------------------------------------------------
@@ -277,8 +305,28 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Seconds before an SMTP call gives up (Django's default waits forever).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "JetOps <operations@jetops.example>")
 OPERATIONS_EMAIL = env.str("OPERATIONS_EMAIL", "operations@jetops.example")
+
+# Flights: passport expiry warning horizon on manifests, concierge answer time, SMS provider
+# (a dotted path to a class with send(to, body); the default only logs).
+PASSPORT_WARNING_MONTHS = env.int("PASSPORT_WARNING_MONTHS", 6, minimum=0, maximum=24)
+CONCIERGE_SLA_MINUTES = env.int("CONCIERGE_SLA_MINUTES", 60, minimum=5)
+SMS_BACKEND = env.str("SMS_BACKEND", "jetops.notifications.LoggingSMSBackend")
+
+
+def _days(name: str, default: list[str]) -> tuple[int, ...]:
+    values = env.list(name, default)
+    if not all(v.isdigit() for v in values):
+        env.fail(name, "must be a comma-separated list of whole numbers of days")
+    return tuple(sorted({int(v) for v in values}, reverse=True))
+
+
+# Expiry alerts go out this many days ahead (aircraft documents; crew qualifications).
+FLEET_DOCUMENT_ALERT_DAYS = _days("FLEET_DOCUMENT_ALERT_DAYS", ["60", "30", "7"])
+CREW_EXPIRY_ALERT_DAYS = _days("CREW_EXPIRY_ALERT_DAYS", ["60", "30", "7"])
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)

@@ -9,6 +9,9 @@ from jetops.health import healthz
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/", include("jetops.auth.urls")),
     path("", include("jetops.api.urls")),
+    path("", include("clients.api.urls")),
+    path("", include("fleet.api.urls")),
+    path("", include("flights.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]

@@ -1,5 +1,8 @@
 """Websocket plumbing: JWT authentication for Channels (AuthMiddlewareStack is session-based;
-the portal and the crew app authenticate with their access token)."""
+the portal and the crew app authenticate with their access token) and the websocket routes.
+
+Imported by ``jetops.asgi`` once Django is set up, so importing app consumers here is safe.
+"""
 
 from __future__ import annotations
 
@@ -8,41 +11,68 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import AnonymousUser
+from django.urls import path
 from rest_framework.exceptions import APIException
 from rest_framework_simplejwt.exceptions import TokenError
 
+from flights.consumers import FlightStatusConsumer
 from jetops.auth.authentication import JetOpsJWTAuthentication
 from jetops.auth.tokens import SCOPE_FULL
 
-websocket_urlpatterns: list[Any] = []
+websocket_urlpatterns: list[Any] = [
+    path("ws/flights/", FlightStatusConsumer.as_asgi()),
+]
+
+EXPIRY_SCOPE_KEY = "token_expires_at"
+"""Scope key: the access token's ``exp`` (epoch seconds); consumers close the socket then,
+so a revoked login cannot keep listening past its token's lifetime."""
 
 
 @database_sync_to_async
-def _user_for(raw: str) -> Any:
+def _authenticate(raw: str) -> tuple[Any, int | None]:
+    """The user and token expiry for ``raw``, validated exactly like the HTTP API
+    (``JetOpsJWTAuthentication``: signature, exp, iss, aud, type, token version, family
+    revocation) and refused unless the token has full scope."""
     auth = JetOpsJWTAuthentication()
     try:
         token = auth.get_validated_token(raw.encode())
         if token.get("scope", SCOPE_FULL) != SCOPE_FULL:
-            return AnonymousUser()
-        return auth.get_user(token)
+            return AnonymousUser(), None
+        exp = token.get("exp")
+        return auth.get_user(token), int(exp) if isinstance(exp, int | float) else None
     except (APIException, TokenError):
-        return AnonymousUser()
+        return AnonymousUser(), None
+
+
+def raw_token(scope: dict[str, Any]) -> str:
+    """The access token from ``?token=<access>``, an ``Authorization: Bearer <access>`` header
+    (non-browser clients) or the ``bearer, <access>`` subprotocol pair (browsers cannot set
+    headers on a websocket); '' if none."""
+    query = parse_qs(scope.get("query_string", b"").decode())
+    if query.get("token"):
+        return query["token"][0]
+    for name, value in scope.get("headers") or []:
+        if name.lower() == b"authorization":
+            try:
+                found = JetOpsJWTAuthentication().get_raw_token(value)
+            except APIException:
+                return ""
+            return found.decode() if found else ""
+    protocols = scope.get("subprotocols") or []
+    if len(protocols) == 2 and protocols[0].lower() == "bearer":
+        return str(protocols[1])
+    return ""
 
 
 class JWTAuthMiddleware:
-    """Puts ``scope["user"]`` from ``?token=<access>`` or the ``bearer, <access>`` subprotocol."""
+    """Puts ``scope["user"]`` (AnonymousUser unless a valid access token came along) and
+    ``scope["token_expires_at"]``."""
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
-        raw = ""
-        query = parse_qs(scope.get("query_string", b"").decode())
-        if query.get("token"):
-            raw = query["token"][0]
-        else:
-            protocols = scope.get("subprotocols") or []
-            if len(protocols) == 2 and protocols[0].lower() == "bearer":
-                raw = protocols[1]
-        scope = dict(scope, user=await _user_for(raw) if raw else AnonymousUser())
+        raw = raw_token(scope)
+        user, expires_at = await _authenticate(raw) if raw else (AnonymousUser(), None)
+        scope = dict(scope, user=user, **{EXPIRY_SCOPE_KEY: expires_at})
         return await self.inner(scope, receive, send)

@@ -94,3 +94,51 @@ def client_a_user(db: Any) -> User:
 @pytest.fixture
 def client_b_user(db: Any) -> User:
     return make_user("client-b", int(Role.CLIENT), name="Bob Client", email="bob@b.example")
+
+
+@pytest.fixture
+def client_a(client_a_user: User) -> Any:
+    """Client A's account, with ``client_a_user`` as its portal user."""
+    from clients import services
+
+    account = services.client_create(
+        actor=None,
+        client_type="individual",
+        contact_person="Alice Anders",
+        email="alice@a.example",
+        phone="+12125550101",
+    )
+    services.portal_user_link(client=account, user=client_a_user, actor=None)
+    return account
+
+
+@pytest.fixture
+def client_b(client_b_user: User) -> Any:
+    """Client B's account, with ``client_b_user`` as its portal user."""
+    from clients import services
+
+    account = services.client_create(
+        actor=None,
+        client_type="corporate",
+        company_name="Bravo Holdings",
+        contact_person="Bob Brown",
+        email="bob@b.example",
+        phone="+13105550102",
+    )
+    services.portal_user_link(client=account, user=client_b_user, actor=None)
+    return account
+
+
+@pytest.fixture(autouse=True)
+def _airports_loaded(request: pytest.FixtureRequest) -> None:
+    """Airports come from a data migration; a ``transaction=True`` test flushes every table
+    when it ends, so the next database test reloads them (once, ~0.5 s)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    from fleet.airports import airports_load
+    from fleet.models import Airport
+
+    if not Airport.objects.exists():
+        airports_load(Airport)

@@ -1,7 +1,8 @@
 """Role × endpoint matrix: who may call what. Every issue adds its endpoints here.
 
-Each row is (method, path, body, {persona: expected status}); personas missing from a row are
-expected to get 403 (authenticated, not allowed). Path placeholders are filled from ``objects``.
+Each row is (method, path, body, {persona: expected status}); personas missing from a row get
+the row's ``"*"`` status, or 403 (authenticated, not allowed). An object the persona cannot see
+is a 404 whatever the method. Path placeholders are filled from ``objects``.
 """
 
 from __future__ import annotations
@@ -28,21 +29,67 @@ PERSONAS: dict[str, int] = {
 MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("get", "/api/v1/auth/me", None, dict.fromkeys(PERSONAS, 200)),
     ("get", "/api/v1/users", None, {"admin": 200}),
-    ("get", "/api/v1/users/{user}", None, {"admin": 200}),
-    ("patch", "/api/v1/users/{user}", {"name": "Renamed"}, {"admin": 200}),
+    ("get", "/api/v1/users/{user}", None, {"admin": 200, "*": 404}),
+    ("patch", "/api/v1/users/{user}", {"name": "Renamed"}, {"admin": 200, "*": 404}),
     (
         "get",
         "/api/v1/activity",
         None,
         {"admin": 200, "ops": 200, "finance": 200, "client_services": 200},
     ),
+    # clients (issue: fleet and clients)
+    (
+        "get",
+        "/api/v1/clients",
+        None,
+        {"admin": 200, "ops": 200, "finance": 200, "client_services": 200, "client": 200},
+    ),
+    (
+        "post",
+        "/api/v1/clients",
+        {"contact_person": "Matrix Person", "email": "m@x.example"},
+        {"admin": 201, "client_services": 201},
+    ),
+    (
+        "get",
+        "/api/v1/clients/{client}",
+        None,
+        {"admin": 200, "ops": 200, "finance": 200, "client_services": 200, "*": 404},
+    ),
+    (
+        "patch",
+        "/api/v1/clients/{client}",
+        {"vip_status": "vip"},
+        {"admin": 200, "client_services": 200, "ops": 403, "finance": 403, "*": 404},
+    ),
+    (
+        "get",
+        "/api/v1/clients/{client}/export",
+        None,
+        {"admin": 200, "client_services": 200, "ops": 403, "finance": 403, "*": 404},
+    ),
+    (
+        "get",
+        "/api/v1/clients/{client}/passengers",
+        None,
+        {"admin": 200, "ops": 200, "finance": 200, "client_services": 200, "*": 404},
+    ),
+    (
+        "post",
+        "/api/v1/clients/{client}/passengers",
+        {"first_name": "Matrix", "last_name": "Passenger"},
+        {"admin": 201, "client_services": 201, "ops": 403, "finance": 403, "*": 404},
+    ),
 ]
 
 
 @pytest.fixture
 def objects(db: Any) -> dict[str, Any]:
+    from clients.services import client_create
+
     target = make_user("matrix-target", int(Role.CLIENT))
-    return {"user": target.pk}
+    account = client_create(actor=None, contact_person="Matrix Client", email="mc@x.example")
+    return {"user": target.pk, "client": account.pk}
 
 
 @pytest.mark.parametrize(("method", "path", "body", "allowed"), MATRIX)
@@ -51,4 +98,4 @@ def test_role_matrix(method, path, body, allowed, persona, objects):
     user = make_user(f"matrix-{persona}", PERSONAS[persona])
     client = bearer(user)
     response = getattr(client, method)(path.format(**objects), body, format="json")
-    assert response.status_code == allowed.get(persona, 403), response.content
+    assert response.status_code == allowed.get(persona, allowed.get("*", 403)), response.content

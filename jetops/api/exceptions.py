@@ -44,7 +44,10 @@ def error_body(code: str, detail: str, errors: dict[str, Any] | None = None) -> 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(as_serializer_error(exc))
+        django_errors: dict[str, Any] = dict(as_serializer_error(exc))
+        if "__all__" in django_errors:  # Django's cross-field errors, in DRF's name for them
+            django_errors["non_field_errors"] = django_errors.pop("__all__")
+        exc = exceptions.ValidationError(django_errors)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

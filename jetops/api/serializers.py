@@ -3,8 +3,10 @@ and money is ``{"amount": "12500.00", "currency": "USD"}``."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 
@@ -30,3 +32,71 @@ class StrictSerializer(StrictMixin, serializers.Serializer):  # type: ignore[typ
 
 class StrictModelSerializer(StrictMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
     pass
+
+
+class MoneyField(serializers.Field):  # type: ignore[type-arg]
+    """``{"amount": "12500.00", "currency": "USD"}`` over a Decimal attribute and a currency
+    attribute of the same object (``currency_source``). On write, the amount is returned as a
+    Decimal and the currency must match the object's (or be omitted)."""
+
+    def __init__(self, *, currency_source: str = "currency", decimal_places: int = 2, **kwargs: Any) -> None:
+        self.currency_source = currency_source
+        self.decimal_places = decimal_places
+        kwargs.setdefault("source", None)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Any) -> Any:
+        return instance
+
+    def to_representation(self, instance: Any) -> dict[str, str]:
+        amount = getattr(instance, self.source_attrs[0] if self.source_attrs else str(self.field_name))
+        quantum = Decimal(1).scaleb(-self.decimal_places)
+        return {
+            "amount": str(Decimal(amount).quantize(quantum)),
+            "currency": getattr(instance, self.currency_source),
+        }
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        if isinstance(data, dict):
+            unknown = set(data) - {"amount", "currency"}
+            if unknown:
+                raise serializers.ValidationError(f"Unknown keys: {', '.join(sorted(unknown))}.")
+            currency = data.get("currency")
+            if currency is not None and currency != self._expected_currency():
+                raise serializers.ValidationError(
+                    f"The amount must be in {self._expected_currency()} (the record's currency)."
+                )
+            data = data.get("amount")
+        field = serializers.DecimalField(
+            max_digits=16, decimal_places=self.decimal_places, min_value=Decimal(0)
+        )
+        return field.run_validation(data)  # type: ignore[no-any-return]
+
+    def _expected_currency(self) -> str | None:
+        parent = self.parent
+        initial = getattr(parent, "initial_data", None)
+        if isinstance(initial, dict) and isinstance(initial.get(self.currency_source), str):
+            return str(initial[self.currency_source])
+        instance = getattr(parent, "instance", None)
+        if instance is not None:
+            return str(getattr(instance, self.currency_source))
+        fields = getattr(parent, "fields", {})
+        field = fields.get(self.currency_source)
+        default = getattr(field, "default", None)
+        return default if isinstance(default, str) else "USD"
+
+
+class MoneyFieldSchema(OpenApiSerializerFieldExtension):
+    """OpenAPI: a money value is an object, not a string."""
+
+    target_class = MoneyField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {
+                "amount": {"type": "string", "format": "decimal", "example": "12500.00"},
+                "currency": {"type": "string", "example": "USD"},
+            },
+            "required": ["amount"] if direction == "request" else ["amount", "currency"],
+        }

@@ -3,9 +3,10 @@ may see (so an invisible object is a 404), permissions go through ``jetops.permi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db.models import QuerySet
+from django.http import Http404
 from rest_framework import viewsets
 
 from jetops.activity import RequestMeta, request_meta
@@ -27,6 +28,22 @@ class JetOpsViewSetMixin:
     def get_queryset(self) -> QuerySet[Any]:
         queryset = super().get_queryset()  # type: ignore[misc]
         return restrict(queryset, self.request.user, "view")
+
+    def permission_denied(self, request: Any, message: Any = None, code: Any = None) -> NoReturn:
+        # A refusal must not reveal that an object the user cannot see exists: on a detail
+        # route, an invisible object is a 404 whatever the method and the user's permissions.
+        lookup = getattr(self, "lookup_url_kwarg", None) or getattr(self, "lookup_field", "pk")
+        field = getattr(self, "lookup_field", "pk")
+        kwargs = getattr(self, "kwargs", {})
+        if (
+            request.user
+            and request.user.is_authenticated
+            and lookup in kwargs
+            and not self.get_queryset().filter(**{field: kwargs[lookup]}).exists()
+        ):
+            raise Http404
+        super().permission_denied(request, message=message, code=code)  # type: ignore[misc]
+        raise AssertionError("unreachable: permission_denied always raises")
 
     @property
     def meta(self) -> RequestMeta:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Exists, OuterRef
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken
@@ -40,3 +41,10 @@ class JetOpsJWTAuthentication(JWTAuthentication):
         if getattr(user, "family_revoked", False):
             raise AuthenticationFailed("Token has been revoked.", code="token_revoked")
         return user
+
+
+class JetOpsJWTScheme(SimpleJWTScheme):
+    """OpenAPI: the API's bearer JWT (drf-spectacular finds extensions by subclassing)."""
+
+    target_class = "jetops.auth.authentication.JetOpsJWTAuthentication"
+    name = "jwtAuth"

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from jetops.demo import DEMO_PASSWORD, SEEDERS
+from jetops.demo import DEMO_PASSWORD, seeders
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not options["force"]:
             raise CommandError("Demo data has known passwords: run it with DJANGO_DEBUG=1 or --force.")
         lines: list[str] = []
-        for seeder in SEEDERS:
+        for seeder in seeders():
             lines.extend(seeder())
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for line in lines:

@@ -1,0 +1,179 @@
+"""Client accounts in the admin: the same services as the API do the writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from clients import services
+from clients.models import Client, ClientMembership, DataRequest, Passenger, PaymentMethod
+from jetops.activity import acting_user
+from jetops.admin import JetOpsModelAdmin
+from jetops.api.exceptions import Conflict
+
+
+class PassengerInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Passenger
+    extra = 0
+    fields = ["first_name", "last_name", "nationality", "passport_expiry", "weight_kg", "is_active"]
+    show_change_link = True
+
+
+class PaymentMethodInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Masked: brand, last four and expiry only; tokens are added through the API."""
+
+    model = PaymentMethod
+    extra = 0
+    fields = ("brand", "last4", "exp_month", "exp_year", "holder_name", "provider", "is_default")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ClientMembership
+    extra = 0
+    fields = ("user", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class DataRequestInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = DataRequest
+    extra = 0
+    fields = ["kind", "status", "received_on", "due_on", "completed_at"]
+    readonly_fields = ["due_on", "completed_at"]
+
+
+@admin.register(Client)
+class ClientAdmin(JetOpsModelAdmin):
+    list_display = [
+        "display_name",
+        "client_type",
+        "email",
+        "phone",
+        "vip_status",
+        "billing_currency",
+        "flights_count",
+        "account_manager",
+        "legal_hold",
+        "erased_at",
+    ]
+    list_filter = ["client_type", "vip_status", "billing_currency", "legal_hold"]
+    search_fields = ["contact_person", "company_name", "email", "phone"]
+    autocomplete_fields = ["account_manager"]
+    readonly_fields = ["flights_count", "flight_hours", "total_spend", "erased_at", "pseudonym", "created_at"]
+    inlines = [PassengerInline, PaymentMethodInline, MembershipInline, DataRequestInline]
+    actions = ["erase_personal_data"]
+    fieldsets = [
+        (None, {"fields": ["client_type", "company_name", "contact_person", "email", "phone", "vip_status"]}),
+        ("Billing", {"fields": ["billing_address", "billing_currency", "discount_percent", "credit_limit"]}),
+        (
+            "Service",
+            {"fields": ["account_manager", "preferences", "special_instructions", "emergency_contacts"]},
+        ),
+        ("Loyalty", {"fields": ["flights_count", "flight_hours", "total_spend"]}),
+        ("GDPR", {"fields": ["legal_hold", "legal_hold_reason", "erased_at", "pseudonym", "created_at"]}),
+    ]
+
+    def save_model(self, request: HttpRequest, obj: Client, form: Any, change: bool) -> None:
+        fields = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in services.CLIENT_FIELDS
+        }
+        preferences = form.cleaned_data.get("preferences") if "preferences" in form.changed_data else None
+        if change:
+            saved = services.client_update(
+                client=obj, actor=acting_user(request), preferences=preferences, **fields
+            )
+        else:
+            data = {
+                name: form.cleaned_data[name] for name in services.CLIENT_FIELDS if name in form.cleaned_data
+            }
+            saved = services.client_create(actor=acting_user(request), preferences=preferences, **data)
+        obj.pk = saved.pk
+
+    @admin.action(description="Erase personal data (GDPR; refused under legal hold)", permissions=["erase"])
+    def erase_personal_data(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
+        for client in queryset:
+            try:
+                services.client_erase(client=client, actor=acting_user(request))
+            except Conflict as exc:
+                self.message_user(request, f"{client}: {exc.detail}", messages.ERROR)
+            else:
+                self.message_user(request, f"{client}: personal data erased.", messages.SUCCESS)
+
+    def has_erase_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("clients.erase_client"))
+
+
+@admin.register(Passenger)
+class PassengerAdmin(JetOpsModelAdmin):
+    list_display = ["__str__", "client", "nationality", "passport_expiry", "is_active"]
+    list_filter = ["is_active", "nationality"]
+    search_fields = ["first_name", "last_name", "email", "client__company_name", "client__contact_person"]
+    autocomplete_fields = ["client"]
+    list_select_related = ["client"]
+
+    def save_model(self, request: HttpRequest, obj: Passenger, form: Any, change: bool) -> None:
+        data = {
+            name: form.cleaned_data[name] for name in services.PASSENGER_FIELDS if name in form.cleaned_data
+        }
+        if change:
+            services.passenger_update(passenger=obj, actor=acting_user(request), **data)
+        else:
+            obj.pk = services.passenger_create(
+                client=form.cleaned_data["client"], actor=acting_user(request), **data
+            ).pk  # type: ignore[arg-type]
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "deadline"
+    parameter_name = "deadline"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("overdue", "Overdue"), ("open", "Open")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[DataRequest]) -> QuerySet[DataRequest]:
+        open_requests = queryset.filter(status__in=["received", "in_progress"])
+        if self.value() == "overdue":
+            return open_requests.filter(due_on__lt=timezone.localdate())
+        if self.value() == "open":
+            return open_requests
+        return queryset
+
+
+@admin.register(DataRequest)
+class DataRequestAdmin(JetOpsModelAdmin):
+    list_display = ["client", "kind", "status", "received_on", "due_on", "completed_at", "handled_by"]
+    list_filter = [OverdueFilter, "kind", "status"]
+    search_fields = ["client__company_name", "client__contact_person"]
+    autocomplete_fields = ["client"]
+    readonly_fields = ["due_on", "completed_at", "requested_by", "handled_by"]
+    list_select_related = ["client", "handled_by"]
+    date_hierarchy = "received_on"
+
+    def save_model(self, request: HttpRequest, obj: DataRequest, form: Any, change: bool) -> None:
+        if change:
+            services.data_request_update(
+                request=obj,
+                actor=acting_user(request),
+                status=obj.status,
+                notes=obj.notes,  # type: ignore[arg-type]
+            )
+        else:
+            obj.pk = services.data_request_create(
+                client=obj.client,
+                kind=obj.kind,
+                actor=acting_user(request),
+                received_on=obj.received_on,
+                notes=obj.notes,
+            ).pk

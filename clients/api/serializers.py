@@ -1,0 +1,243 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from phonenumber_field.serializerfields import PhoneNumberField
+from rest_framework import serializers
+
+from clients.choices import DataRequestKind, DataRequestStatus
+from clients.models import Client, DataRequest, Passenger, PaymentMethod
+from jetops.api.serializers import MoneyField, StrictModelSerializer, StrictSerializer
+from jetops.models import User
+from jetops.permissions import user_can
+
+
+class BillingAddressSerializer(StrictSerializer):
+    line1 = serializers.CharField(max_length=200)
+    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=100)
+    region = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    postal_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    country = serializers.RegexField(r"^[A-Z]{2}$", error_messages={"invalid": "An ISO 3166 alpha-2 code."})
+    tax_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+
+class BillingAddressField(serializers.JSONField):
+    """The structured billing address: validated on write, shown as stored."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        serializer = BillingAddressSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+class EmergencyContactSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=200)
+    relationship = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    phone = PhoneNumberField()
+    email = serializers.EmailField(required=False, allow_blank=True)
+
+    def to_internal_value(self, data: Any) -> Any:
+        value = super().to_internal_value(data)
+        value["phone"] = str(value["phone"])
+        return value
+
+
+class PaymentMethodSerializer(StrictModelSerializer):
+    """Tokens only. ``token`` is write-only: nobody reads it back through the API."""
+
+    token = serializers.CharField(write_only=True, max_length=255)
+    last4 = serializers.RegexField(r"^\d{4}$", error_messages={"invalid": "The last four digits."})
+    exp_year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+    class Meta:
+        model = PaymentMethod
+        fields = [
+            "id",
+            "provider",
+            "token",
+            "brand",
+            "last4",
+            "exp_month",
+            "exp_year",
+            "holder_name",
+            "is_default",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+        validators: list[Any] = []  # a duplicate token is a 409 from the service, not a 400
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        today = timezone.localdate()
+        if (attrs["exp_year"], attrs["exp_month"]) < (today.year, today.month):
+            raise serializers.ValidationError({"exp_year": ["This card has expired."]})
+        return attrs
+
+
+class ClientSerializer(StrictModelSerializer):
+    """Staff view and write shape of a client account (seed field names)."""
+
+    phone = PhoneNumberField(required=False, allow_blank=True)
+    billing_address = BillingAddressField(required=False)
+    emergency_contacts = EmergencyContactSerializer(many=True, required=False, allow_null=True)
+    preferences = serializers.JSONField(required=False)
+    payment_methods = PaymentMethodSerializer(many=True, read_only=True)
+    credit_limit = MoneyField(currency_source="billing_currency", required=False)
+    account_manager = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    loyalty = serializers.SerializerMethodField()
+    display_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Client
+        fields = [
+            "id",
+            "display_name",
+            "client_type",
+            "company_name",
+            "contact_person",
+            "email",
+            "phone",
+            "billing_address",
+            "preferences",
+            "vip_status",
+            "payment_methods",
+            "emergency_contacts",
+            "billing_currency",
+            "discount_percent",
+            "credit_limit",
+            "account_manager",
+            "special_instructions",
+            "loyalty",
+            "legal_hold",
+            "legal_hold_reason",
+            "erased_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "erased_at", "created_at", "updated_at"]
+
+    def get_loyalty(self, client: Client) -> dict[str, Any]:
+        from clients.selectors import client_loyalty
+
+        return client_loyalty(client)
+
+    def to_representation(self, instance: Client) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["phone"] = str(instance.phone) if instance.phone else ""
+        return data
+
+    def to_internal_value(self, data: Any) -> Any:
+        value = super().to_internal_value(data)
+        if "phone" in value:
+            value["phone"] = str(value["phone"] or "")
+        if value.get("emergency_contacts") is not None:
+            value["emergency_contacts"] = [dict(c) for c in value["emergency_contacts"]]
+        return value
+
+
+class ClientDetailSerializer(ClientSerializer):
+    booking_summary = serializers.SerializerMethodField()
+
+    class Meta(ClientSerializer.Meta):
+        fields = [*ClientSerializer.Meta.fields, "booking_summary"]
+
+    def get_booking_summary(self, client: Client) -> dict[str, Any]:
+        from clients.selectors import client_booking_summary
+
+        return client_booking_summary(client)
+
+
+PORTAL_HIDDEN = {"special_instructions", "legal_hold", "legal_hold_reason", "account_manager", "erased_at"}
+
+
+class PortalClientSerializer(ClientDetailSerializer):
+    """What a portal user sees of their own account: no internal notes or holds."""
+
+    class Meta(ClientDetailSerializer.Meta):
+        fields = [f for f in ClientDetailSerializer.Meta.fields if f not in PORTAL_HIDDEN]
+        read_only_fields = fields
+
+
+class PassengerSerializer(StrictModelSerializer):
+    phone = PhoneNumberField(required=False, allow_blank=True)
+    passport_number = serializers.CharField(max_length=40, required=False, allow_null=True, allow_blank=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+
+    class Meta:
+        model = Passenger
+        fields = [
+            "id",
+            "client",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "nationality",
+            "passport_number",
+            "passport_expiry",
+            "passport_country",
+            "weight_kg",
+            "email",
+            "phone",
+            "preferences",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "client", "created_at", "updated_at"]
+
+    def to_representation(self, instance: Passenger) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["phone"] = str(instance.phone) if instance.phone else ""
+        request = self.context.get("request")
+        if request is None or not user_can(request.user, "clients.view_passport", instance):
+            data["passport_number"] = f"•••••{instance.passport_last4}" if instance.passport_number else None
+            data["date_of_birth"] = None
+        return data
+
+    def to_internal_value(self, data: Any) -> Any:
+        value = super().to_internal_value(data)
+        if "phone" in value:
+            value["phone"] = str(value["phone"] or "")
+        if value.get("passport_number") == "":
+            value["passport_number"] = None
+        if not isinstance(value.get("preferences", {}), dict):
+            raise serializers.ValidationError({"preferences": ["An object."]})
+        return value
+
+
+class PortalUserCreateSerializer(StrictSerializer):
+    username = serializers.CharField(max_length=150)
+    email = serializers.EmailField()
+    password = serializers.CharField(max_length=256, trim_whitespace=False, write_only=True)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class PortalUserSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "email", "is_active", "last_login", "created_at"]
+        read_only_fields = fields
+
+
+class DataRequestSerializer(StrictModelSerializer):
+    kind = serializers.ChoiceField(choices=DataRequestKind.choices)
+    status = serializers.ChoiceField(choices=DataRequestStatus.choices, read_only=True)
+
+    class Meta:
+        model = DataRequest
+        fields = [
+            "id",
+            "client",
+            "kind",
+            "status",
+            "received_on",
+            "due_on",
+            "completed_at",
+            "notes",
+            "created_at",
+        ]
+        read_only_fields = ["id", "client", "status", "due_on", "completed_at", "created_at"]
+        extra_kwargs = {"received_on": {"required": False}}

@@ -1,0 +1,376 @@
+"""Writes on client accounts. Admin, API and Celery all go through these functions, so the
+permission-relevant side effects (guardian grants, history actor, activity rows) happen once."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from clients.choices import ClientType, DataRequestKind, DataRequestStatus
+from clients.models import Client, ClientMembership, DataRequest, Passenger, PaymentMethod, one_month_after
+from clients.preferences import default_preferences, preferences_validate
+from jetops.activity import RequestMeta, activity_record
+from jetops.api.exceptions import Conflict
+from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, User
+from jetops.roles import Role
+from jetops.services import user_create
+
+CLIENT_FIELDS = (
+    "client_type",
+    "company_name",
+    "contact_person",
+    "email",
+    "phone",
+    "billing_address",
+    "vip_status",
+    "emergency_contacts",
+    "billing_currency",
+    "discount_percent",
+    "credit_limit",
+    "account_manager",
+    "special_instructions",
+    "legal_hold",
+    "legal_hold_reason",
+)
+PASSENGER_FIELDS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "nationality",
+    "passport_number",
+    "passport_expiry",
+    "passport_country",
+    "weight_kg",
+    "email",
+    "phone",
+    "preferences",
+    "is_active",
+)
+
+
+def _save(obj: models.Model, actor: User | None, reason: str | None = None) -> None:
+    obj.full_clean()
+    obj._history_user = actor  # type: ignore[attr-defined]
+    if reason:
+        obj._change_reason = reason  # type: ignore[attr-defined]
+    obj.save()
+
+
+def _apply(obj: models.Model, data: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError({name: ["Unknown or read-only field."] for name in sorted(unknown)})
+    for name, value in data.items():
+        setattr(obj, name, value)
+
+
+def preferred_aircraft_check(ids: list[int]) -> None:
+    aircraft = apps.get_model("fleet", "Aircraft")
+    known = set(aircraft.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise ValidationError({"preferred_aircraft": [f"Unknown aircraft: {', '.join(map(str, missing))}."]})
+
+
+def _preferences_merge(current: dict[str, Any], given: Any) -> dict[str, Any]:
+    cleaned, errors = preferences_validate(given)
+    if errors:
+        raise ValidationError(errors)
+    if "preferred_aircraft" in cleaned:
+        preferred_aircraft_check(cleaned["preferred_aircraft"])
+    return {**default_preferences(), **(current or {}), **cleaned}
+
+
+@transaction.atomic
+def client_create(*, actor: User | None, preferences: Any = None, **data: Any) -> Client:
+    """Create a client account (preferences validated, defaults filled in)."""
+    client = Client()
+    _apply(client, data, CLIENT_FIELDS)
+    client.preferences = _preferences_merge({}, preferences or {})
+    _save(client, actor)
+    return client
+
+
+@transaction.atomic
+def client_update(*, client: Client, actor: User | None, preferences: Any = None, **data: Any) -> Client:
+    if client.is_erased:
+        raise Conflict(
+            "This client's personal data was erased: the account cannot be edited.", "client_erased"
+        )
+    _apply(client, data, CLIENT_FIELDS)
+    if preferences is not None:
+        client.preferences = _preferences_merge(client.preferences, preferences)
+    _save(client, actor)
+    return client
+
+
+@transaction.atomic
+def client_preferences_update(*, client: Client, preferences: Any, actor: User | None) -> Client:
+    """Merge validated preferences into the client's (unknown keys refused)."""
+    return client_update(client=client, actor=actor, preferences=preferences)
+
+
+@transaction.atomic
+def passenger_create(*, client: Client, actor: User | None, **data: Any) -> Passenger:
+    if client.is_erased:
+        raise Conflict("This client's personal data was erased.", "client_erased")
+    passenger = Passenger(client=client)
+    _apply(passenger, data, PASSENGER_FIELDS)
+    _save(passenger, actor)
+    return passenger
+
+
+@transaction.atomic
+def passenger_update(*, passenger: Passenger, actor: User | None, **data: Any) -> Passenger:
+    _apply(passenger, data, PASSENGER_FIELDS)
+    _save(passenger, actor)
+    return passenger
+
+
+@transaction.atomic
+def passenger_delete(*, passenger: Passenger, actor: User | None) -> None:
+    """Delete a passenger; one who is on a manifest is kept (deactivated) for the record."""
+    passenger._history_user = actor  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            passenger.delete()
+    except ProtectedError as exc:
+        raise Conflict(
+            "This passenger is on flight manifests and cannot be deleted; deactivate them instead.",
+            "passenger_in_use",
+        ) from exc
+
+
+@transaction.atomic
+def payment_method_add(
+    *,
+    client: Client,
+    actor: User | None,
+    meta: RequestMeta | None = None,
+    provider: str,
+    token: str,
+    last4: str,
+    exp_month: int,
+    exp_year: int,
+    brand: str = "",
+    holder_name: str = "",
+    is_default: bool = False,
+) -> PaymentMethod:
+    """Store a provider token (never card data). The first method becomes the default."""
+    has_methods = client.payment_methods.exists()
+    if is_default or not has_methods:
+        for other in client.payment_methods.filter(is_default=True):
+            other.is_default = False
+            _save(other, actor)
+        is_default = True
+    method = PaymentMethod(
+        client=client,
+        provider=provider,
+        token=token,
+        last4=last4,
+        exp_month=exp_month,
+        exp_year=exp_year,
+        brand=brand,
+        holder_name=holder_name,
+        is_default=is_default,
+    )
+    try:
+        with transaction.atomic():
+            _save(method, actor)
+    except (IntegrityError, ValidationError) as exc:
+        if PaymentMethod.objects.filter(provider=provider, token=token).exists():
+            raise Conflict("This payment token is already registered.", "payment_method_exists") from exc
+        raise
+    activity_record(
+        action=ActivityAction.PAYMENT_METHOD_CHANGE,
+        outcome=ActivityOutcome.SUCCESS,
+        user=actor,
+        meta=meta,
+        subject=client,
+        detail={"added": method.pk, "brand": brand, "last4": last4},
+    )
+    return method
+
+
+@transaction.atomic
+def payment_method_remove(
+    *, method: PaymentMethod, actor: User | None, meta: RequestMeta | None = None
+) -> None:
+    client = method.client
+    was_default, pk = method.is_default, method.pk
+    method._history_user = actor  # type: ignore[attr-defined]
+    method.delete()
+    if was_default:
+        successor = client.payment_methods.order_by("-created_at").first()
+        if successor is not None:
+            successor.is_default = True
+            _save(successor, actor)
+    activity_record(
+        action=ActivityAction.PAYMENT_METHOD_CHANGE,
+        outcome=ActivityOutcome.SUCCESS,
+        user=actor,
+        meta=meta,
+        subject=client,
+        detail={"removed": pk},
+    )
+
+
+@transaction.atomic
+def portal_user_create(
+    *,
+    client: Client,
+    username: str,
+    email: str,
+    password: str,
+    actor: User | None,
+    meta: RequestMeta | None = None,
+    name: str = "",
+) -> User:
+    """A Client-role user linked to ``client``: guardian grant on the Client (the tenant root)
+    plus a membership row. Individual accounts have one portal user; corporate ones several."""
+    if client.is_erased:
+        raise Conflict("This client's personal data was erased.", "client_erased")
+    if client.client_type == ClientType.INDIVIDUAL and client.memberships.exists():
+        raise Conflict(
+            "An individual account has one portal user; make the account corporate for more.",
+            "portal_user_limit",
+        )
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": ["This username is taken."]})
+    user = user_create(
+        username=username,
+        password=password,
+        level=int(Role.CLIENT),
+        actor=actor,
+        meta=meta,
+        email=email,
+        name=name or client.contact_person,
+    )
+    portal_user_link(client=client, user=user, actor=actor)
+    return user
+
+
+@transaction.atomic
+def portal_user_link(*, client: Client, user: User, actor: User | None) -> ClientMembership:
+    """Give an existing Client-role user access to ``client`` (idempotent)."""
+    if not user.level & Role.CLIENT:
+        raise ValidationError({"user": ["Only users with the Client role can be portal users."]})
+    membership = ClientMembership.objects.filter(client=client, user=user).first()
+    if membership is None:
+        membership = ClientMembership(client=client, user=user)
+        _save(membership, actor)
+    assign_perm("clients.view_client", user, client)
+    return membership
+
+
+@transaction.atomic
+def portal_user_remove(*, membership: ClientMembership, actor: User | None) -> None:
+    remove_perm("clients.view_client", membership.user, membership.client)
+    membership._history_user = actor  # type: ignore[attr-defined]
+    membership.delete()
+
+
+@transaction.atomic
+def data_request_create(
+    *,
+    client: Client,
+    kind: str,
+    actor: User | None,
+    received_on: date | None = None,
+    notes: str = "",
+) -> DataRequest:
+    received_on = received_on or timezone.localdate()
+    request = DataRequest(
+        client=client,
+        kind=kind,
+        received_on=received_on,
+        due_on=one_month_after(received_on),
+        requested_by=actor,
+        notes=notes,
+    )
+    _save(request, actor)
+    return request
+
+
+@transaction.atomic
+def data_request_update(
+    *, request: DataRequest, actor: User | None, status: str, notes: str | None = None
+) -> DataRequest:
+    request.status = status
+    request.handled_by = actor
+    if notes is not None:
+        request.notes = notes
+    if status in (DataRequestStatus.COMPLETED, DataRequestStatus.REFUSED) and request.completed_at is None:
+        request.completed_at = timezone.now()
+    _save(request, actor)
+    return request
+
+
+def _complete_requests(client: Client, kind: str, actor: User | None) -> None:
+    for request in client.data_requests.filter(
+        kind=kind, status__in=[DataRequestStatus.RECEIVED, DataRequestStatus.IN_PROGRESS]
+    ):
+        data_request_update(request=request, actor=actor, status=DataRequestStatus.COMPLETED)
+
+
+def client_export_record(
+    *, client: Client, actor: User | None, meta: RequestMeta | None = None
+) -> dict[str, Any]:
+    """Build the GDPR export (``clients.gdpr.client_export``), log it, and close any open
+    access request."""
+    from clients.gdpr import client_export
+
+    data = client_export(client)
+    with transaction.atomic():
+        activity_record(
+            action=ActivityAction.DATA_EXPORT,
+            outcome=ActivityOutcome.SUCCESS,
+            user=actor,
+            meta=meta,
+            subject=client,
+        )
+        _complete_requests(client, DataRequestKind.ACCESS, actor)
+    return data
+
+
+@transaction.atomic
+def client_erase(*, client: Client, actor: User | None, meta: RequestMeta | None = None) -> Client:
+    """Erase the client's personal data everywhere (GDPR Art. 17): personal fields are replaced
+    by a pseudonym, payment tokens deleted, portal users deactivated and anonymised, and the
+    history rows that still hold the old values purged. Flight and financial records stay,
+    under the pseudonym. Refused while a legal hold is set."""
+    from clients.gdpr import anonymise_client
+
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if client.legal_hold:
+        raise Conflict(
+            f"A legal hold is set on this client ({client.legal_hold_reason or 'no reason given'}): "
+            "erasure is refused until it is lifted.",
+            "legal_hold",
+        )
+    if client.is_erased:
+        raise Conflict("This client was already erased.", "client_erased")
+    pseudonym = f"ERASED-{secrets.token_hex(4).upper()}"
+    user_ids = list(client.memberships.values_list("user_id", flat=True))
+    anonymise_client(client, pseudonym, actor)
+    ActivityLog.objects.filter(user_id__in=user_ids).update(
+        username=pseudonym, ip=None, user_agent="", detail={}
+    )
+    _complete_requests(client, DataRequestKind.ERASURE, actor)
+    activity_record(
+        action=ActivityAction.DATA_ERASURE,
+        outcome=ActivityOutcome.SUCCESS,
+        user=actor,
+        meta=meta,
+        subject=client,
+        detail={"pseudonym": pseudonym},
+    )
+    return client

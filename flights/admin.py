@@ -1,0 +1,345 @@
+"""Quotes, trips and flights in the admin. Writes go through ``flights.services``; the
+forms here are for reading and for the actions (send, accept, cancel, status)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from rest_framework.exceptions import APIException
+
+from flights import services
+from flights.models import (
+    ConciergeRequest,
+    Feedback,
+    Flight,
+    FlightPassenger,
+    Quote,
+    QuoteLine,
+    QuoteOption,
+    SpecialService,
+    Trip,
+    TripEvent,
+)
+from jetops.activity import acting_user
+from jetops.admin import JetOpsModelAdmin
+
+
+def _run(model_admin: admin.ModelAdmin[Any], request: HttpRequest, label: str, action: Any) -> None:
+    try:
+        action()
+    except APIException as exc:
+        model_admin.message_user(request, f"{label}: {exc.detail}", messages.ERROR)
+    except Exception as exc:  # noqa: BLE001 — Django ValidationError and friends, shown to the user
+        model_admin.message_user(request, f"{label}: {exc}", messages.ERROR)
+    else:
+        model_admin.message_user(request, f"{label}: done.", messages.SUCCESS)
+
+
+class QuoteLineInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Edit a line's amount with a reason to override it; the service recomputes the tax and
+    totals (and replaces the lines), so every kind is overridden as a whole."""
+
+    model = QuoteLine
+    extra = 0
+    can_delete = False
+    fields = (
+        "position",
+        "kind",
+        "description",
+        "amount",
+        "computed_amount",
+        "override_reason",
+        "overridden_by",
+    )
+    readonly_fields = ("position", "kind", "description", "computed_amount", "overridden_by")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(QuoteOption)
+class QuoteOptionAdmin(JetOpsModelAdmin):
+    """One candidate's breakdown; overrides are made with the quote's override API (step-up)."""
+
+    list_display = ["quote", "aircraft", "rank", "subtotal", "taxes", "total", "currency"]
+    list_select_related = ["quote", "aircraft"]
+    search_fields = ["quote__number", "aircraft__tail_number"]
+    readonly_fields = [
+        "quote",
+        "aircraft",
+        "rank",
+        "planned_legs",
+        "subtotal",
+        "taxes",
+        "total",
+        "currency",
+        "method",
+    ]
+    exclude = ["inputs"]
+    inlines = [QuoteLineInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        for line_form in formset.forms:
+            if not line_form.has_changed() or "amount" not in line_form.changed_data:
+                continue
+            line = line_form.instance
+            reason = line_form.cleaned_data.get("override_reason") or ""
+            _run(
+                self,
+                request,
+                f"{line.kind}",
+                lambda ln=line, r=reason: services.quote_override_line(
+                    option=ln.option, kind=ln.kind, amount=ln.amount, reason=r, actor=acting_user(request)
+                ),
+            )
+
+    def save_model(self, request: HttpRequest, obj: QuoteOption, form: Any, change: bool) -> None:
+        """Options are computed; only their lines are overridden (see ``save_formset``)."""
+
+
+class QuoteOptionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = QuoteOption
+    extra = 0
+    can_delete = False
+    fields = ("rank", "aircraft", "subtotal", "taxes", "total", "currency")
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Quote)
+class QuoteAdmin(JetOpsModelAdmin):
+    list_display = ["number", "client", "status", "currency", "valid_until", "sent_at", "created_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["number", "client__company_name", "client__contact_person"]
+    list_select_related = ["client"]
+    readonly_fields = [
+        "number",
+        "client",
+        "status",
+        "legs",
+        "category",
+        "currency",
+        "valid_until",
+        "sent_at",
+        "decided_at",
+        "pricing_profile",
+        "created_by",
+    ]
+    inlines = [QuoteOptionInline]
+    actions = ["send_quotes", "accept_quotes"]
+    date_hierarchy = "created_at"
+
+    @admin.action(description="Send to the client")
+    def send_quotes(self, request: HttpRequest, queryset: QuerySet[Quote]) -> None:
+        for quote in queryset:
+            _run(
+                self,
+                request,
+                quote.number,
+                lambda q=quote: services.quote_send(quote=q, actor=acting_user(request)),
+            )
+
+    @admin.action(description="Accept (book the cheapest option)")
+    def accept_quotes(self, request: HttpRequest, queryset: QuerySet[Quote]) -> None:
+        for quote in queryset:
+            first = quote.options.order_by("rank").first()
+            _run(
+                self,
+                request,
+                quote.number,
+                lambda q=quote, o=first: services.quote_accept(
+                    quote=q, option_id=o.pk if o else None, actor=acting_user(request)
+                ),
+            )
+
+
+class FlightInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Flight
+    extra = 0
+    can_delete = False
+    fields = (
+        "sequence",
+        "flight_number",
+        "leg_type",
+        "aircraft",
+        "departure_airport",
+        "departure_at",
+        "arrival_airport",
+        "arrival_at",
+        "status",
+    )
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class TripEventInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = TripEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "kind", "flight", "from_status", "to_status", "actor", "detail")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Trip)
+class TripAdmin(JetOpsModelAdmin):
+    list_display = ["number", "client", "status", "total", "currency", "created_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["number", "client__company_name", "client__contact_person", "flights__flight_number"]
+    list_select_related = ["client"]
+    readonly_fields = [
+        "number",
+        "client",
+        "quote",
+        "quote_option",
+        "status",
+        "total",
+        "currency",
+        "created_by",
+    ]
+    inlines = [FlightInline, TripEventInline]
+    actions = ["cancel_trips"]
+
+    @admin.action(description="Cancel every flight not yet departed")
+    def cancel_trips(self, request: HttpRequest, queryset: QuerySet[Trip]) -> None:
+        for trip in queryset:
+            for flight in trip.flights.filter(status__in=["scheduled", "boarding"]):
+                _run(
+                    self,
+                    request,
+                    flight.flight_number,
+                    lambda f=flight: services.flight_status_change(
+                        flight=f,
+                        status="cancelled",
+                        reason="cancelled in the admin",
+                        actor=acting_user(request),
+                    ),
+                )
+
+
+class ManifestInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = FlightPassenger
+    extra = 0
+    fields = ("passenger", "seat", "weight_kg", "bags")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class SpecialServiceInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = SpecialService
+    extra = 0
+    fields = ("kind", "description", "vendor", "status", "cost", "currency")
+
+
+@admin.register(Flight)
+class FlightAdmin(JetOpsModelAdmin):
+    list_display = [
+        "flight_number",
+        "client",
+        "aircraft",
+        "departure_airport",
+        "departure_at",
+        "arrival_airport",
+        "status",
+        "leg_type",
+    ]
+    list_filter = ["status", "leg_type", "aircraft", ("departure_at", admin.DateFieldListFilter)]
+    search_fields = [
+        "flight_number",
+        "aircraft__tail_number",
+        "client__company_name",
+        "client__contact_person",
+    ]
+    list_select_related = ["client", "aircraft"]
+    date_hierarchy = "departure_at"
+    readonly_fields = [
+        "flight_number",
+        "trip",
+        "client",
+        "aircraft",
+        "sequence",
+        "leg_type",
+        "departure_airport",
+        "arrival_airport",
+        "departure_at",
+        "arrival_at",
+        "busy_until",
+        "status",
+        "actual_off_block",
+        "actual_on_block",
+        "landings",
+        "diverted_to",
+        "cancel_reason",
+        "distance_nm",
+        "estimated_block_minutes",
+        "passenger_count",
+    ]
+    fields = [*readonly_fields, "departure_fbo", "arrival_fbo", "flight_plan", "billing_info"]
+    inlines = [ManifestInline, SpecialServiceInline]
+    actions = ["mark_boarding", "mark_departed", "mark_arrived", "mark_completed"]
+
+    def save_model(self, request: HttpRequest, obj: Flight, form: Any, change: bool) -> None:
+        data = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in services.FLIGHT_EDIT_FIELDS
+        }
+        if data:
+            services.flight_update(flight=obj, actor=acting_user(request), **data)
+
+    def _status(self, request: HttpRequest, queryset: QuerySet[Flight], status: str) -> None:
+        for flight in queryset:
+            _run(
+                self,
+                request,
+                flight.flight_number,
+                lambda f=flight: services.flight_status_change(
+                    flight=f, status=status, actor=acting_user(request)
+                ),
+            )
+
+    @admin.action(description="Status: boarding")
+    def mark_boarding(self, request: HttpRequest, queryset: QuerySet[Flight]) -> None:
+        self._status(request, queryset, "boarding")
+
+    @admin.action(description="Status: departed (now)")
+    def mark_departed(self, request: HttpRequest, queryset: QuerySet[Flight]) -> None:
+        self._status(request, queryset, "departed")
+
+    @admin.action(description="Status: arrived (now)")
+    def mark_arrived(self, request: HttpRequest, queryset: QuerySet[Flight]) -> None:
+        self._status(request, queryset, "arrived")
+
+    @admin.action(description="Status: completed")
+    def mark_completed(self, request: HttpRequest, queryset: QuerySet[Flight]) -> None:
+        self._status(request, queryset, "completed")
+
+
+@admin.register(ConciergeRequest)
+class ConciergeRequestAdmin(JetOpsModelAdmin):
+    list_display = ["subject", "trip", "status", "assignee", "due_at", "resolved_at"]
+    list_filter = ["status", "assignee"]
+    search_fields = ["subject", "trip__number"]
+    list_select_related = ["trip", "assignee"]
+    ordering = ["due_at"]
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(JetOpsModelAdmin):
+    list_display = ["flight", "rating", "submitted_at", "requested_at"]
+    list_filter = ["rating"]
+    search_fields = ["flight__flight_number", "comment"]
+    list_select_related = ["flight"]
+    readonly_fields = ["flight", "rating", "comment", "requested_at", "submitted_at"]

@@ -1,0 +1,398 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from flights.choices import ConciergeStatus, FlightStatus, ServiceKind, ServiceStatus
+from flights.models import (
+    ConciergeRequest,
+    Feedback,
+    Flight,
+    Quote,
+    QuoteOption,
+    SpecialService,
+    Trip,
+    TripEvent,
+)
+from jetops.api.serializers import StrictSerializer
+
+
+def money(amount: Any, currency: str) -> dict[str, str]:
+    return {"amount": f"{amount:.2f}", "currency": currency}
+
+
+class LegRequestSerializer(StrictSerializer):
+    departure_airport = serializers.CharField(max_length=4)
+    arrival_airport = serializers.CharField(max_length=4)
+    departure_datetime = serializers.DateTimeField()
+    passengers = serializers.IntegerField(min_value=1, max_value=100)
+
+
+class QuoteRequestSerializer(StrictSerializer):
+    client_id = serializers.IntegerField()
+    legs = serializers.ListField(child=LegRequestSerializer(), allow_empty=False, max_length=12)
+    aircraft = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=100)
+    category = serializers.ChoiceField(
+        choices=["light", "midsize", "super_midsize", "heavy", "ultra_long_range"], required=False
+    )
+    discount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+
+
+class QuoteOptionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    aircraft = serializers.SerializerMethodField()
+    legs = serializers.JSONField(source="planned_legs")
+    lines = serializers.SerializerMethodField()
+    subtotal = serializers.SerializerMethodField()
+    taxes = serializers.SerializerMethodField()
+    total = serializers.SerializerMethodField()
+    overrides = serializers.SerializerMethodField()
+
+    class Meta:
+        model = QuoteOption
+        fields = [
+            "id",
+            "rank",
+            "aircraft",
+            "legs",
+            "lines",
+            "subtotal",
+            "taxes",
+            "total",
+            "currency",
+            "method",
+            "overrides",
+        ]
+
+    def get_aircraft(self, option: QuoteOption) -> dict[str, Any]:
+        a = option.aircraft
+        return {
+            "id": a.pk,
+            "tail_number": a.tail_number,
+            "aircraft_type": a.aircraft_type,
+            "category": a.category,
+            "seating_capacity": a.seating_capacity,
+        }
+
+    def get_lines(self, option: QuoteOption) -> list[dict[str, Any]]:
+        return [
+            {
+                "kind": line.kind,
+                "description": line.description,
+                "amount": f"{line.amount:.2f}",
+                **(
+                    {
+                        "computed_amount": f"{line.computed_amount:.2f}",
+                        "override_reason": line.override_reason,
+                    }
+                    if line.override_reason
+                    else {}
+                ),
+            }
+            for line in option.lines.all()
+        ]
+
+    def get_subtotal(self, option: QuoteOption) -> dict[str, str]:
+        return money(option.subtotal, option.currency)
+
+    def get_taxes(self, option: QuoteOption) -> dict[str, str]:
+        return money(option.taxes, option.currency)
+
+    def get_total(self, option: QuoteOption) -> dict[str, str]:
+        return money(option.total, option.currency)
+
+    def get_overrides(self, option: QuoteOption) -> list[dict[str, Any]]:
+        return list(option.inputs.get("overrides", []))
+
+
+class QuoteSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    client_id = serializers.IntegerField(read_only=True)
+    candidates = QuoteOptionSerializer(source="options", many=True, read_only=True)
+    trip_id = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Quote
+        fields = [
+            "id",
+            "number",
+            "client_id",
+            "status",
+            "legs",
+            "category",
+            "currency",
+            "valid_until",
+            "sent_at",
+            "decided_at",
+            "created_at",
+            "candidates",
+            "trip_id",
+        ]
+        read_only_fields = fields
+
+    def get_trip_id(self, quote: Quote) -> int | None:
+        trip = getattr(quote, "trip", None)
+        return trip.pk if trip is not None else None
+
+
+class QuoteAcceptSerializer(StrictSerializer):
+    option = serializers.IntegerField(required=False)
+
+
+class QuoteOverrideSerializer(StrictSerializer):
+    option = serializers.IntegerField()
+    kind = serializers.CharField(max_length=30)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    reason = serializers.CharField(max_length=300)
+
+
+class EndpointSerializer(StrictSerializer):
+    airport = serializers.CharField(max_length=4)
+    datetime = serializers.DateTimeField()
+    fbo = serializers.CharField(max_length=120, required=False, allow_blank=True)
+
+
+class ManifestEntrySerializer(StrictSerializer):
+    passenger = serializers.IntegerField()
+    seat = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    weight = serializers.DecimalField(
+        max_digits=5, decimal_places=1, min_value=1, max_value=400, required=False
+    )
+    bags = serializers.IntegerField(min_value=0, max_value=20, required=False)
+
+
+class FlightWriteSerializer(StrictSerializer):
+    """The seed's flight shape for create/update (staff)."""
+
+    client_id = serializers.IntegerField(required=False)
+    aircraft_id = serializers.IntegerField(required=False)
+    trip_id = serializers.IntegerField(required=False)
+    departure = EndpointSerializer(required=False)
+    arrival = EndpointSerializer(required=False)
+    passengers = ManifestEntrySerializer(many=True, required=False)
+    flight_plan = serializers.JSONField(required=False)
+    billing_info = serializers.JSONField(required=False)
+    leg_type = serializers.ChoiceField(choices=["revenue", "positioning"], required=False)
+
+
+class StatusChangeSerializer(StrictSerializer):
+    status = serializers.ChoiceField(choices=FlightStatus.choices)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    at = serializers.DateTimeField(required=False)
+    diverted_to = serializers.CharField(max_length=4, required=False)
+    landings = serializers.IntegerField(min_value=0, max_value=20, required=False)
+
+
+class SpecialServiceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    kind = serializers.ChoiceField(choices=ServiceKind.choices)
+    status = serializers.ChoiceField(choices=ServiceStatus.choices, required=False)
+    cost = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SpecialService
+        fields = ["id", "kind", "description", "vendor", "status", "cost", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def get_cost(self, service: SpecialService) -> dict[str, str]:
+        return money(service.cost, service.currency)
+
+
+class SpecialServiceWriteSerializer(StrictSerializer):
+    kind = serializers.ChoiceField(choices=ServiceKind.choices, required=False)
+    description = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    vendor = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=ServiceStatus.choices, required=False)
+    cost = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False)
+
+
+class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A flight in the seed's shape, with trip, leg type, times and manifest."""
+
+    client_id = serializers.IntegerField(read_only=True)
+    aircraft_id = serializers.IntegerField(read_only=True)
+    trip_id = serializers.IntegerField(read_only=True)
+    tail_number = serializers.CharField(source="aircraft.tail_number", read_only=True)
+    departure = serializers.SerializerMethodField()
+    arrival = serializers.SerializerMethodField()
+    passengers = serializers.SerializerMethodField()
+    special_services = SpecialServiceSerializer(many=True, read_only=True)
+    crew_assignments = serializers.SerializerMethodField()
+    actual = serializers.SerializerMethodField()
+    diverted_to = serializers.CharField(source="diverted_to_id", read_only=True)
+
+    class Meta:
+        model = Flight
+        fields = [
+            "id",
+            "flight_number",
+            "client_id",
+            "aircraft_id",
+            "tail_number",
+            "trip_id",
+            "sequence",
+            "leg_type",
+            "departure",
+            "arrival",
+            "passengers",
+            "passenger_count",
+            "flight_plan",
+            "special_services",
+            "crew_assignments",
+            "status",
+            "cancel_reason",
+            "billing_info",
+            "distance_nm",
+            "estimated_block_minutes",
+            "actual",
+            "landings",
+            "diverted_to",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_departure(self, flight: Flight) -> dict[str, Any]:
+        return {
+            "airport": flight.departure_airport_id,
+            "datetime": flight.departure_at.isoformat(),
+            "fbo": flight.departure_fbo,
+        }
+
+    def get_arrival(self, flight: Flight) -> dict[str, Any]:
+        return {
+            "airport": flight.arrival_airport_id,
+            "datetime": flight.arrival_at.isoformat(),
+            "fbo": flight.arrival_fbo,
+        }
+
+    def get_passengers(self, flight: Flight) -> list[dict[str, Any]]:
+        return [
+            {
+                "passenger": row.passenger_id,
+                "seat": row.seat,
+                "weight": str(row.weight_kg) if row.weight_kg else None,
+                "bags": row.bags,
+            }
+            for row in flight.manifest.all()
+        ]
+
+    def get_crew_assignments(self, flight: Flight) -> list[dict[str, Any]]:
+        assignments = getattr(flight, "crew_assignments", None)
+        if assignments is None:
+            return []
+        return [{"crew_member": a.crew_member_id, "role": a.role} for a in assignments.all()]
+
+    def get_actual(self, flight: Flight) -> dict[str, Any]:
+        return {
+            "off_block": flight.actual_off_block.isoformat() if flight.actual_off_block else None,
+            "on_block": flight.actual_on_block.isoformat() if flight.actual_on_block else None,
+            "block_minutes": flight.block_minutes_actual,
+        }
+
+
+class TripEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    flight_number = serializers.CharField(source="flight.flight_number", read_only=True, default=None)
+
+    class Meta:
+        model = TripEvent
+        fields = ["id", "kind", "flight_number", "from_status", "to_status", "at", "detail"]
+        read_only_fields = fields
+
+
+class TripSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    client_id = serializers.IntegerField(read_only=True)
+    quote_id = serializers.IntegerField(read_only=True)
+    flights = FlightSerializer(many=True, read_only=True)
+    total = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Trip
+        fields = [
+            "id",
+            "number",
+            "client_id",
+            "quote_id",
+            "status",
+            "total",
+            "notes",
+            "cancel_reason",
+            "flights",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_total(self, trip: Trip) -> dict[str, str]:
+        return money(trip.total, trip.currency)
+
+
+class TripDetailSerializer(TripSerializer):
+    timeline = TripEventSerializer(source="events", many=True, read_only=True)
+
+    class Meta(TripSerializer.Meta):
+        fields = [*TripSerializer.Meta.fields, "timeline"]
+        read_only_fields = fields
+
+
+class TripCreateSerializer(StrictSerializer):
+    client_id = serializers.IntegerField()
+    aircraft_id = serializers.IntegerField()
+    legs = serializers.ListField(child=serializers.DictField(), allow_empty=False, max_length=12)
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class ConciergeRequestSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    trip_id = serializers.IntegerField(read_only=True)
+    status = serializers.ChoiceField(choices=ConciergeStatus.choices, read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ConciergeRequest
+        fields = [
+            "id",
+            "trip_id",
+            "subject",
+            "detail",
+            "status",
+            "assignee",
+            "due_at",
+            "resolved_at",
+            "overdue",
+            "created_at",
+        ]
+        read_only_fields = [
+            "id",
+            "trip_id",
+            "status",
+            "assignee",
+            "due_at",
+            "resolved_at",
+            "overdue",
+            "created_at",
+        ]
+
+    def get_overdue(self, request: ConciergeRequest) -> bool:
+        from django.utils import timezone
+
+        return request.resolved_at is None and request.due_at < timezone.now()
+
+
+class ConciergeCreateSerializer(StrictSerializer):
+    subject = serializers.CharField(max_length=200)
+    detail = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class ConciergeUpdateSerializer(StrictSerializer):
+    status = serializers.ChoiceField(choices=ConciergeStatus.choices, required=False)
+    assignee = serializers.IntegerField(required=False, allow_null=True)
+
+
+class FeedbackSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = Feedback
+        fields = ["id", "flight", "rating", "comment", "requested_at", "submitted_at"]
+        read_only_fields = ["id", "flight", "requested_at", "submitted_at"]
+
+
+class FeedbackSubmitSerializer(StrictSerializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=5000, required=False, allow_blank=True)

@@ -1,0 +1,488 @@
+"""Flights API: quotes, trips, flights with status, manifest, services, concierge, feedback."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from clients.models import Client
+from fleet.models import Aircraft, Airport
+from fleet.selectors import airport_resolve
+from flights import selectors, services
+from flights.api.serializers import (
+    ConciergeCreateSerializer,
+    ConciergeRequestSerializer,
+    ConciergeUpdateSerializer,
+    FeedbackSerializer,
+    FeedbackSubmitSerializer,
+    FlightSerializer,
+    FlightWriteSerializer,
+    ManifestEntrySerializer,
+    QuoteAcceptSerializer,
+    QuoteOverrideSerializer,
+    QuoteRequestSerializer,
+    QuoteSerializer,
+    SpecialServiceSerializer,
+    SpecialServiceWriteSerializer,
+    StatusChangeSerializer,
+    TripCreateSerializer,
+    TripDetailSerializer,
+    TripSerializer,
+)
+from flights.filtersets import ConciergeFilterSet, FlightFilterSet, QuoteFilterSet, TripFilterSet
+from flights.models import ConciergeRequest, Flight, FlightPassenger, Quote, QuoteOption, SpecialService, Trip
+from jetops.activity import acting_user
+from jetops.api.viewsets import JetOpsGenericViewSet
+from jetops.models import User
+from jetops.permissions import restrict, user_can
+
+
+def visible(model: Any, user: Any, pk: Any, *, field: str = "pk", code: str = "") -> Any:
+    """The object ``pk`` of ``model`` if ``user`` may see it; a 400 naming ``field`` otherwise
+    (a reference in a body to something invisible is as unknown as a missing one)."""
+    try:
+        return restrict(model.objects.all(), user, "view").get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise ValidationError({field: [f"Unknown {model._meta.verbose_name}."]}) from exc
+
+
+def airport(code: str, field: str) -> Airport:
+    found = airport_resolve(str(code))
+    if found is None:
+        raise ValidationError({field: ["Unknown airport code."]})
+    return found
+
+
+FLIGHT_QUERYSET = Flight.objects.select_related("aircraft").prefetch_related(
+    Prefetch("manifest", queryset=FlightPassenger.objects.order_by("id")),
+    "special_services",
+)
+
+
+class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGenericViewSet):
+    """``/quotes``: stored quotes with their candidates; send, accept, decline, override."""
+
+    queryset = Quote.objects.select_related("trip").prefetch_related(
+        Prefetch("options", queryset=QuoteOption.objects.select_related("aircraft").prefetch_related("lines"))
+    )
+    serializer_class = QuoteSerializer
+    filterset_class = QuoteFilterSet
+    search_fields = ["number", "client__company_name", "client__contact_person"]
+    ordering_fields = ["created_at", "valid_until", "number"]
+    ordering = ["-created_at"]
+    action_perms = {
+        "send": "flights.send_quote",
+        "accept": "flights.accept_quote",
+        "decline": "flights.accept_quote",
+        "override": "flights.override_quote",
+        "conversion": "flights.view_quote",
+    }
+    step_up_actions = ("override",)
+
+    @extend_schema(request=None, responses={200: QuoteSerializer})
+    @action(detail=True, methods=["post"])
+    def send(self, request: Request, pk: str) -> Response:
+        quote = services.quote_send(quote=self.get_object(), actor=acting_user(request))
+        return Response(self.get_serializer(self.get_queryset().get(pk=quote.pk)).data)
+
+    @extend_schema(request=QuoteAcceptSerializer, responses={201: TripDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        serializer = QuoteAcceptSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        trip = services.quote_accept(
+            quote=self.get_object(),
+            actor=acting_user(request),
+            option_id=serializer.validated_data.get("option"),
+        )
+        return Response(TripDetailSerializer(trip).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: QuoteSerializer})
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str) -> Response:
+        quote = services.quote_decline(quote=self.get_object(), actor=acting_user(request))
+        return Response(self.get_serializer(self.get_queryset().get(pk=quote.pk)).data)
+
+    @extend_schema(request=QuoteOverrideSerializer, responses={200: QuoteSerializer})
+    @action(detail=True, methods=["post"])
+    def override(self, request: Request, pk: str) -> Response:
+        quote = self.get_object()
+        serializer = QuoteOverrideSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        option = quote.options.filter(pk=data["option"]).first()
+        if option is None:
+            raise ValidationError({"option": ["Not an option of this quote."]})
+        services.quote_override_line(
+            option=option,
+            kind=data["kind"],
+            amount=data["amount"],
+            reason=data["reason"],
+            actor=acting_user(request),
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=quote.pk)).data)
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @action(detail=False, methods=["get"])
+    def conversion(self, request: Request) -> Response:
+        return Response(selectors.quote_conversion_report())
+
+
+class TripViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGenericViewSet):
+    """``/trips``: multi-leg bookings with their flights and timeline; concierge requests."""
+
+    queryset = Trip.objects.prefetch_related(
+        Prefetch("flights", queryset=FLIGHT_QUERYSET.order_by("sequence")), "events__flight"
+    )
+    filterset_class = TripFilterSet
+    search_fields = ["number", "client__company_name", "client__contact_person", "flights__flight_number"]
+    ordering_fields = ["created_at", "number"]
+    ordering = ["-created_at"]
+    action_perms = {"concierge": "flights.view_conciergerequest", "create": "flights.add_trip"}
+
+    def get_serializer_class(self) -> Any:
+        return TripDetailSerializer if self.action == "retrieve" else TripSerializer
+
+    def get_permissions(self) -> Any:
+        if self.action == "concierge" and self.request.method == "POST":
+            self.action_perms = {**self.action_perms, "concierge": "flights.add_conciergerequest"}
+        return super().get_permissions()
+
+    @extend_schema(request=TripCreateSerializer, responses={201: TripDetailSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = TripCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        client = visible(Client, request.user, data["client_id"], field="client_id")
+        aircraft = visible(Aircraft, request.user, data["aircraft_id"], field="aircraft_id")
+        plans = []
+        for index, raw in enumerate(data["legs"]):
+            leg = FlightWriteSerializer(data=raw)
+            if not leg.is_valid():
+                raise ValidationError({"legs": {str(index): leg.errors}})
+            plans.append(_plan(leg.validated_data, aircraft, index))
+        trip = services.trip_book(
+            client=client,
+            aircraft=aircraft,
+            legs=plans,
+            actor=acting_user(request),
+            notes=data.get("notes", ""),
+        )
+        return Response(
+            TripDetailSerializer(self.get_queryset().get(pk=trip.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=ConciergeCreateSerializer, responses={200: ConciergeRequestSerializer(many=True)})
+    @action(detail=True, methods=["get", "post"])
+    def concierge(self, request: Request, pk: str) -> Response:
+        trip = self.get_object()
+        if request.method == "GET":
+            rows = restrict(trip.concierge_requests.all(), request.user, "view")
+            return Response(ConciergeRequestSerializer(rows, many=True).data)
+        serializer = ConciergeCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = services.concierge_request_create(
+            trip=trip,
+            subject=serializer.validated_data["subject"],
+            detail=serializer.validated_data.get("detail", ""),
+            actor=acting_user(request),
+        )
+        return Response(ConciergeRequestSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+def _plan(data: dict[str, Any], aircraft: Aircraft, index: int) -> services.LegPlan:
+    departure, arrival = data.get("departure"), data.get("arrival")
+    if not departure or not arrival:
+        raise ValidationError({"legs": {str(index): {"departure": ["departure and arrival are required."]}}})
+    dep = airport(departure["airport"], "departure")
+    arr = airport(arrival["airport"], "arrival")
+    return services.LegPlan(
+        departure_airport=dep,
+        arrival_airport=arr,
+        departure_at=departure["datetime"],
+        arrival_at=arrival["datetime"],
+        leg_type=data.get("leg_type", "revenue"),
+        passengers=len(data.get("passengers", [])),
+        departure_fbo=departure.get("fbo", ""),
+        arrival_fbo=arrival.get("fbo", ""),
+    )
+
+
+class FlightViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    JetOpsGenericViewSet,
+):
+    """``/flights``: legs in the seed's shape; quote, status, manifest, services, feedback."""
+
+    queryset = FLIGHT_QUERYSET
+    serializer_class = FlightSerializer
+    filterset_class = FlightFilterSet
+    search_fields = [
+        "flight_number",
+        "aircraft__tail_number",
+        "client__company_name",
+        "client__contact_person",
+    ]
+    ordering_fields = ["departure_at", "flight_number", "status"]
+    ordering = ["departure_at", "id"]
+    action_perms = {
+        "quote": "flights.add_quote",
+        "status_change": "flights.change_flight_status",
+        "manifest": "flights.view_manifest",
+        "services": "flights.view_specialservice",
+        "service_detail": "flights.change_specialservice",
+        "feedback": "flights.view_feedback",
+        "feedback_report": "flights.view_feedback",
+    }
+
+    def get_permissions(self) -> Any:
+        writes = {
+            ("manifest", "PUT"): "flights.change_flightpassenger",
+            ("services", "POST"): "flights.add_specialservice",
+            ("feedback", "POST"): "flights.change_feedback",
+        }
+        perm = writes.get((self.action, self.request.method or ""))
+        if perm:
+            self.action_perms = {**self.action_perms, self.action: perm}
+        return super().get_permissions()
+
+    @extend_schema(request=FlightWriteSerializer, responses={201: FlightSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = FlightWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        missing = [name for name in ("client_id", "aircraft_id", "departure", "arrival") if name not in data]
+        if missing:
+            raise ValidationError({name: ["This field is required."] for name in missing})
+        client = visible(Client, request.user, data["client_id"], field="client_id")
+        aircraft = visible(Aircraft, request.user, data["aircraft_id"], field="aircraft_id")
+        trip = visible(Trip, request.user, data["trip_id"], field="trip_id") if "trip_id" in data else None
+        flight = services.flight_create(
+            client=client,
+            aircraft=aircraft,
+            trip=trip,
+            departure_airport=airport(data["departure"]["airport"], "departure"),
+            arrival_airport=airport(data["arrival"]["airport"], "arrival"),
+            departure_at=data["departure"]["datetime"],
+            arrival_at=data["arrival"].get("datetime"),
+            departure_fbo=data["departure"].get("fbo", ""),
+            arrival_fbo=data["arrival"].get("fbo", ""),
+            leg_type=data.get("leg_type", "revenue"),
+            flight_plan=data.get("flight_plan"),
+            billing_info=data.get("billing_info"),
+            passengers=[dict(p) for p in data.get("passengers", [])],
+            actor=acting_user(request),
+        )
+        return Response(
+            FlightSerializer(self.get_queryset().get(pk=flight.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=FlightWriteSerializer, responses={200: FlightSerializer})
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        flight = self.get_object()
+        serializer = FlightWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        for fixed in ("client_id", "trip_id"):
+            if fixed in data and data[fixed] != getattr(flight, fixed):
+                raise ValidationError({fixed: ["A flight cannot move to another client or trip."]})
+        changes: dict[str, Any] = {}
+        if "aircraft_id" in data:
+            changes["aircraft"] = visible(Aircraft, request.user, data["aircraft_id"], field="aircraft_id")
+        for end in ("departure", "arrival"):
+            if end in data:
+                changes[f"{end}_airport"] = airport(data[end]["airport"], end)
+                changes[f"{end}_at"] = data[end]["datetime"]
+                if "fbo" in data[end]:
+                    changes[f"{end}_fbo"] = data[end]["fbo"]
+        for name in ("flight_plan", "billing_info"):
+            if name in data:
+                changes[name] = data[name]
+        actor = acting_user(request)
+        if changes:
+            services.flight_update(flight=flight, actor=actor, **changes)
+        if "passengers" in data:
+            services.manifest_set(flight=flight, entries=[dict(p) for p in data["passengers"]], actor=actor)
+        return Response(FlightSerializer(self.get_queryset().get(pk=flight.pk)).data)
+
+    @extend_schema(request=QuoteRequestSerializer, responses={201: QuoteSerializer})
+    @action(detail=False, methods=["post"])
+    def quote(self, request: Request) -> Response:
+        serializer = QuoteRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        client = visible(Client, request.user, data["client_id"], field="client_id")
+        quote, left_out = services.quote_create(
+            client=client,
+            legs=[dict(leg) for leg in data["legs"]],
+            aircraft_ids=data.get("aircraft"),
+            category=data.get("category"),
+            quote_discount=data.get("discount") or Decimal("0"),
+            actor=acting_user(request),
+        )
+        body = QuoteSerializer(QuoteViewSet.queryset.get(pk=quote.pk)).data
+        return Response({**body, "unavailable": left_out}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=StatusChangeSerializer, responses={200: FlightSerializer})
+    @action(detail=True, methods=["post"], url_path="status")
+    def status_change(self, request: Request, pk: str) -> Response:
+        flight = self.get_object()
+        serializer = StatusChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.flight_status_change(
+            flight=flight,
+            status=data["status"],
+            reason=data.get("reason", ""),
+            at=data.get("at"),
+            diverted_to=airport(data["diverted_to"], "diverted_to") if data.get("diverted_to") else None,
+            landings=data.get("landings"),
+            actor=acting_user(request),
+        )
+        return Response(FlightSerializer(self.get_queryset().get(pk=flight.pk)).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["json", "csv", "pdf"])],
+        request=ManifestEntrySerializer(many=True),
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=True, methods=["get", "put"], url_path="manifest")
+    def manifest(self, request: Request, pk: str) -> Any:
+        from flights import manifest as documents
+
+        flight = self.get_object()
+        if request.method == "PUT":
+            entries = ManifestEntrySerializer(data=request.data, many=True)
+            entries.is_valid(raise_exception=True)
+            warnings = services.manifest_set(
+                flight=flight, entries=[dict(e) for e in entries.validated_data], actor=acting_user(request)
+            )
+            flight = self.get_queryset().get(pk=flight.pk)
+        else:
+            warnings = services.passport_warnings(
+                flight, [row.passenger for row in flight.manifest.select_related("passenger")], _months()
+            )
+        show = user_can(request.user, "clients.view_passport", flight.client)
+        fmt = request.query_params.get("format", "json")
+        if fmt == "csv":
+            response = HttpResponse(
+                documents.manifest_csv(flight, show_passports=show), content_type="text/csv"
+            )
+            response["Content-Disposition"] = f'attachment; filename="{flight.flight_number}-manifest.csv"'
+            return response
+        if fmt == "pdf":
+            response = HttpResponse(
+                documents.manifest_pdf(flight, show_passports=show), content_type="application/pdf"
+            )
+            response["Content-Disposition"] = f'attachment; filename="{flight.flight_number}-manifest.pdf"'
+            return response
+        if fmt != "json":
+            raise ValidationError({"format": ["One of json, csv, pdf."]})
+        return Response(
+            {
+                "flight": flight.flight_number,
+                "capacity": flight.aircraft.seating_capacity,
+                "passengers": documents.manifest_rows(flight, show_passports=show),
+                "warnings": warnings,
+            }
+        )
+
+    @extend_schema(
+        request=SpecialServiceWriteSerializer, responses={200: SpecialServiceSerializer(many=True)}
+    )
+    @action(detail=True, methods=["get", "post"])
+    def services(self, request: Request, pk: str) -> Response:
+        flight = self.get_object()
+        if request.method == "GET":
+            return Response(SpecialServiceSerializer(flight.special_services.all(), many=True).data)
+        serializer = SpecialServiceWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        service = services.special_service_save(
+            flight=flight, actor=acting_user(request), **serializer.validated_data
+        )
+        return Response(SpecialServiceSerializer(service).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SpecialServiceWriteSerializer, responses={200: SpecialServiceSerializer})
+    @action(detail=True, methods=["patch"], url_path=r"services/(?P<service_id>\d+)")
+    def service_detail(self, request: Request, pk: str, service_id: str) -> Response:
+        flight = self.get_object()
+        service = get_object_or_404(SpecialService, flight=flight, pk=int(service_id))
+        serializer = SpecialServiceWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        service = services.special_service_save(
+            flight=flight, service=service, actor=acting_user(request), **serializer.validated_data
+        )
+        return Response(SpecialServiceSerializer(service).data)
+
+    @extend_schema(request=FeedbackSubmitSerializer, responses={200: FeedbackSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def feedback(self, request: Request, pk: str) -> Response:
+        flight = self.get_object()
+        if request.method == "GET":
+            feedback = getattr(flight, "feedback", None)
+            if feedback is None:
+                raise NotFound("No feedback was requested for this flight.")
+            return Response(FeedbackSerializer(feedback).data)
+        serializer = FeedbackSubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        feedback = services.feedback_submit(
+            flight=flight,
+            rating=serializer.validated_data["rating"],
+            comment=serializer.validated_data.get("comment", ""),
+            actor=acting_user(request),
+        )
+        return Response(FeedbackSerializer(feedback).data)
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @action(detail=False, methods=["get"], url_path="feedback-report")
+    def feedback_report(self, request: Request) -> Response:
+        return Response(selectors.feedback_report())
+
+
+def _months() -> int:
+    from django.conf import settings
+
+    return int(settings.PASSPORT_WARNING_MONTHS)
+
+
+class ConciergeViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, JetOpsGenericViewSet
+):
+    """``/concierge``: the staff queue of client requests, with SLA, assignee and status."""
+
+    queryset = ConciergeRequest.objects.select_related("trip", "assignee")
+    serializer_class = ConciergeRequestSerializer
+    filterset_class = ConciergeFilterSet
+    search_fields = ["subject", "trip__number"]
+    ordering_fields = ["due_at", "created_at", "status"]
+    ordering = ["due_at", "id"]
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        item = self.get_object()
+        serializer = ConciergeUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        assignee: Any = False
+        if "assignee" in data:
+            assignee = None
+            if data["assignee"] is not None:
+                assignee = User.objects.filter(pk=data["assignee"], is_active=True).first()
+                if assignee is None or not assignee.is_staff:
+                    raise ValidationError({"assignee": ["Unknown staff user."]})
+        item = services.concierge_request_update(
+            request=item, actor=acting_user(request), status=data.get("status"), assignee=assignee
+        )
+        return Response(ConciergeRequestSerializer(item).data)

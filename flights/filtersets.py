@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from flights.models import ConciergeRequest, Flight, Quote, Trip
+
+
+class FlightFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Flight._meta.get_field("status").choices)
+    aircraft = django_filters.NumberFilter(field_name="aircraft_id")
+    client = django_filters.NumberFilter(field_name="client_id")
+    trip = django_filters.NumberFilter(field_name="trip_id")
+    airport = django_filters.CharFilter(method="filter_airport")
+    date_from = django_filters.IsoDateTimeFilter(field_name="departure_at", lookup_expr="gte")
+    date_to = django_filters.IsoDateTimeFilter(field_name="departure_at", lookup_expr="lt")
+
+    class Meta:
+        model = Flight
+        fields = ["status", "aircraft", "client", "trip", "leg_type"]
+
+    def filter_airport(self, queryset: QuerySet[Flight], name: str, value: str) -> QuerySet[Flight]:
+        code = value.strip().upper()
+        return queryset.filter(Q(departure_airport_id=code) | Q(arrival_airport_id=code))
+
+
+class TripFilterSet(django_filters.FilterSet):
+    client = django_filters.NumberFilter(field_name="client_id")
+
+    class Meta:
+        model = Trip
+        fields = ["status", "client"]
+
+
+class QuoteFilterSet(django_filters.FilterSet):
+    client = django_filters.NumberFilter(field_name="client_id")
+
+    class Meta:
+        model = Quote
+        fields = ["status", "client"]
+
+
+class ConciergeFilterSet(django_filters.FilterSet):
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+
+    class Meta:
+        model = ConciergeRequest
+        fields = ["status", "assignee"]
+
+    def filter_overdue(
+        self, queryset: QuerySet[ConciergeRequest], name: str, value: bool
+    ) -> QuerySet[ConciergeRequest]:
+        from django.utils import timezone
+
+        overdue = Q(resolved_at__isnull=True, due_at__lt=timezone.now())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)

@@ -1,0 +1,347 @@
+"""Quotes, trips (bookings) and flights (legs), with their manifests, services, concierge
+requests, feedback and the trip timeline."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from flights.choices import (
+    ACTIVE_FLIGHT_STATUSES,
+    ConciergeStatus,
+    FlightStatus,
+    LegType,
+    QuoteStatus,
+    ServiceKind,
+    ServiceStatus,
+    TripEventKind,
+    TripStatus,
+)
+from jetops.models import BaseModel
+
+
+class Quote(BaseModel):
+    """A priced request for an itinerary: one option per candidate aircraft. ``legs`` is the
+    request as the client made it; each option holds its planned legs and price lines."""
+
+    number = models.CharField(max_length=20, unique=True)
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="quotes")
+    status = models.CharField(max_length=10, choices=QuoteStatus.choices, default=QuoteStatus.DRAFT)
+    legs = models.JSONField(
+        help_text="The requested legs: departure/arrival ICAO, departure time, passengers."
+    )
+    category = models.CharField(max_length=20, blank=True)
+    currency = models.CharField(max_length=3)
+    valid_until = models.DateTimeField()
+    pricing_profile = models.ForeignKey("finance.PricingProfile", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    tenant_path = "client"
+    gdpr_erasure = "keep"  # commercial record; personal data lives on the client and passengers
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [
+            ("send_quote", "Can send a quote to the client"),
+            ("accept_quote", "Can accept a quote (book it)"),
+            ("override_quote", "Can override quote lines"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def is_expired(self, now: Any = None) -> bool:
+        return (now or timezone.now()) >= self.valid_until
+
+
+class QuoteOption(BaseModel):
+    """One candidate aircraft for a quote, with its planned legs and totals."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="options")
+    aircraft = models.ForeignKey("fleet.Aircraft", on_delete=models.PROTECT, related_name="+")
+    rank = models.PositiveSmallIntegerField(default=0)
+    planned_legs = models.JSONField()
+    subtotal = models.DecimalField(max_digits=14, decimal_places=2)
+    taxes = models.DecimalField(max_digits=14, decimal_places=2)
+    total = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    method = models.CharField(max_length=60)
+    inputs = models.JSONField(default=dict)
+
+    tenant_path = "quote__client"
+
+    class Meta:
+        ordering = ["quote", "rank", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["quote", "aircraft"], name="quote_option_unique_aircraft")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quote.number} / {self.aircraft_id}"
+
+
+class QuoteLine(BaseModel):
+    """One line of an option's breakdown. An override keeps the computed amount and the
+    reason; the history table keeps every change."""
+
+    option = models.ForeignKey(QuoteOption, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=30)
+    description = models.CharField(max_length=300)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    computed_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    override_reason = models.CharField(max_length=300, blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    tenant_path = "option__quote__client"
+
+    class Meta:
+        ordering = ["option", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.amount}"
+
+
+class Trip(BaseModel):
+    """A booking: one client's itinerary of one or more flights (legs)."""
+
+    number = models.CharField(max_length=20, unique=True)
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="trips")
+    quote = models.OneToOneField(Quote, null=True, blank=True, on_delete=models.PROTECT, related_name="trip")
+    quote_option = models.ForeignKey(
+        QuoteOption, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=TripStatus.choices, default=TripStatus.BOOKED)
+    total = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    currency = models.CharField(max_length=3, default="USD")
+    notes = models.TextField(blank=True)
+    cancel_reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    tenant_path = "client"
+    gdpr_erasure = "anonymise"
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def anonymise(self, pseudonym: str) -> None:
+        self.notes = ""
+
+
+class FlightQuerySet(models.QuerySet["Flight"]):
+    def active(self) -> FlightQuerySet:
+        return self.filter(status__in=ACTIVE_FLIGHT_STATUSES)
+
+    def overlapping(self, start: Any, end: Any) -> FlightQuerySet:
+        """Flights whose occupied period ``[departure_at, busy_until)`` meets ``[start, end)``."""
+        return self.filter(departure_at__lt=end, busy_until__gt=start)
+
+
+class Flight(BaseModel):
+    """One leg. ``departure_at``/``arrival_at`` are the planned off- and on-block times (UTC);
+    the aircraft is occupied until ``busy_until`` (arrival + turnaround). On PostgreSQL an
+    exclusion constraint makes two active, overlapping flights of one aircraft impossible."""
+
+    flight_number = models.CharField(max_length=20, unique=True)
+    trip = models.ForeignKey(Trip, on_delete=models.PROTECT, related_name="flights")
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="flights")
+    aircraft = models.ForeignKey("fleet.Aircraft", on_delete=models.PROTECT, related_name="flights")
+    sequence = models.PositiveSmallIntegerField(default=1)
+    leg_type = models.CharField(max_length=12, choices=LegType.choices, default=LegType.REVENUE)
+    departure_airport = models.ForeignKey("fleet.Airport", on_delete=models.PROTECT, related_name="+")
+    arrival_airport = models.ForeignKey("fleet.Airport", on_delete=models.PROTECT, related_name="+")
+    departure_at = models.DateTimeField(db_index=True)
+    arrival_at = models.DateTimeField()
+    busy_until = models.DateTimeField()
+    departure_fbo = models.CharField(max_length=120, blank=True)
+    arrival_fbo = models.CharField(max_length=120, blank=True)
+    distance_nm = models.PositiveIntegerField(default=0)
+    estimated_block_minutes = models.PositiveIntegerField(default=0)
+    passenger_count = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=FlightStatus.choices, default=FlightStatus.SCHEDULED)
+    actual_off_block = models.DateTimeField(null=True, blank=True)
+    actual_on_block = models.DateTimeField(null=True, blank=True)
+    landings = models.PositiveSmallIntegerField(default=0)
+    diverted_to = models.ForeignKey(
+        "fleet.Airport", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancel_reason = models.CharField(max_length=300, blank=True)
+    flight_plan = models.JSONField(default=dict, blank=True)
+    billing_info = models.JSONField(default=dict, blank=True)
+
+    objects = FlightQuerySet.as_manager()
+
+    tenant_path = "client"
+    gdpr_erasure = "keep"  # operational record; passengers are anonymised on their own rows
+
+    class Meta:
+        ordering = ["departure_at", "id"]
+        indexes = [models.Index(fields=["aircraft", "departure_at", "busy_until"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(arrival_at__gt=F("departure_at")),
+                name="flight_arrives_after_departure",
+                violation_error_message="A flight arrives after it departs.",
+            ),
+            models.CheckConstraint(
+                condition=Q(busy_until__gte=F("arrival_at")),
+                name="flight_busy_until_after_arrival",
+            ),
+            models.CheckConstraint(
+                condition=~Q(departure_airport=F("arrival_airport")),
+                name="flight_distinct_airports",
+                violation_error_message="A flight departs from and arrives at different airports.",
+            ),
+        ]
+        permissions = [
+            ("change_flight_status", "Can move a flight through its statuses"),
+            ("view_manifest", "Can see flight manifests with passport numbers"),
+        ]
+
+    def __str__(self) -> str:
+        return self.flight_number
+
+    @property
+    def block_minutes_actual(self) -> int | None:
+        if self.actual_off_block and self.actual_on_block:
+            return int((self.actual_on_block - self.actual_off_block).total_seconds() // 60)
+        return None
+
+
+class FlightPassenger(BaseModel):
+    """A passenger on a flight's manifest."""
+
+    flight = models.ForeignKey(Flight, on_delete=models.CASCADE, related_name="manifest")
+    passenger = models.ForeignKey("clients.Passenger", on_delete=models.PROTECT, related_name="flights")
+    seat = models.CharField(max_length=8, blank=True)
+    weight_kg = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("400"))],
+    )
+    bags = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(20)])
+
+    tenant_path = "flight__client"
+
+    class Meta:
+        ordering = ["flight", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["flight", "passenger"], name="manifest_unique_passenger")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.passenger} on {self.flight}"
+
+
+class SpecialService(BaseModel):
+    """Catering, ground transport, customs, FBO… for a flight, with vendor, status and cost."""
+
+    flight = models.ForeignKey(Flight, on_delete=models.CASCADE, related_name="special_services")
+    kind = models.CharField(max_length=20, choices=ServiceKind.choices)
+    description = models.CharField(max_length=500, blank=True)
+    vendor = models.CharField(max_length=120, blank=True)
+    status = models.CharField(max_length=12, choices=ServiceStatus.choices, default=ServiceStatus.REQUESTED)
+    cost = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    currency = models.CharField(max_length=3, default="USD")
+
+    tenant_path = "flight__client"
+
+    class Meta:
+        ordering = ["flight", "kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.flight}"
+
+
+class ConciergeRequest(BaseModel):
+    """A client's request on a trip (any hour); staff work a queue with an SLA."""
+
+    trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="concierge_requests")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.CharField(max_length=200)
+    detail = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=ConciergeStatus.choices, default=ConciergeStatus.OPEN)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    tenant_path = "trip__client"
+
+    class Meta:
+        ordering = ["due_at", "id"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Feedback(BaseModel):
+    """The client's rating of a completed flight."""
+
+    flight = models.OneToOneField(Flight, on_delete=models.CASCADE, related_name="feedback")
+    requested_at = models.DateTimeField(default=timezone.now)
+    rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    tenant_path = "flight__client"
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | (Q(rating__gte=1) & Q(rating__lte=5)),
+                name="feedback_rating_1_5",
+                violation_error_message="The rating is 1 to 5.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback on {self.flight}"
+
+
+class TripEvent(BaseModel):
+    """The trip timeline: bookings, status changes, itinerary changes, crew changes."""
+
+    trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="events")
+    flight = models.ForeignKey(Flight, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=TripEventKind.choices)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    detail = models.JSONField(default=dict, blank=True)
+
+    tenant_path = "trip__client"
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.trip} {self.kind} {self.at:%Y-%m-%d %H:%M}"

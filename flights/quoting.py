@@ -1,0 +1,228 @@
+"""Between the database and the pure pricing engine (``flights.pricing``): builds its inputs
+from the fleet, the pricing profile and the client, and turns its results into rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from finance.models import AirportFee, FxRate, PermitFee, PricingProfile, SegmentFeeRate
+from fleet.choices import UNAVAILABLE_STATUSES
+from fleet.models import Aircraft, Airport, Blackout
+from flights import pricing
+from flights.choices import ACTIVE_FLIGHT_STATUSES
+from flights.models import Flight
+from jetops.api.exceptions import Conflict
+
+
+def place(airport: Airport) -> pricing.Place:
+    return pricing.Place(airport.icao, airport.latitude, airport.longitude, airport.country)
+
+
+def aircraft_spec(aircraft: Aircraft, location: Airport) -> pricing.AircraftSpec:
+    taxi_out = aircraft.taxi_minutes // 2
+    return pricing.AircraftSpec(
+        id=aircraft.pk,
+        tail_number=aircraft.tail_number,
+        aircraft_type=aircraft.aircraft_type,
+        seating_capacity=aircraft.seating_capacity,
+        range_nm=aircraft.range_nautical_miles,
+        cruise_speed_kt=aircraft.cruise_speed,
+        wind_allowance_kt=aircraft.wind_allowance_knots,
+        routing_factor=aircraft.routing_factor,
+        taxi_out_minutes=taxi_out,
+        taxi_in_minutes=aircraft.taxi_minutes - taxi_out,
+        hourly_rate=aircraft.hourly_rate,
+        positioning_rate=aircraft.positioning_rate,
+        daily_minimum_hours=aircraft.daily_minimum_hours,
+        current_location=place(location),
+        home_base=place(aircraft.home_base),
+    )
+
+
+def active_profile() -> PricingProfile:
+    profile = PricingProfile.objects.filter(is_active=True).first()
+    if profile is None:
+        raise Conflict("No pricing profile is active: activate one in the admin.", "no_pricing_profile")
+    return profile
+
+
+def pricing_table(profile: PricingProfile) -> pricing.PricingTable:
+    fees = {
+        row.airport_id: pricing.AirportFees(row.landing, row.handling, row.per_passenger)
+        for row in AirportFee.objects.filter(profile=profile)
+    }
+    permits = {row.country: row.amount for row in PermitFee.objects.filter(profile=profile)}
+    segments = tuple(
+        pricing.SegmentFee(row.effective_from, row.amount)
+        for row in SegmentFeeRate.objects.filter(currency=profile.currency)
+    )
+    return pricing.PricingTable(
+        currency=profile.currency,
+        default_airport_fees=pricing.AirportFees(
+            profile.landing_fee, profile.handling_fee, profile.passenger_fee
+        ),
+        airport_fees=fees,
+        catering_per_passenger=profile.catering_per_passenger,
+        overnight_fee=profile.overnight_fee,
+        crew_day_fee=profile.crew_day_fee,
+        deicing_fee=profile.deicing_fee,
+        deicing_months=frozenset(int(m) for m in profile.deicing_months),
+        deicing_min_abs_lat=profile.deicing_min_abs_lat,
+        fuel_stop_fee=profile.fuel_stop_fee,
+        fuel_stop_minutes=profile.fuel_stop_minutes,
+        max_fuel_stops_per_leg=profile.max_fuel_stops_per_leg,
+        urgent_fee=profile.urgent_fee,
+        urgent_hours=profile.urgent_hours,
+        short_leg_min_minutes=profile.short_leg_min_minutes,
+        positioning_buffer_minutes=profile.positioning_buffer_minutes,
+        return_to_base=profile.return_to_base,
+        permit_fees=permits,
+        fet_rate=profile.fet_rate,
+        domestic_countries=frozenset(profile.domestic_countries),
+        segment_fees=segments,
+        day_boundary_tz=ZoneInfo(profile.day_boundary_tz),
+        validity_hours=profile.validity_hours,
+    )
+
+
+def fx_rate(base: str, quote: str, on: datetime) -> Decimal | None:
+    """Units of ``quote`` per ``base`` in force on ``on`` (None when the same currency)."""
+    if base == quote:
+        return None
+    row = (
+        FxRate.objects.filter(base=base, quote=quote, effective_on__lte=on.date())
+        .order_by("-effective_on")
+        .first()
+    )
+    if row is not None:
+        return row.rate
+    inverse = (
+        FxRate.objects.filter(base=quote, quote=base, effective_on__lte=on.date())
+        .order_by("-effective_on")
+        .first()
+    )
+    if inverse is not None:
+        return (Decimal(1) / inverse.rate).quantize(Decimal("0.00000001"))
+    raise Conflict(f"No FX rate from {base} to {quote} is on file: add one in the admin.", "no_fx_rate")
+
+
+@dataclass(frozen=True)
+class Busy:
+    """What keeps aircraft busy around a trip, loaded once for every candidate."""
+
+    flights: dict[int, list[Flight]]
+    blackouts: dict[int, list[Blackout]]
+
+    def free(self, aircraft_id: int, start: datetime, end: datetime) -> bool:
+        if any(f.departure_at < end and f.busy_until > start for f in self.flights.get(aircraft_id, [])):
+            return False
+        return not any(b.start < end and b.end > start for b in self.blackouts.get(aircraft_id, []))
+
+    def position_at(self, aircraft: Aircraft, when: datetime) -> Airport:
+        """Where the aircraft will be at ``when``: where its last flight before then lands."""
+        before = [f for f in self.flights.get(aircraft.pk, []) if f.departure_at < when]
+        if not before:
+            return aircraft.current_location
+        last = max(before, key=lambda f: f.departure_at)
+        return last.diverted_to or last.arrival_airport
+
+
+def busy_around(aircraft_ids: list[int], start: datetime, end: datetime) -> Busy:
+    """Active flights and blackouts of these aircraft from ``start`` - 7 days (to know where
+    each aircraft will be) to ``end``."""
+    flights: dict[int, list[Flight]] = defaultdict(list)
+    for flight in Flight.objects.filter(
+        aircraft_id__in=aircraft_ids,
+        status__in=ACTIVE_FLIGHT_STATUSES,
+        departure_at__lt=end,
+        busy_until__gt=start - timedelta(days=7),
+    ).select_related("arrival_airport", "diverted_to"):
+        flights[flight.aircraft_id].append(flight)
+    blackouts: dict[int, list[Blackout]] = defaultdict(list)
+    for blackout in Blackout.objects.filter(aircraft_id__in=aircraft_ids, start__lt=end, end__gt=start):
+        blackouts[blackout.aircraft_id].append(blackout)
+    return Busy(dict(flights), dict(blackouts))
+
+
+def candidate_aircraft(*, ids: list[int] | None, category: str | None, passengers: int) -> list[Aircraft]:
+    queryset = Aircraft.objects.filter(is_active=True, seating_capacity__gte=passengers).exclude(
+        status__in=UNAVAILABLE_STATUSES
+    )
+    if ids:
+        queryset = queryset.filter(pk__in=ids)
+    if category:
+        queryset = queryset.filter(category=category)
+    return list(queryset.select_related("current_location", "home_base").order_by("pk"))
+
+
+def legs_json(legs: tuple[pricing.LegEstimate, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": leg.kind,
+            "departure_airport": leg.departure.icao,
+            "arrival_airport": leg.arrival.icao,
+            "departure_datetime": leg.departure_datetime.isoformat(),
+            "arrival_datetime": leg.arrival_datetime.isoformat(),
+            "passengers": leg.passengers,
+            "distance_nm": round(leg.distance_nm),
+            "flight_minutes": leg.flight_minutes,
+            "block_minutes": leg.block_minutes,
+            "fuel_stops": leg.fuel_stops,
+            "domestic": leg.domestic,
+        }
+        for leg in legs
+    ]
+
+
+def quote_inputs_record(result: pricing.Quote) -> dict[str, Any]:
+    """What a stored option keeps to re-apply staff overrides exactly as the engine would."""
+    return {
+        **result.inputs,
+        "computed_lines": [
+            {"kind": line.kind, "description": line.description, "amount": str(line.amount)}
+            for line in result.lines
+        ],
+        "taxable_amount": str(result.taxable_amount),
+        "taxable_shares": {kind: str(share) for kind, share in result.taxable_shares.items()},
+        "fet_rate": str(result.fet_rate),
+        "client_discount_percent": str(result.client_discount_percent),
+        "quote_discount": str(result.quote_discount),
+        "overrides": [],
+    }
+
+
+def rebuild_quote(
+    option_inputs: dict[str, Any], *, aircraft_id: int, currency: str, valid_until: datetime
+) -> pricing.Quote:
+    """The engine's ``Quote`` as computed when the option was made (before overrides)."""
+    lines = tuple(
+        pricing.Line(row["kind"], row["description"], Decimal(row["amount"]))
+        for row in option_inputs["computed_lines"]
+    )
+    taxes = sum((line.amount for line in lines if line.kind in pricing.TAX_KINDS), Decimal("0.00"))
+    total = sum((line.amount for line in lines), Decimal("0.00"))
+    return pricing.Quote(
+        aircraft_id=aircraft_id,
+        currency=currency,
+        feasible=True,
+        reasons=(),
+        warnings=(),
+        legs=(),
+        lines=lines,
+        subtotal=total - taxes,
+        taxable_amount=Decimal(option_inputs["taxable_amount"]),
+        taxes=taxes,
+        total=total,
+        valid_until=valid_until,
+        client_discount_percent=Decimal(option_inputs["client_discount_percent"]),
+        quote_discount=Decimal(option_inputs["quote_discount"]),
+        fet_rate=Decimal(option_inputs["fet_rate"]),
+        taxable_shares={kind: Decimal(v) for kind, v in option_inputs["taxable_shares"].items()},  # type: ignore[misc]
+        overrides=(),
+        inputs={},
+    )

@@ -1,0 +1,44 @@
+"""Flight test helpers: an active pricing profile, a small fleet, times in the future."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from finance.models import PricingProfile, SegmentFeeRate
+from tests.fleet.conftest import make_aircraft
+
+
+def future(days: int = 10, hour: int = 14, minute: int = 0) -> datetime:
+    base = datetime.now(UTC) + timedelta(days=days)
+    return base.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+@pytest.fixture
+def profile(db: Any) -> PricingProfile:
+    SegmentFeeRate.objects.create(effective_from=date(2025, 1, 1), amount=Decimal("5.30"))
+    return PricingProfile.objects.create(name="Standard", is_active=True, return_to_base=False)
+
+
+@pytest.fixture
+def jet(profile: PricingProfile) -> Any:
+    """A light jet at Teterboro."""
+    return make_aircraft(tail_number="N100JA", current_location="KTEB")
+
+
+@pytest.fixture
+def midsize(profile: PricingProfile) -> Any:
+    return make_aircraft(
+        tail_number="N200JA",
+        current_location="KHPN",
+        category="midsize",
+        seating_capacity=8,
+        range_nautical_miles=2700,
+        cruise_speed=446,
+        hourly_rate=Decimal("5600.00"),
+        aircraft_type="C68A",
+        model="Citation Latitude",
+    )

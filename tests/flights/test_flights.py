@@ -1,0 +1,402 @@
+"""Flights: booking without double booking, status workflow, manifest, services, BOLA."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+
+from clients import services as client_services
+from fleet import services as fleet_services
+from fleet.models import Aircraft, Airport
+from flights import services
+from flights.models import Flight, TripEvent
+from flights.services import TRANSITIONS
+from tests.conftest import bearer
+from tests.fleet.conftest import make_aircraft
+from tests.flights.conftest import future
+
+pytestmark = pytest.mark.django_db
+
+
+def flight_body(
+    client_id: int,
+    aircraft_id: int,
+    *,
+    dep: str = "KTEB",
+    arr: str = "KDJT",
+    days: int = 10,
+    hour: int = 14,
+    **extra,
+):
+    return {
+        "client_id": client_id,
+        "aircraft_id": aircraft_id,
+        "departure": {"airport": dep, "datetime": future(days, hour).isoformat(), "fbo": "Signature"},
+        "arrival": {
+            "airport": arr,
+            "datetime": (future(days, hour) + timedelta(hours=2, minutes=40)).isoformat(),
+        },
+        **extra,
+    }
+
+
+def book(client, aircraft, **kwargs) -> Flight:
+    return services.flight_create(
+        client=client,
+        aircraft=aircraft,
+        departure_airport=Airport.objects.get(icao=kwargs.pop("dep", "KTEB")),
+        arrival_airport=Airport.objects.get(icao=kwargs.pop("arr", "KDJT")),
+        departure_at=kwargs.pop("at", future(10, 14)),
+        actor=None,
+        **kwargs,
+    )
+
+
+def test_create_flight_in_seed_shape(ops_user, client_a, jet):
+    response = bearer(ops_user).post("/api/v1/flights", flight_body(client_a.pk, jet.pk), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["flight_number"].startswith("JO")
+    assert body["departure"]["airport"] == "KTEB"
+    assert body["departure"]["fbo"] == "Signature"
+    assert body["client_id"] == client_a.pk
+    assert body["aircraft_id"] == jet.pk
+    assert body["status"] == "scheduled"
+    flight = Flight.objects.get()
+    assert flight.history.latest().history_user == ops_user
+    assert TripEvent.objects.filter(trip=flight.trip, kind="booked").exists()
+
+
+def test_arrival_estimated_when_missing(ops_user, client_a, jet):
+    body = flight_body(client_a.pk, jet.pk)
+    del body["arrival"]["datetime"]
+    response = bearer(ops_user).post("/api/v1/flights", body, format="json")
+    assert response.status_code == 400  # arrival.datetime is part of the seed shape
+    body["arrival"] = {"airport": "KDJT", "datetime": None}
+    assert bearer(ops_user).post("/api/v1/flights", body, format="json").status_code == 400
+
+
+def test_double_booking_is_409_with_alternatives(ops_user, client_a, jet, midsize):
+    book(client_a, jet)
+    body = flight_body(client_a.pk, jet.pk, hour=15)
+    response = bearer(ops_user).post("/api/v1/flights", body, format="json")
+    assert response.status_code == 409
+    data = response.json()
+    assert data["code"] == "aircraft_unavailable"
+    assert data["conflicts"][0]["type"] == "flight"
+    assert data["alternatives"][0]["tail_number"] == "N200JA"
+    assert Flight.objects.count() == 1
+
+
+def test_turnaround_buffer_counts(ops_user, client_a, jet):
+    first = book(client_a, jet)
+    # back from KDJT ten minutes after landing: inside the 45-minute turnaround
+    body = flight_body(client_a.pk, jet.pk, dep="KDJT", arr="KTEB")
+    body["departure"]["datetime"] = (first.arrival_at + timedelta(minutes=10)).isoformat()
+    body["arrival"]["datetime"] = (first.arrival_at + timedelta(hours=3)).isoformat()
+    assert bearer(ops_user).post("/api/v1/flights", body, format="json").status_code == 409
+    body["departure"]["datetime"] = (first.arrival_at + timedelta(minutes=50)).isoformat()
+    assert bearer(ops_user).post("/api/v1/flights", body, format="json").status_code == 201
+
+
+def test_blackout_blocks_booking(ops_user, client_a, jet):
+    fleet_services.blackout_add(
+        aircraft=jet,
+        start=future(10, 0),
+        end=future(11, 0),
+        kind="maintenance",
+        reason="phase inspection",
+        actor=None,
+    )
+    response = bearer(ops_user).post("/api/v1/flights", flight_body(client_a.pk, jet.pk), format="json")
+    assert response.status_code == 409
+    assert response.json()["conflicts"][0]["type"] == "blackout"
+
+
+def test_must_depart_where_the_aircraft_will_be(ops_user, client_a, jet):
+    response = bearer(ops_user).post(
+        "/api/v1/flights", flight_body(client_a.pk, jet.pk, dep="KHPN"), format="json"
+    )
+    assert response.status_code == 409
+    conflict = response.json()["conflicts"][0]
+    assert conflict["type"] == "position"
+    assert conflict["positioning_leg"]["departure_airport"] == "KTEB"
+    assert conflict["positioning_leg"]["arrival_airport"] == "KHPN"
+
+
+def test_grounded_aircraft_cannot_be_booked(ops_user, client_a, jet):
+    fleet_services.aircraft_status_change(aircraft=jet, status="aog", reason="bird strike", actor=None)
+    response = bearer(ops_user).post("/api/v1/flights", flight_body(client_a.pk, jet.pk), format="json")
+    assert response.status_code == 409
+    assert response.json()["conflicts"][0]["type"] == "aircraft_status"
+
+
+ALL_STATUSES = ["scheduled", "boarding", "departed", "arrived", "diverted", "completed", "cancelled"]
+PATH_TO = {
+    "scheduled": [],
+    "boarding": ["boarding"],
+    "departed": ["departed"],
+    "arrived": ["departed", "arrived"],
+    "diverted": ["departed", "diverted"],
+    "completed": ["departed", "arrived", "completed"],
+    "cancelled": ["cancelled"],
+}
+
+
+def _move(flight: Flight, status: str, at=None) -> Flight:
+    extra = {}
+    if status == "cancelled":
+        extra["reason"] = "client request"
+    if status == "diverted":
+        extra["diverted_to"] = Airport.objects.get(icao="KFLL")
+    if status in ("arrived", "diverted"):
+        at = at or flight.actual_off_block + timedelta(hours=2, minutes=30)
+    if status == "departed":
+        at = at or flight.departure_at
+    return services.flight_status_change(flight=flight, status=status, actor=None, at=at, **extra)
+
+
+@pytest.mark.parametrize("target", ALL_STATUSES)
+@pytest.mark.parametrize("source", ALL_STATUSES)
+def test_status_transition_table(ops_user, client_a, jet, source, target):
+    flight = book(client_a, jet)
+    for step in PATH_TO[source]:
+        flight = _move(flight, step)
+    body = {"status": target}
+    if target == "cancelled":
+        body["reason"] = "weather"
+    if target == "diverted":
+        body["diverted_to"] = "KFLL"
+    if target in ("arrived", "diverted") and flight.actual_off_block:
+        body["at"] = (flight.actual_off_block + timedelta(hours=2)).isoformat()
+    response = bearer(ops_user).post(f"/api/v1/flights/{flight.pk}/status", body, format="json")
+    expected = 200 if target in TRANSITIONS[source] else 409
+    assert response.status_code == expected, response.json()
+    flight.refresh_from_db()
+    assert flight.status == (target if expected == 200 else source)
+
+
+def test_arrival_moves_aircraft_and_adds_hours(ops_user, client_a, jet):
+    flight = book(client_a, jet)
+    _move(flight, "departed", at=flight.departure_at)
+    flight.refresh_from_db()
+    _move(flight, "arrived", at=flight.departure_at + timedelta(hours=2, minutes=30))
+    jet.refresh_from_db()
+    assert jet.current_location_id == "KDJT"
+    assert jet.total_hours == Decimal("2.5")
+    assert jet.total_cycles == 1
+    assert flight.trip.events.filter(kind="status").count() == 2
+
+
+def test_diversion_moves_aircraft_to_actual_airport(client_a, jet):
+    flight = book(client_a, jet)
+    flight = _move(flight, "departed")
+    _move(flight, "diverted")
+    jet.refresh_from_db()
+    assert jet.current_location_id == "KFLL"
+
+
+def test_cancel_needs_reason(ops_user, client_a, jet):
+    flight = book(client_a, jet)
+    response = bearer(ops_user).post(
+        f"/api/v1/flights/{flight.pk}/status", {"status": "cancelled"}, format="json"
+    )
+    assert response.status_code == 400
+    flight.refresh_from_db()
+    assert flight.status == "scheduled"
+
+
+def test_completion_counts_loyalty_and_requests_feedback(client_a_user, client_a, jet):
+    flight = book(client_a, jet)
+    for step in ["departed", "arrived", "completed"]:
+        flight = _move(flight, step)
+    client_a.refresh_from_db()
+    assert client_a.flights_count == 1
+    api = bearer(client_a_user)
+    response = api.post(
+        f"/api/v1/flights/{flight.pk}/feedback", {"rating": 5, "comment": "Superb"}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    assert api.post(f"/api/v1/flights/{flight.pk}/feedback", {"rating": 4}, format="json").status_code == 409
+
+
+def _passengers(client, n):
+    return [
+        client_services.passenger_create(
+            client=client,
+            actor=None,
+            first_name=f"P{i}",
+            last_name="Pax",
+            passport_number=f"X{i:07d}",
+            passport_expiry=(future(100)).date(),
+        )
+        for i in range(n)
+    ]
+
+
+def test_manifest_capacity_and_warnings(ops_user, client_a, jet):
+    flight = book(client_a, jet)
+    people = _passengers(client_a, 8)
+    api = bearer(ops_user)
+    too_many = api.put(
+        f"/api/v1/flights/{flight.pk}/manifest", [{"passenger": p.pk} for p in people], format="json"
+    )
+    assert too_many.status_code == 400
+    assert "7 seats" in str(too_many.json()["errors"])
+    response = api.put(
+        f"/api/v1/flights/{flight.pk}/manifest",
+        [{"passenger": p.pk, "seat": "1A"} for p in people[:3]],
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert len(body["passengers"]) == 3
+    assert len(body["warnings"]) == 3  # passports expire within 6 months of the flight
+    assert body["passengers"][0]["passport_number"].startswith("X")
+
+
+def test_manifest_refuses_other_clients_passengers(ops_user, client_a, client_b, jet):
+    flight = book(client_a, jet)
+    stranger = _passengers(client_b, 1)[0]
+    response = bearer(ops_user).put(
+        f"/api/v1/flights/{flight.pk}/manifest", [{"passenger": stranger.pk}], format="json"
+    )
+    assert response.status_code == 400
+    assert not flight.manifest.exists()
+
+
+def test_finance_sees_masked_passports(finance_user, client_a, jet):
+    flight = book(client_a, jet)
+    people = _passengers(client_a, 1)
+    services.manifest_set(flight=flight, entries=[{"passenger": people[0].pk}], actor=None)
+    body = bearer(finance_user).get(f"/api/v1/flights/{flight.pk}/manifest").json()
+    assert body["passengers"][0]["passport_number"].startswith("•")
+
+
+def test_client_b_gets_404_on_client_a_flights(client_b_user, client_b, client_a, jet):
+    flight = book(client_a, jet)
+    api = bearer(client_b_user)
+    for url in [
+        f"/api/v1/flights/{flight.pk}",
+        f"/api/v1/flights/{flight.pk}/manifest",
+        f"/api/v1/flights/{flight.pk}/services",
+        f"/api/v1/trips/{flight.trip_id}",
+        f"/api/v1/trips/{flight.trip_id}/concierge",
+    ]:
+        assert api.get(url).status_code == 404, url
+    assert (
+        api.post(f"/api/v1/flights/{flight.pk}/status", {"status": "boarding"}, format="json").status_code
+        == 404
+    )
+    assert (
+        api.post(f"/api/v1/trips/{flight.trip_id}/concierge", {"subject": "x"}, format="json").status_code
+        == 404
+    )
+    assert api.get("/api/v1/flights").json()["count"] == 0
+    assert api.get("/api/v1/trips").json()["count"] == 0
+    flight.refresh_from_db()
+    assert flight.status == "scheduled"
+
+
+def test_client_sees_own_flights_but_cannot_change_status(client_a_user, client_a, jet):
+    flight = book(client_a, jet)
+    api = bearer(client_a_user)
+    assert api.get("/api/v1/flights").json()["count"] == 1
+    assert (
+        api.post(f"/api/v1/flights/{flight.pk}/status", {"status": "boarding"}, format="json").status_code
+        == 403
+    )
+
+
+def test_concierge_queue(client_a_user, client_a, cs_user, jet):
+    flight = book(client_a, jet)
+    created = bearer(client_a_user).post(
+        f"/api/v1/trips/{flight.trip_id}/concierge",
+        {"subject": "Flowers on board", "detail": "White roses"},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    queue = bearer(cs_user).get("/api/v1/concierge").json()
+    assert queue["count"] == 1
+    assert queue["results"][0]["overdue"] is False
+    item = queue["results"][0]["id"]
+    done = bearer(cs_user).patch(
+        f"/api/v1/concierge/{item}", {"status": "done", "assignee": cs_user.pk}, format="json"
+    )
+    assert done.status_code == 200
+    assert done.json()["resolved_at"] is not None
+
+
+def test_special_services_with_dietary_notes(ops_user, client_a, jet):
+    client_services.client_preferences_update(
+        client=client_a, preferences={"dietary_restrictions": ["vegan"]}, actor=None
+    )
+    flight = book(client_a, jet)
+    response = bearer(ops_user).post(
+        f"/api/v1/flights/{flight.pk}/services",
+        {"kind": "catering", "vendor": "Rudy's", "cost": "450.00"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert "vegan" in response.json()["description"]
+    assert response.json()["cost"] == {"amount": "450.00", "currency": "USD"}
+
+
+def test_reschedule_rechecks_conflicts(ops_user, client_a, jet):
+    first = book(client_a, jet)
+    second = book(client_a, jet, dep="KDJT", arr="KTEB", at=first.arrival_at + timedelta(hours=5))
+    body = {
+        "departure": {"airport": "KDJT", "datetime": (first.arrival_at + timedelta(minutes=5)).isoformat()},
+        "arrival": {"airport": "KTEB", "datetime": (first.arrival_at + timedelta(hours=3)).isoformat()},
+    }
+    response = bearer(ops_user).patch(f"/api/v1/flights/{second.pk}", body, format="json")
+    assert response.status_code == 409
+    later = {
+        "departure": {"airport": "KDJT", "datetime": (first.arrival_at + timedelta(hours=6)).isoformat()},
+        "arrival": {"airport": "KTEB", "datetime": (first.arrival_at + timedelta(hours=9)).isoformat()},
+    }
+    assert bearer(ops_user).patch(f"/api/v1/flights/{second.pk}", later, format="json").status_code == 200
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_flight_list_query_count(ops_user, client_a, django_assert_max_num_queries, count, profile):
+    for _ in range(count):
+        aircraft = make_aircraft()
+        book(client_a, aircraft)
+        assert aircraft.pk
+    with django_assert_max_num_queries(10):
+        response = bearer(ops_user).get("/api/v1/flights?page_size=50")
+    assert response.json()["count"] == count
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the exclusion constraint and row locks need PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_ten_concurrent_bookings_exactly_one_wins(client_a, profile):
+    aircraft = make_aircraft(tail_number="N900CC")
+    outcomes: list[str] = []
+    barrier = threading.Barrier(10)
+
+    def attempt() -> None:
+        try:
+            barrier.wait()
+            book(client_a, Aircraft.objects.get(pk=aircraft.pk))
+            outcomes.append("booked")
+        except Exception as exc:  # noqa: BLE001 — the refusal type is asserted below
+            outcomes.append(type(exc).__name__)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("booked") == 1
+    assert set(outcomes) == {"booked", "Conflict"}
+    assert Flight.objects.filter(aircraft=aircraft).count() == 1

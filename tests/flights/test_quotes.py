@@ -1,0 +1,189 @@
+"""Quoting over the API: candidates with a breakdown summing to the total, overrides,
+sending, accepting (booking) and expiry; client scoping."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core import mail
+
+from flights.models import Flight, Quote, Trip
+from tests.conftest import bearer
+from tests.flights.conftest import future
+
+pytestmark = pytest.mark.django_db
+
+
+def quote_body(client_id: int, **extra):
+    return {
+        "client_id": client_id,
+        "legs": [
+            {
+                "departure_airport": "KTEB",
+                "arrival_airport": "KPBI",
+                "departure_datetime": future(10, 14).isoformat(),
+                "passengers": 4,
+            },
+            {
+                "departure_airport": "KPBI",
+                "arrival_airport": "KTEB",
+                "departure_datetime": future(13, 18).isoformat(),
+                "passengers": 4,
+            },
+        ],
+        **extra,
+    }
+
+
+def test_quote_lists_candidates_with_exact_totals(cs_user, client_a, jet, midsize):
+    response = bearer(cs_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["number"].startswith("Q-")
+    assert body["status"] == "draft"
+    assert len(body["candidates"]) == 2
+    for candidate in body["candidates"]:
+        total = sum(Decimal(line["amount"]) for line in candidate["lines"])
+        assert total == Decimal(candidate["total"]["amount"])
+        assert candidate["total"]["currency"] == "USD"
+        kinds = {line["kind"] for line in candidate["lines"]}
+        assert {"flight_time", "fet", "segment_fee"} <= kinds
+    midsize_option = next(c for c in body["candidates"] if c["aircraft"]["tail_number"] == "N200JA")
+    # the midsize jet sits at White Plains: it positions to Teterboro first
+    assert midsize_option["legs"][0]["kind"] == "positioning"
+    assert midsize_option["legs"][0]["departure_airport"] == "KHPN"
+    totals = [Decimal(c["total"]["amount"]) for c in body["candidates"]]
+    assert totals == sorted(totals)
+
+
+def test_quote_refuses_bad_itineraries(cs_user, client_a, jet):
+    api = bearer(cs_user)
+    bad_airport = quote_body(client_a.pk)
+    bad_airport["legs"][0]["arrival_airport"] = "ZZZZ"
+    response = api.post("/api/v1/flights/quote", bad_airport, format="json")
+    assert response.status_code == 400
+    assert "legs" in response.json()["errors"]
+    out_of_order = quote_body(client_a.pk)
+    out_of_order["legs"].reverse()
+    assert api.post("/api/v1/flights/quote", out_of_order, format="json").status_code == 400
+    assert (
+        api.post("/api/v1/flights/quote", {"client_id": client_a.pk, "legs": []}, format="json").status_code
+        == 400
+    )
+    assert not Quote.objects.exists()
+
+
+def test_too_many_passengers_leaves_aircraft_out(cs_user, client_a, jet):
+    body = quote_body(client_a.pk)
+    for leg in body["legs"]:
+        leg["passengers"] = 12
+    response = bearer(cs_user).post("/api/v1/flights/quote", body, format="json")
+    assert response.status_code == 201
+    assert response.json()["candidates"] == []
+    assert "seats" in response.json()["unavailable"][0]["reasons"][0]
+
+
+def test_override_line_with_reason_and_step_up(cs_user, client_a, jet):
+    api = bearer(cs_user)
+    quote = api.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
+    option = quote["candidates"][0]
+    payload = {"option": option["id"], "kind": "catering", "amount": "0.00", "reason": "Client brings own"}
+    assert (
+        bearer(cs_user, otp=False)
+        .post(f"/api/v1/quotes/{quote['id']}/override", payload, format="json")
+        .status_code
+        == 403
+    )
+    response = api.post(f"/api/v1/quotes/{quote['id']}/override", payload, format="json")
+    assert response.status_code == 200, response.json()
+    updated = response.json()["candidates"][0]
+    catering = [line for line in updated["lines"] if line["kind"] == "catering"]
+    assert catering[0]["amount"] == "0.00"
+    assert catering[0]["override_reason"] == "Client brings own"
+    assert sum(Decimal(line["amount"]) for line in updated["lines"]) == Decimal(updated["total"]["amount"])
+    assert Decimal(updated["total"]["amount"]) < Decimal(option["total"]["amount"])
+    no_reason = api.post(f"/api/v1/quotes/{quote['id']}/override", {**payload, "reason": " "}, format="json")
+    assert no_reason.status_code == 400
+
+
+def test_send_emails_client_and_accept_books_trip(
+    cs_user, client_a_user, client_a, jet, django_capture_on_commit_callbacks
+):
+    api = bearer(cs_user)
+    quote = api.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = api.post(f"/api/v1/quotes/{quote['id']}/send")
+    assert sent.status_code == 200
+    assert sent.json()["status"] == "sent"
+    assert any(quote["number"] in m.subject or quote["number"] in m.body for m in mail.outbox)
+    portal = bearer(client_a_user)
+    assert portal.get(f"/api/v1/quotes/{quote['id']}").status_code == 200
+    accepted = portal.post(f"/api/v1/quotes/{quote['id']}/accept", {}, format="json")
+    assert accepted.status_code == 201, accepted.json()
+    trip = Trip.objects.get()
+    assert trip.client == client_a
+    flights = list(trip.flights.order_by("sequence"))
+    assert [f.departure_airport_id for f in flights] == ["KTEB", "KDJT"]  # KPBI is listed as KDJT
+    assert Quote.objects.get().status == "accepted"
+    again = portal.post(f"/api/v1/quotes/{quote['id']}/accept", {}, format="json")
+    assert again.status_code == 409
+    assert Trip.objects.count() == 1
+
+
+def test_expired_quote_cannot_be_accepted(cs_user, client_a_user, client_a, jet):
+    quote = bearer(cs_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
+    with time_machine.travel(future(5), tick=False):
+        response = bearer(client_a_user).post(f"/api/v1/quotes/{quote['id']}/accept", {}, format="json")
+    assert response.status_code == 409
+    assert response.json()["code"] == "quote_expired"
+    assert Quote.objects.get().status == "expired"
+    assert not Flight.objects.exists()
+
+
+def test_accept_rechecks_availability(cs_user, client_a, client_b, jet):
+    api = bearer(cs_user)
+    first = api.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
+    second = api.post("/api/v1/flights/quote", quote_body(client_b.pk), format="json").json()
+    assert api.post(f"/api/v1/quotes/{first['id']}/accept", {}, format="json").status_code == 201
+    response = api.post(f"/api/v1/quotes/{second['id']}/accept", {}, format="json")
+    assert response.status_code == 409
+    assert response.json()["conflicts"]
+    assert Trip.objects.count() == 1
+
+
+def test_client_b_cannot_see_or_accept_client_a_quote(cs_user, client_a, client_b_user, client_b, jet):
+    quote = bearer(cs_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
+    api = bearer(client_b_user)
+    assert api.get(f"/api/v1/quotes/{quote['id']}").status_code == 404
+    assert api.post(f"/api/v1/quotes/{quote['id']}/accept", {}, format="json").status_code == 404
+    assert api.get("/api/v1/quotes").json()["count"] == 0
+    assert api.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").status_code == 400
+    assert Quote.objects.count() == 1
+
+
+def test_portal_client_requests_own_quote(client_a_user, client_a, jet):
+    response = bearer(client_a_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json")
+    assert response.status_code == 201
+    assert Quote.objects.get().client == client_a
+
+
+def test_conversion_report(cs_user, client_a, jet):
+    api = bearer(cs_user)
+    q1 = api.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
+    q2 = api.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
+    api.post(f"/api/v1/quotes/{q1['id']}/accept", {}, format="json")
+    api.post(f"/api/v1/quotes/{q2['id']}/decline")
+    report = api.get("/api/v1/quotes/conversion").json()
+    assert report["total"] == 2
+    assert report["accepted"] == 1
+    assert report["conversion_rate"] == 0.5
+
+
+def test_airport_codes_resolve_like_people_write_them(cs_user, client_a, jet):
+    body = quote_body(client_a.pk)
+    body["legs"][0]["arrival_airport"] = "pbi"  # IATA, any case
+    response = bearer(cs_user).post("/api/v1/flights/quote", body, format="json")
+    assert response.status_code == 201
+    assert response.json()["legs"][0]["arrival_airport"] == "KDJT"
