@@ -191,11 +191,20 @@ class PassengerSerializer(StrictModelSerializer):
     def to_representation(self, instance: Passenger) -> dict[str, Any]:
         data = super().to_representation(instance)
         data["phone"] = str(instance.phone) if instance.phone else ""
-        request = self.context.get("request")
-        if request is None or not user_can(request.user, "clients.view_passport", instance):
+        if not self._shows_passports(instance):
             data["passport_number"] = f"•••••{instance.passport_last4}" if instance.passport_number else None
             data["date_of_birth"] = None
         return data
+
+    def _shows_passports(self, instance: Passenger) -> bool:
+        """Full passports for operations and the owning client, decided once per client account."""
+        request = self.context.get("request")
+        if request is None:
+            return False
+        decisions = self.context.setdefault("_passport_decisions", {})
+        if instance.client_id not in decisions:
+            decisions[instance.client_id] = user_can(request.user, "clients.view_passport", instance.client)
+        return bool(decisions[instance.client_id])
 
     def to_internal_value(self, data: Any) -> Any:
         value = super().to_internal_value(data)

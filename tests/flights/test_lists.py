@@ -1,0 +1,142 @@
+"""Query-count guards on the flights app's lists, at two sizes, and its role matrix rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from clients import services as client_services
+from fleet.models import Airport
+from flights import services
+from tests.conftest import bearer, make_user
+from tests.fleet.conftest import make_aircraft
+from tests.flights.conftest import future
+from tests.test_role_matrix import PERSONAS
+
+pytestmark = pytest.mark.django_db
+
+
+def _trips(client: Any, count: int) -> None:
+    for _ in range(count):
+        flight = services.flight_create(
+            client=client,
+            aircraft=make_aircraft(),
+            departure_airport=Airport.objects.get(icao="KTEB"),
+            arrival_airport=Airport.objects.get(icao="KMIA"),
+            departure_at=future(10, 14),
+            actor=None,
+        )
+        services.concierge_request_create(trip=flight.trip, subject="Car at arrival", detail="", actor=None)
+
+
+@pytest.mark.parametrize("count", [2, 10])
+@pytest.mark.parametrize(
+    ("url", "limit"),
+    [("/api/v1/trips", 10), ("/api/v1/concierge", 8), ("/api/v1/flights", 10)],
+)
+def test_list_query_counts(ops_user, client_a, profile, django_assert_max_num_queries, count, url, limit):
+    _trips(client_a, count)
+    api = bearer(ops_user)
+    with django_assert_max_num_queries(limit):
+        response = api.get(f"{url}?page_size=50")
+    assert response.status_code == 200
+    assert response.json()["count"] == count
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_quote_list_query_count(cs_user, client_a, profile, django_assert_max_num_queries, count):
+    for _ in range(3):
+        make_aircraft()
+    legs = [
+        {
+            "departure_airport": "KTEB",
+            "arrival_airport": "KMIA",
+            "departure_datetime": future(9),
+            "passengers": 2,
+        }
+    ]
+    for _ in range(count):
+        services.quote_create(client=client_a, legs=legs, actor=None)
+    with django_assert_max_num_queries(10):
+        response = bearer(cs_user).get("/api/v1/quotes?page_size=50")
+    assert response.json()["count"] == count
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_passenger_list_query_count(cs_user, client_a, django_assert_max_num_queries, count):
+    for i in range(count):
+        client_services.passenger_create(client=client_a, actor=None, first_name=f"P{i}", last_name="X")
+    with django_assert_max_num_queries(10):
+        response = bearer(cs_user).get(f"/api/v1/clients/{client_a.pk}/passengers?page_size=50")
+    assert response.json()["count"] == count
+
+
+FLIGHT_MATRIX = [
+    (
+        "get",
+        "/api/v1/flights",
+        None,
+        {
+            "admin": 200,
+            "ops": 200,
+            "finance": 200,
+            "maintenance": 200,
+            "client_services": 200,
+            "client": 200,
+            "crew": 200,
+        },
+    ),
+    (
+        "get",
+        "/api/v1/flights/{flight}",
+        None,
+        {"admin": 200, "ops": 200, "finance": 200, "maintenance": 200, "client_services": 200, "*": 404},
+    ),
+    (
+        "post",
+        "/api/v1/flights/{flight}/status",
+        {"status": "boarding"},
+        {"admin": 200, "ops": 200, "client_services": 200, "finance": 403, "maintenance": 403, "*": 404},
+    ),
+    (
+        "get",
+        "/api/v1/flights/{flight}/manifest",
+        None,
+        {"admin": 200, "ops": 200, "finance": 200, "maintenance": 200, "client_services": 200, "*": 404},
+    ),
+    (
+        "get",
+        "/api/v1/trips",
+        None,
+        {"admin": 200, "ops": 200, "finance": 200, "maintenance": 200, "client_services": 200, "client": 200},
+    ),
+    (
+        "get",
+        "/api/v1/quotes",
+        None,
+        {"admin": 200, "ops": 200, "finance": 200, "maintenance": 200, "client_services": 200, "client": 200},
+    ),
+    (
+        "get",
+        "/api/v1/concierge",
+        None,
+        {"admin": 200, "ops": 200, "finance": 200, "maintenance": 200, "client_services": 200, "client": 200},
+    ),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "allowed"), FLIGHT_MATRIX)
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_flights_role_matrix(method, path, body, allowed, persona, client_a, profile):
+    flight = services.flight_create(
+        client=client_a,
+        aircraft=make_aircraft(),
+        departure_airport=Airport.objects.get(icao="KTEB"),
+        arrival_airport=Airport.objects.get(icao="KMIA"),
+        departure_at=future(10, 14),
+        actor=None,
+    )
+    user = make_user(f"fm-{persona}", PERSONAS[persona])
+    response = getattr(bearer(user), method)(path.format(flight=flight.pk), body, format="json")
+    assert response.status_code == allowed.get(persona, allowed.get("*", 403)), response.content
