@@ -9,7 +9,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
@@ -22,6 +22,7 @@ from jetops.api.exceptions import Conflict
 from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, User
 from jetops.roles import Role
 from jetops.services import user_create
+from jetops.writes import apply_fields, save_validated
 
 CLIENT_FIELDS = (
     "client_type",
@@ -56,22 +57,6 @@ PASSENGER_FIELDS = (
 )
 
 
-def _save(obj: models.Model, actor: User | None, reason: str | None = None) -> None:
-    obj.full_clean()
-    obj._history_user = actor  # type: ignore[attr-defined]
-    if reason:
-        obj._change_reason = reason  # type: ignore[attr-defined]
-    obj.save()
-
-
-def _apply(obj: models.Model, data: dict[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise ValidationError({name: ["Unknown or read-only field."] for name in sorted(unknown)})
-    for name, value in data.items():
-        setattr(obj, name, value)
-
-
 def preferred_aircraft_check(ids: list[int]) -> None:
     aircraft = apps.get_model("fleet", "Aircraft")
     known = set(aircraft.objects.filter(pk__in=ids).values_list("pk", flat=True))
@@ -93,9 +78,9 @@ def _preferences_merge(current: dict[str, Any], given: Any) -> dict[str, Any]:
 def client_create(*, actor: User | None, preferences: Any = None, **data: Any) -> Client:
     """Create a client account (preferences validated, defaults filled in)."""
     client = Client()
-    _apply(client, data, CLIENT_FIELDS)
+    apply_fields(client, data, CLIENT_FIELDS)
     client.preferences = _preferences_merge({}, preferences or {})
-    _save(client, actor)
+    save_validated(client, actor)
     return client
 
 
@@ -105,10 +90,10 @@ def client_update(*, client: Client, actor: User | None, preferences: Any = None
         raise Conflict(
             "This client's personal data was erased: the account cannot be edited.", "client_erased"
         )
-    _apply(client, data, CLIENT_FIELDS)
+    apply_fields(client, data, CLIENT_FIELDS)
     if preferences is not None:
         client.preferences = _preferences_merge(client.preferences, preferences)
-    _save(client, actor)
+    save_validated(client, actor)
     return client
 
 
@@ -123,15 +108,15 @@ def passenger_create(*, client: Client, actor: User | None, **data: Any) -> Pass
     if client.is_erased:
         raise Conflict("This client's personal data was erased.", "client_erased")
     passenger = Passenger(client=client)
-    _apply(passenger, data, PASSENGER_FIELDS)
-    _save(passenger, actor)
+    apply_fields(passenger, data, PASSENGER_FIELDS)
+    save_validated(passenger, actor)
     return passenger
 
 
 @transaction.atomic
 def passenger_update(*, passenger: Passenger, actor: User | None, **data: Any) -> Passenger:
-    _apply(passenger, data, PASSENGER_FIELDS)
-    _save(passenger, actor)
+    apply_fields(passenger, data, PASSENGER_FIELDS)
+    save_validated(passenger, actor)
     return passenger
 
 
@@ -169,7 +154,7 @@ def payment_method_add(
     if is_default or not has_methods:
         for other in client.payment_methods.filter(is_default=True):
             other.is_default = False
-            _save(other, actor)
+            save_validated(other, actor)
         is_default = True
     method = PaymentMethod(
         client=client,
@@ -184,7 +169,7 @@ def payment_method_add(
     )
     try:
         with transaction.atomic():
-            _save(method, actor)
+            save_validated(method, actor)
     except (IntegrityError, ValidationError) as exc:
         if PaymentMethod.objects.filter(provider=provider, token=token).exists():
             raise Conflict("This payment token is already registered.", "payment_method_exists") from exc
@@ -212,7 +197,7 @@ def payment_method_remove(
         successor = client.payment_methods.order_by("-created_at").first()
         if successor is not None:
             successor.is_default = True
-            _save(successor, actor)
+            save_validated(successor, actor)
     activity_record(
         action=ActivityAction.PAYMENT_METHOD_CHANGE,
         outcome=ActivityOutcome.SUCCESS,
@@ -266,7 +251,7 @@ def portal_user_link(*, client: Client, user: User, actor: User | None) -> Clien
     membership = ClientMembership.objects.filter(client=client, user=user).first()
     if membership is None:
         membership = ClientMembership(client=client, user=user)
-        _save(membership, actor)
+        save_validated(membership, actor)
     assign_perm("clients.view_client", user, client)
     return membership
 
@@ -296,7 +281,7 @@ def data_request_create(
         requested_by=actor,
         notes=notes,
     )
-    _save(request, actor)
+    save_validated(request, actor)
     return request
 
 
@@ -310,7 +295,7 @@ def data_request_update(
         request.notes = notes
     if status in (DataRequestStatus.COMPLETED, DataRequestStatus.REFUSED) and request.completed_at is None:
         request.completed_at = timezone.now()
-    _save(request, actor)
+    save_validated(request, actor)
     return request
 
 

@@ -31,6 +31,7 @@ from fleet.models import (
 from fleet.selectors import blackout_overlaps
 from jetops.api.exceptions import Conflict
 from jetops.models import User
+from jetops.writes import apply_fields, save_validated
 
 AIRCRAFT_FIELDS = (
     "tail_number",
@@ -82,14 +83,6 @@ EXPIRY_FIELD_BY_KIND = {
 }
 
 
-def _save(obj: models.Model, actor: User | None, reason: str | None = None) -> None:
-    obj.full_clean()
-    obj._history_user = actor  # type: ignore[attr-defined]
-    if reason:
-        obj._change_reason = reason  # type: ignore[attr-defined]
-    obj.save()
-
-
 def _airport(value: Any, field: str) -> Airport:
     if isinstance(value, Airport):
         return value
@@ -99,13 +92,12 @@ def _airport(value: Any, field: str) -> Airport:
 
 
 def _apply(obj: models.Model, data: dict[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise ValidationError({name: ["Unknown or read-only field."] for name in sorted(unknown)})
-    for name, value in data.items():
-        if name in ("current_location", "home_base"):
-            value = _airport(value, name)
-        setattr(obj, name, value)
+    airports = {
+        name: _airport(value, name)
+        for name, value in data.items()
+        if name in ("current_location", "home_base")
+    }
+    apply_fields(obj, {**data, **airports}, allowed)
 
 
 def _locked(aircraft: Aircraft) -> Aircraft:
@@ -137,7 +129,7 @@ def aircraft_create(
         raise ValidationError({"status": [f"{status!r} is not a valid status."]})
     aircraft.status = status
     aircraft.is_active = status != AircraftStatus.INACTIVE
-    _save(aircraft, actor, "Added to the fleet")
+    save_validated(aircraft, actor, "Added to the fleet")
     event = AircraftStatusChange(
         aircraft=aircraft,
         from_status="",
@@ -145,7 +137,7 @@ def aircraft_create(
         reason=status_reason or "Added to the fleet",
         actor=actor,
     )
-    _save(event, actor)
+    save_validated(event, actor)
     return aircraft
 
 
@@ -161,7 +153,7 @@ def aircraft_update(*, aircraft: Aircraft, actor: User | None, reason: str = "",
             }
         )
     _apply(aircraft, data, AIRCRAFT_FIELDS)
-    _save(aircraft, actor, reason or None)
+    save_validated(aircraft, actor, reason or None)
     return aircraft
 
 
@@ -193,7 +185,7 @@ def aircraft_status_change(
     previous = locked.status
     locked.status = status
     locked.is_active = status != AircraftStatus.INACTIVE
-    _save(
+    save_validated(
         locked,
         actor,
         f"Status {previous} → {status}: {reason}" if reason else f"Status {previous} → {status}",
@@ -206,7 +198,7 @@ def aircraft_status_change(
         actor=actor,
         at=at or timezone.now(),
     )
-    _save(event, actor)
+    save_validated(event, actor)
     aircraft.refresh_from_db()
     return aircraft
 
@@ -270,7 +262,7 @@ def _merge_into(
         other.delete()
     ids = ", ".join(f"#{b.pk}" for b in absorbed)
     note = f"Extended by an overlapping {target.kind} blackout" + (f" (absorbed {ids})" if ids else "")
-    _save(target, actor, note)
+    save_validated(target, actor, note)
     return target
 
 
@@ -304,7 +296,7 @@ def blackout_add(
     blackout = Blackout(
         aircraft=aircraft, start=start, end=end, kind=kind, reason=reason or "", created_by=actor
     )
-    _save(blackout, actor)
+    save_validated(blackout, actor)
     return BlackoutResult(blackout, merged=False)
 
 
@@ -335,7 +327,7 @@ def blackout_update(*, blackout: Blackout, actor: User | None, **data: Any) -> B
     if same_kind:
         merged = _merge_into(blackout, blackout.start, blackout.end, "", same_kind, actor)
         return BlackoutResult(merged, merged=True)
-    _save(blackout, actor)
+    save_validated(blackout, actor)
     return BlackoutResult(blackout, merged=False)
 
 
@@ -369,7 +361,7 @@ def _sync_document_expiry(aircraft: Aircraft, kind: str, actor: User | None) -> 
         return
     for name, value in changes.items():
         setattr(aircraft, name, value)
-    _save(aircraft, actor, f"{AircraftDocumentKind(kind).label} document changed")
+    save_validated(aircraft, actor, f"{AircraftDocumentKind(kind).label} document changed")
 
 
 @transaction.atomic
@@ -378,7 +370,7 @@ def document_add(*, aircraft: Aircraft, actor: User | None, **data: Any) -> Airc
     kind follows the latest document."""
     document = AircraftDocument(aircraft=aircraft)
     _apply(document, data, DOCUMENT_FIELDS)
-    _save(document, actor)
+    save_validated(document, actor)
     _sync_document_expiry(aircraft, document.kind, actor)
     return document
 
@@ -388,7 +380,7 @@ def document_update(*, document: AircraftDocument, actor: User | None, **data: A
     """Edit a document (a renewal: new number and expiry); re-syncs the aircraft's dates."""
     previous_kind = document.kind
     _apply(document, data, DOCUMENT_FIELDS)
-    _save(document, actor)
+    save_validated(document, actor)
     for kind in {previous_kind, document.kind}:
         _sync_document_expiry(document.aircraft, kind, actor)
     return document

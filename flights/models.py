@@ -190,6 +190,7 @@ class Flight(BaseModel):
     objects = FlightQuerySet.as_manager()
 
     tenant_path = "client"
+    crew_path = "crew_assignments__crew_member"  # a crew user reads the flights they are on
     gdpr_erasure = "keep"  # operational record; passengers are anonymised on their own rows
 
     class Meta:

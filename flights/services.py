@@ -44,6 +44,7 @@ from flights.quoting import (
 from jetops.api.exceptions import Conflict
 from jetops.models import User
 from jetops.numbering import next_number
+from jetops.writes import save_validated
 
 # Legal status moves (from → allowed targets). "diverted" is an arrival elsewhere.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -55,14 +56,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     FlightStatus.COMPLETED: (),
     FlightStatus.CANCELLED: (),
 }
-
-
-def _save(obj: Any, actor: User | None, reason: str | None = None) -> None:
-    obj.full_clean()
-    obj._history_user = actor
-    if reason:
-        obj._change_reason = reason
-    obj.save()
 
 
 def _event(
@@ -78,7 +71,7 @@ def _event(
         at=detail.pop("at", None) or timezone.now(),
         detail=detail,
     )
-    _save(event, actor)
+    save_validated(event, actor)
     return event
 
 
@@ -251,7 +244,7 @@ def quote_create(
         pricing_profile=profile,
         created_by=actor,
     )
-    _save(quote, actor)
+    save_validated(quote, actor)
     for rank, (aircraft, result) in enumerate(results):
         option = QuoteOption(
             quote=quote,
@@ -265,7 +258,7 @@ def quote_create(
             method=pricing.METHOD,
             inputs=quote_inputs_record(result),
         )
-        _save(option, actor)
+        save_validated(option, actor)
         _lines_replace(option, result, actor)
     return quote, left_out
 
@@ -277,7 +270,7 @@ def _lines_replace(option: QuoteOption, result: pricing.Quote, actor: User | Non
         stored.delete()
     for position, line in enumerate(result.lines):
         applied = overrides.get(line.kind)
-        _save(
+        save_validated(
             QuoteLine(
                 option=option,
                 position=position,
@@ -321,7 +314,7 @@ def quote_override_line(
     inputs["overrides"] = overrides
     option.inputs = inputs
     option.subtotal, option.taxes, option.total = result.subtotal, result.taxes, result.total
-    _save(option, actor, reason=f"override {kind}: {reason}")
+    save_validated(option, actor, reason=f"override {kind}: {reason}")
     _lines_replace(option, result, actor)
     return option
 
@@ -337,7 +330,7 @@ def quote_send(*, quote: Quote, actor: User | None) -> Quote:
         raise Conflict("This quote has expired: make a new one.", "quote_expired")
     quote.status = QuoteStatus.SENT
     quote.sent_at = timezone.now()
-    _save(quote, actor)
+    save_validated(quote, actor)
     _notify("quote_sent", f"quote-sent:{quote.pk}:{quote.sent_at.timestamp():.0f}", quote_id=quote.pk)
     return quote
 
@@ -349,7 +342,7 @@ def quote_decline(*, quote: Quote, actor: User | None) -> Quote:
         raise Conflict(f"A {quote.status} quote cannot be declined.", "quote_closed")
     quote.status = QuoteStatus.DECLINED
     quote.decided_at = timezone.now()
-    _save(quote, actor)
+    save_validated(quote, actor)
     return quote
 
 
@@ -360,7 +353,7 @@ def quotes_expire(*, now: datetime | None = None) -> int:
     for quote in Quote.objects.filter(status__in=[QuoteStatus.DRAFT, QuoteStatus.SENT], valid_until__lte=now):
         with transaction.atomic():
             quote.status = QuoteStatus.EXPIRED
-            _save(quote, None, reason="validity ended")
+            save_validated(quote, None, reason="validity ended")
         count += 1
     return count
 
@@ -375,7 +368,7 @@ def quote_accept(*, quote: Quote, actor: User | None, option_id: int | None = No
             raise Conflict(f"This quote is {quote.status}: it cannot be accepted.", "quote_closed")
         if quote.is_expired():
             quote.status = QuoteStatus.EXPIRED
-            _save(quote, actor, reason="accepted after validity")
+            save_validated(quote, actor, reason="accepted after validity")
             expired = True
         else:
             options = quote.options.select_related("aircraft")
@@ -395,7 +388,7 @@ def quote_accept(*, quote: Quote, actor: User | None, option_id: int | None = No
             )
             quote.status = QuoteStatus.ACCEPTED
             quote.decided_at = timezone.now()
-            _save(quote, actor)
+            save_validated(quote, actor)
             return trip
     assert expired  # noqa: S101
     raise Conflict("This quote has expired: ask for a new one.", "quote_expired")
@@ -557,10 +550,10 @@ def trip_book(
                 notes=notes,
                 created_by=actor,
             )
-            _save(trip, actor)
+            save_validated(trip, actor)
             for sequence, plan in enumerate(legs, start=1):
                 flight = _flight_from_plan(trip, aircraft, plan, sequence, turnaround)
-                _save(flight, actor)
+                save_validated(flight, actor)
             _event(trip, TripEventKind.BOOKED, actor, flights=[f.flight_number for f in trip.flights.all()])
             _notify("booking_confirmed", f"booking-confirmed:{trip.pk}", trip_id=trip.pk)
             return trip
@@ -609,7 +602,7 @@ def flight_update(*, flight: Flight, actor: User | None, **data: Any) -> Flight:
                 )
                 _check_leg(aircraft, plan, exclude=(flight.pk,), previous=None, turnaround=turnaround)
                 flight.busy_until = flight.arrival_at + turnaround
-            _save(flight, actor)
+            save_validated(flight, actor)
             if changed & SCHEDULE_FIELDS:
                 _event(
                     flight.trip,
@@ -648,7 +641,7 @@ def _trip_status_sync(trip: Trip, actor: User | None) -> None:
         target = TripStatus.BOOKED
     if trip.status != target:
         trip.status = target
-        _save(trip, actor)
+        save_validated(trip, actor)
 
 
 @transaction.atomic
@@ -699,7 +692,7 @@ def flight_status_change(
     if status == FlightStatus.CANCELLED:
         flight.cancel_reason = reason.strip()
     flight.status = status
-    _save(flight, actor, reason=reason or None)
+    save_validated(flight, actor, reason=reason or None)
     _event(
         flight.trip,
         TripEventKind.STATUS,
@@ -803,7 +796,7 @@ def manifest_set(
         row._history_user = actor  # type: ignore[attr-defined]
         row.delete()
     for entry in entries:
-        _save(
+        save_validated(
             FlightPassenger(
                 flight=flight,
                 passenger=passengers[int(entry["passenger"])],
@@ -814,7 +807,7 @@ def manifest_set(
             actor,
         )
     flight.passenger_count = len(entries)
-    _save(flight, actor)
+    save_validated(flight, actor)
     return passport_warnings(flight, [passengers[i] for i in ids], settings.PASSPORT_WARNING_MONTHS)
 
 
@@ -885,7 +878,7 @@ def flight_create(
                         trip.flights.order_by("-sequence").values_list("sequence", flat=True).first() or 0
                     ) + 1
                     flight = _flight_from_plan(trip, locked, plan, sequence, turnaround)
-                    _save(flight, actor)
+                    save_validated(flight, actor)
             except IntegrityError as exc:
                 raise _booking_conflict(exc) from exc
             _event(trip, TripEventKind.ITINERARY_CHANGED, actor, flight=flight, added=flight.flight_number)
@@ -916,7 +909,7 @@ def special_service_save(*, flight: Flight, actor: User | None, service: Any = N
             data["description"] = "Dietary: " + ", ".join(dietary) if dietary else ""
     for name, value in data.items():
         setattr(service, name, value)
-    _save(service, actor)
+    save_validated(service, actor)
     return service
 
 
@@ -933,7 +926,7 @@ def concierge_request_create(*, trip: Trip, subject: str, detail: str, actor: Us
         detail=detail,
         due_at=timezone.now() + timedelta(minutes=settings.CONCIERGE_SLA_MINUTES),
     )
-    _save(request, actor)
+    save_validated(request, actor)
     return request
 
 
@@ -949,7 +942,7 @@ def concierge_request_update(
             request.resolved_at = timezone.now()
     if assignee is not False:
         request.assignee = assignee
-    _save(request, actor)
+    save_validated(request, actor)
     return request
 
 
@@ -965,5 +958,5 @@ def feedback_submit(*, flight: Flight, rating: int, comment: str, actor: User | 
     feedback.rating = rating
     feedback.comment = comment
     feedback.submitted_at = timezone.now()
-    _save(feedback, actor)
+    save_validated(feedback, actor)
     return feedback

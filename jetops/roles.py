@@ -123,7 +123,14 @@ ROLES: tuple[RoleDef, ...] = (
         "Crew Member",
         scoped=True,
         staff=False,
-        defaults=("crew.view_*", "flights.view_flight", "fleet.view_aircraft"),
+        defaults=(
+            "crew.view_*",
+            # self-service: flying done elsewhere and duties for other operators
+            "crew.add_experiencerecord",
+            "crew.add_dutyperiod",
+            "flights.view_flight",
+            "fleet.view_aircraft",
+        ),
     ),
     RoleDef(
         Role.CLIENT,

@@ -293,6 +293,12 @@ SPECTACULAR_SETTINGS = {
         "ConciergeStatusEnum": "flights.choices.ConciergeStatus",
         "DataRequestKindEnum": "clients.choices.DataRequestKind",
         "DataRequestStatusEnum": "clients.choices.DataRequestStatus",
+        "CrewRoleEnum": "crew.choices.CrewRole",
+        "RatingRoleEnum": "crew.choices.RatingRole",
+        "CrewPositionEnum": "crew.choices.Position",
+        "AvailabilityKindEnum": "crew.choices.AvailabilityKind",
+        "DutyKindEnum": "crew.choices.DutyKind",
+        "TrainingKindEnum": "crew.choices.TrainingKind",
     },
 }
 
@@ -327,6 +333,10 @@ def _days(name: str, default: list[str]) -> tuple[int, ...]:
 # Expiry alerts go out this many days ahead (aircraft documents; crew qualifications).
 FLEET_DOCUMENT_ALERT_DAYS = _days("FLEET_DOCUMENT_ALERT_DAYS", ["60", "30", "7"])
 CREW_EXPIRY_ALERT_DAYS = _days("CREW_EXPIRY_ALERT_DAYS", ["60", "30", "7"])
+# A flight duty is reported this long before the first off-block and released this long after
+# the last on-block (operator policy; the legality engine judges the resulting duty periods).
+CREW_REPORT_MINUTES = env.int("CREW_REPORT_MINUTES", 60)
+CREW_RELEASE_MINUTES = env.int("CREW_RELEASE_MINUTES", 30)
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)

@@ -201,7 +201,7 @@ class PassengerSerializer(StrictModelSerializer):
         request = self.context.get("request")
         if request is None:
             return False
-        decisions = self.context.setdefault("_passport_decisions", {})
+        decisions: dict[int, bool] = self.root.__dict__.setdefault("_passport_decisions", {})
         if instance.client_id not in decisions:
             decisions[instance.client_id] = user_can(request.user, "clients.view_passport", instance.client)
         return bool(decisions[instance.client_id])

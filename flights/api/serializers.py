@@ -277,10 +277,11 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]
 
     def get_crew_assignments(self, flight: Flight) -> list[dict[str, Any]]:
-        assignments = getattr(flight, "crew_assignments", None)
-        if assignments is None:
-            return []
-        return [{"crew_member": a.crew_member_id, "role": a.role} for a in assignments.all()]
+        """The flight's crew (prefetched with the crew member by ``FLIGHT_QUERYSET``)."""
+        return [
+            {"id": a.pk, "crew_member": a.crew_member_id, "name": a.crew_member.name, "role": a.role}
+            for a in flight.crew_assignments.all()
+        ]
 
     def get_actual(self, flight: Flight) -> dict[str, Any]:
         return {

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clients.models import Client
+from crew.models import CrewAssignment
 from fleet.models import Aircraft, Airport
 from fleet.selectors import airport_resolve
 from flights import selectors, services
@@ -66,6 +67,10 @@ def airport(code: str, field: str) -> Airport:
 FLIGHT_QUERYSET = Flight.objects.select_related("aircraft").prefetch_related(
     Prefetch("manifest", queryset=FlightPassenger.objects.order_by("id")),
     "special_services",
+    Prefetch(
+        "crew_assignments",
+        queryset=CrewAssignment.objects.select_related("crew_member").order_by("role", "id"),
+    ),
 )
 
 

@@ -1,0 +1,298 @@
+"""Crew API shapes. ``qualifications`` reads and writes with exactly the seed's four keys
+(``licenses``, ``ratings``, ``medical``, ``recurrent_training``); validity dates are computed,
+never written."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from rest_framework import serializers
+
+from crew.choices import AvailabilityKind, CrewRole, DutyKind, TrainingKind
+from crew.models import (
+    CrewAssignment,
+    CrewAvailability,
+    CrewMember,
+    DutyPeriod,
+    ExperienceRecord,
+    License,
+    TypeRating,
+)
+from crew.qualifications import ExpiryItem, current_medical
+from crew.selectors import record_of
+from fleet.api.serializers import AirportCodeField
+from fleet.models import type_designator_validator
+from jetops.api.serializers import StrictModelSerializer, StrictSerializer
+from jetops.models import User
+
+# Traffic light of an expiry: red when expired or within the last alert tier, amber within
+# the first tier, green otherwise.
+RED_DAYS = 7
+AMBER_DAYS = 60
+
+
+def expiry_state(days_left: int | None) -> str:
+    if days_left is None or days_left <= RED_DAYS:
+        return "red"
+    return "amber" if days_left <= AMBER_DAYS else "green"
+
+
+class LicenseSerializer(StrictModelSerializer):
+    class Meta:
+        model = License
+        fields = ["kind", "number", "authority", "issued_on", "expires_on"]
+
+
+class TypeDesignatorField(serializers.CharField):
+    """An ICAO aircraft type designator, upper-cased before validation (``c25b`` → ``C25B``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=4, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data).strip().upper()
+        try:
+            type_designator_validator(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return value
+
+
+class RatingSerializer(StrictModelSerializer):
+    aircraft_type = TypeDesignatorField()
+
+    class Meta:
+        model = TypeRating
+        fields = ["aircraft_type", "role"]
+        validators: list[Any] = []  # the pair's uniqueness is checked over the whole list
+
+
+class MedicalSerializer(StrictSerializer):
+    locals()["class"] = serializers.ChoiceField(choices=[1, 2, 3], source="medical_class")
+    exam_date = serializers.DateField()
+
+    def validate_exam_date(self, value: date) -> date:
+        if value > timezone.localdate():
+            raise serializers.ValidationError("An exam date cannot be in the future.")
+        return value
+
+
+class TrainingSerializer(StrictSerializer):
+    kind = serializers.ChoiceField(choices=TrainingKind.choices)
+    completed_on = serializers.DateField()
+
+    def validate_completed_on(self, value: date) -> date:
+        if value > timezone.localdate():
+            raise serializers.ValidationError("A completion cannot be in the future.")
+        return value
+
+
+class QualificationsSerializer(StrictSerializer):
+    licenses = LicenseSerializer(many=True, required=False)
+    ratings = RatingSerializer(many=True, required=False)
+    medical = MedicalSerializer(required=False, allow_null=True)
+    recurrent_training = TrainingSerializer(many=True, required=False)
+
+
+def expiry_json(item: ExpiryItem, today: date) -> dict[str, Any]:
+    left = item.days_left(today)
+    return {
+        "key": item.key,
+        "label": item.label,
+        "rule": item.rule,
+        "valid_through": item.valid_through,
+        "days_left": left,
+        "state": expiry_state(left),
+    }
+
+
+class CrewMemberSerializer(StrictModelSerializer):
+    """A crew member with qualifications; ``expiries`` and ``nearest_expiry`` need the
+    ``expiries`` map (member id → items) in the context, computed once per page."""
+
+    home_base = AirportCodeField()
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    qualifications = QualificationsSerializer(required=False)
+    emergency_contact = serializers.JSONField(required=False, allow_null=True)
+    expiries = serializers.SerializerMethodField()
+    nearest_expiry = serializers.SerializerMethodField()
+    availability = serializers.SerializerMethodField()
+    calendar_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CrewMember
+        fields = [
+            "id",
+            "employee_id",
+            "name",
+            "position",
+            "user",
+            "date_of_birth",
+            "home_base",
+            "contact_info",
+            "emergency_contact",
+            "is_active",
+            "notes",
+            "qualifications",
+            "expiries",
+            "nearest_expiry",
+            "availability",
+            "calendar_url",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def to_representation(self, instance: CrewMember) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        medical = max(instance.medicals.all(), key=lambda m: m.exam_date, default=None)
+        data["qualifications"] = {
+            "licenses": LicenseSerializer(instance.licenses.all(), many=True).data,
+            "ratings": RatingSerializer(instance.ratings.all(), many=True).data,
+            "medical": (
+                {"class": medical.medical_class, "exam_date": medical.exam_date.isoformat()}
+                if medical
+                else None
+            ),
+            "recurrent_training": [
+                {"kind": t.kind, "completed_on": t.completed_on.isoformat()} for t in instance.training.all()
+            ],
+        }
+        validity = current_medical(record_of(instance, []))
+        if validity is not None and data["qualifications"]["medical"] is not None:
+            data["qualifications"]["medical"]["valid_through"] = {
+                "first_class": validity.first_class_until,
+                "second_class": validity.second_class_until,
+                "third_class": validity.third_class_until,
+            }
+        return data
+
+    def _items(self, member: CrewMember) -> list[dict[str, Any]]:
+        today = timezone.localdate()
+        return [expiry_json(i, today) for i in self.context.get("expiries", {}).get(member.pk, [])]
+
+    def get_expiries(self, member: CrewMember) -> list[dict[str, Any]]:
+        return self._items(member)
+
+    def get_nearest_expiry(self, member: CrewMember) -> dict[str, Any] | None:
+        items = self._items(member)
+        return items[0] if items else None
+
+    def get_availability(self, member: CrewMember) -> list[dict[str, Any]]:
+        """Upcoming days off, vacation, sickness and standby (prefetched as ``upcoming``)."""
+        return [
+            {"id": a.pk, "kind": a.kind, "start": a.start, "end": a.end, "remarks": a.remarks}
+            for a in getattr(member, "upcoming", [])
+        ]
+
+    def get_calendar_url(self, member: CrewMember) -> str | None:
+        request = self.context.get("request")
+        if request is None:
+            return None
+        return request.build_absolute_uri(f"/api/v1/crew/calendar/{member.calendar_token}.ics")
+
+
+class ExperienceSerializer(StrictModelSerializer):
+    aircraft_type = TypeDesignatorField()
+
+    class Meta:
+        model = ExperienceRecord
+        fields = [
+            "id",
+            "date",
+            "aircraft_type",
+            "takeoffs",
+            "landings",
+            "night_takeoffs",
+            "night_landings",
+            "approaches",
+            "source",
+            "remarks",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+
+
+class DutySerializer(StrictModelSerializer):
+    kind = serializers.ChoiceField(choices=DutyKind.choices)
+
+    class Meta:
+        model = DutyPeriod
+        fields = [
+            "id",
+            "kind",
+            "report_at",
+            "release_at",
+            "flight_minutes",
+            "aircraft_type",
+            "overrun_minutes",
+            "remarks",
+        ]
+        read_only_fields = ["id"]
+
+
+class AvailabilitySerializer(StrictModelSerializer):
+    crew_member = serializers.PrimaryKeyRelatedField(queryset=CrewMember.objects.all())
+    kind = serializers.ChoiceField(choices=AvailabilityKind.choices)
+
+    class Meta:
+        model = CrewAvailability
+        fields = ["id", "crew_member", "kind", "start", "end", "remarks", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class AssignmentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    flight_number = serializers.CharField(source="flight.flight_number", read_only=True)
+    crew_member_name = serializers.CharField(source="crew_member.name", read_only=True)
+    departure_at = serializers.DateTimeField(source="flight.departure_at", read_only=True)
+    arrival_at = serializers.DateTimeField(source="flight.arrival_at", read_only=True)
+
+    class Meta:
+        model = CrewAssignment
+        fields = [
+            "id",
+            "flight",
+            "flight_number",
+            "crew_member",
+            "crew_member_name",
+            "role",
+            "departure_at",
+            "arrival_at",
+            "overridden",
+            "override_reason",
+            "violations",
+            "warnings",
+            "assigned_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class AssignRequestSerializer(StrictSerializer):
+    crew_member = serializers.IntegerField(min_value=1)
+    role = serializers.ChoiceField(choices=CrewRole.choices)
+    override_reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class UnassignRequestSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class LegalityRequestSerializer(StrictSerializer):
+    flights = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=50)
+    role = serializers.ChoiceField(choices=CrewRole.choices)
+
+
+class ResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    rule = serializers.CharField()
+    status = serializers.ChoiceField(choices=["ok", "warn", "block"])
+    detail = serializers.CharField()
+    values = serializers.DictField()
+
+
+class LegalityResponseSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    legal = serializers.BooleanField()
+    results = ResultSerializer(many=True)

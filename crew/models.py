@@ -1,0 +1,412 @@
+"""Crew: members with their qualifications (stored as rows so they can be queried), flown
+experience, recorded duties, availability, flight assignments, the dated legality rule
+parameters and the expiry alerts sent.
+
+Expiry dates are never stored: ``crew.qualifications`` computes them from exam and check
+dates with ``crew.expiries``. Writes go through ``crew.services``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from crew.choices import (
+    AvailabilityKind,
+    CrewRole,
+    DutyKind,
+    ExperienceSource,
+    LicenseKind,
+    Position,
+    RatingRole,
+    TrainingKind,
+)
+from crew.legality import Rules
+from fleet.models import type_designator_validator
+from jetops.fields import EncryptedJSONField
+from jetops.models import BaseModel
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CrewMember(BaseModel):
+    """A pilot or flight attendant. ``user`` is the Crew-role login that may read this record
+    (and only this one) in self-service; ``calendar_token`` is the secret of its iCal feed."""
+
+    employee_id = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=150)
+    position = models.CharField(max_length=20, choices=Position.choices)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="crew_member",
+    )
+    date_of_birth = models.DateField(help_text="Needed for medical certificate durations (61.23(d)).")
+    home_base = models.ForeignKey("fleet.Airport", on_delete=models.PROTECT, related_name="+")
+    contact_info = models.JSONField(default=dict, blank=True, help_text='{"email", "phone", "address"}')
+    emergency_contact = EncryptedJSONField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token, editable=False)
+    notes = models.TextField(blank=True)
+
+    crew_path = ""  # the record itself: its ``user`` reads it
+
+    class Meta:
+        ordering = ["name", "id"]
+        permissions = [
+            ("override_legality", "Can override crew legality violations (with a reason and step-up)"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.employee_id})"
+
+    @property
+    def email(self) -> str:
+        return str((self.contact_info or {}).get("email") or (self.user.email if self.user else "") or "")
+
+    @property
+    def is_pilot(self) -> bool:
+        return self.position != Position.FLIGHT_ATTENDANT
+
+
+class License(BaseModel):
+    crew_member = models.ForeignKey(CrewMember, on_delete=models.CASCADE, related_name="licenses")
+    kind = models.CharField(max_length=20, choices=LicenseKind.choices)
+    number = models.CharField(max_length=40)
+    authority = models.CharField(max_length=40, default="FAA")
+    issued_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True, help_text="Empty for licences that do not expire.")
+
+    crew_path = "crew_member"
+
+    class Meta:
+        ordering = ["crew_member", "kind", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True)
+                | Q(issued_on__isnull=True)
+                | Q(expires_on__gt=F("issued_on")),
+                name="crew_license_expires_after_issue",
+                violation_error_message="A licence expires after it is issued.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+
+class TypeRating(BaseModel):
+    """The highest seat the crew member may take on an aircraft type (PIC also allows SIC)."""
+
+    crew_member = models.ForeignKey(CrewMember, on_delete=models.CASCADE, related_name="ratings")
+    aircraft_type = models.CharField(max_length=4, validators=[type_designator_validator])
+    role = models.CharField(max_length=3, choices=RatingRole.choices)
+
+    crew_path = "crew_member"
+
+    class Meta:
+        ordering = ["crew_member", "aircraft_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["crew_member", "aircraft_type"],
+                name="crew_one_rating_per_type",
+                violation_error_message="One rating per aircraft type.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.aircraft_type} {self.role}"
+
+
+class MedicalCertificate(BaseModel):
+    """A medical exam; the most recent one is the crew member's medical."""
+
+    crew_member = models.ForeignKey(CrewMember, on_delete=models.CASCADE, related_name="medicals")
+    medical_class = models.PositiveSmallIntegerField(
+        choices=[(1, "First class"), (2, "Second class"), (3, "Third class")]
+    )
+    exam_date = models.DateField()
+
+    crew_path = "crew_member"
+
+    class Meta:
+        ordering = ["crew_member", "-exam_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["crew_member", "exam_date"],
+                name="crew_one_medical_per_day",
+                violation_error_message="One medical exam per day.",
+            ),
+            models.CheckConstraint(
+                condition=Q(medical_class__in=[1, 2, 3]),
+                name="crew_medical_class_1_3",
+                violation_error_message="The medical class is 1, 2 or 3.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Class {self.medical_class} medical of {self.exam_date}"
+
+
+class TrainingRecord(BaseModel):
+    """A completed check or training event; validity is computed from every completion."""
+
+    crew_member = models.ForeignKey(CrewMember, on_delete=models.CASCADE, related_name="training")
+    kind = models.CharField(max_length=30, choices=TrainingKind.choices)
+    completed_on = models.DateField()
+
+    crew_path = "crew_member"
+
+    class Meta:
+        ordering = ["crew_member", "kind", "-completed_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["crew_member", "kind", "completed_on"],
+                name="crew_training_once_per_day",
+                violation_error_message="This check is already recorded on that day.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.completed_on}"
+
+
+class ExperienceRecord(BaseModel):
+    """Flying done outside JetOps' own completed flights (simulator, previous employer…),
+    counted toward recency (61.57 / 135.247)."""
+
+    crew_member = models.ForeignKey(CrewMember, on_delete=models.CASCADE, related_name="experience")
+    date = models.DateField()
+    aircraft_type = models.CharField(max_length=4, validators=[type_designator_validator])
+    takeoffs = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(99)])
+    landings = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(99)])
+    night_takeoffs = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(99)])
+    night_landings = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(99)])
+    approaches = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(99)])
+    source = models.CharField(max_length=20, choices=ExperienceSource.choices)
+    remarks = models.CharField(max_length=300, blank=True)
+
+    crew_path = "crew_member"
+
+    class Meta:
+        ordering = ["crew_member", "-date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.aircraft_type} on {self.date} ({self.get_source_display()})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": "Experience cannot be recorded for a future date."})
+
+
+class DutyPeriod(BaseModel):
+    """A duty that is not one of the operator's flights: positioning, standby, training,
+    office, or commercial flying elsewhere. ``flight_minutes`` is the flight time it holds
+    (training or other commercial flying); ``overrun_minutes`` how far limits were exceeded
+    for reasons beyond control (135.267(e))."""
+
+    crew_member = models.ForeignKey(CrewMember, on_delete=models.CASCADE, related_name="duties")
+    kind = models.CharField(max_length=20, choices=DutyKind.choices)
+    report_at = models.DateTimeField()
+    release_at = models.DateTimeField()
+    flight_minutes = models.PositiveIntegerField(default=0)
+    aircraft_type = models.CharField(max_length=4, blank=True, validators=[type_designator_validator])
+    overrun_minutes = models.PositiveIntegerField(default=0)
+    remarks = models.CharField(max_length=300, blank=True)
+
+    crew_path = "crew_member"
+
+    class Meta:
+        ordering = ["crew_member", "report_at"]
+        indexes = [models.Index(fields=["crew_member", "report_at", "release_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(release_at__gt=F("report_at")),
+                name="crew_duty_release_after_report",
+                violation_error_message="A duty is released after it is reported.",
+            ),
+            models.CheckConstraint(
+                condition=Q(flight_minutes=0) | Q(kind__in=[DutyKind.TRAINING, DutyKind.OTHER_COMMERCIAL]),
+                name="crew_duty_flight_time_only_when_flying",
+                violation_error_message="Only training and other commercial flying duties hold flight time.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.report_at:%Y-%m-%d %H:%M}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.report_at and self.release_at and self.release_at > self.report_at:
+            length = (self.release_at - self.report_at).total_seconds() / 60
+            if self.flight_minutes > length:
+                raise ValidationError({"flight_minutes": "Flight time cannot exceed the duty's length."})
+        if self.flight_minutes and not self.aircraft_type:
+            raise ValidationError({"aircraft_type": "Name the aircraft type flown."})
+
+
+class CrewAvailability(BaseModel):
+    """Days off, vacation, sickness (unavailable) and standby (a duty) for a period."""
+
+    crew_member = models.ForeignKey(CrewMember, on_delete=models.CASCADE, related_name="availability")
+    kind = models.CharField(max_length=10, choices=AvailabilityKind.choices)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    remarks = models.CharField(max_length=300, blank=True)
+
+    crew_path = "crew_member"
+
+    class Meta:
+        ordering = ["crew_member", "start"]
+        verbose_name_plural = "crew availability"
+        indexes = [models.Index(fields=["crew_member", "start", "end"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="crew_availability_end_after_start",
+                violation_error_message="A period ends after it starts.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
+
+
+class CrewAssignment(BaseModel):
+    """A crew member on a flight in a seat. An assignment made against a violation records
+    the violations and the override reason."""
+
+    flight = models.ForeignKey("flights.Flight", on_delete=models.CASCADE, related_name="crew_assignments")
+    crew_member = models.ForeignKey(CrewMember, on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(max_length=3, choices=CrewRole.choices)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    overridden = models.BooleanField(default=False)
+    override_reason = models.CharField(max_length=300, blank=True)
+    violations = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+
+    crew_path = "crew_member"
+
+    class Meta:
+        ordering = ["flight", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["flight", "crew_member"],
+                name="crew_assignment_once_per_flight",
+                violation_error_message="This crew member is already on the flight.",
+            ),
+            models.UniqueConstraint(
+                fields=["flight", "role"],
+                condition=Q(role__in=[CrewRole.PIC, CrewRole.SIC]),
+                name="crew_one_pilot_per_seat",
+                violation_error_message="That seat is already taken.",
+            ),
+            models.CheckConstraint(
+                condition=Q(overridden=False) | ~Q(override_reason=""),
+                name="crew_override_has_reason",
+                violation_error_message="An override needs a reason.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.crew_member} as {self.role} on {self.flight}"
+
+
+def _rules_field_names() -> set[str]:
+    return {name for name in Rules.__dataclass_fields__ if name != "calendar_tz"}
+
+
+class LegalityRuleSet(BaseModel):
+    """Rule parameters in force from ``effective_from`` (DOMAIN.md defaults for any key not
+    given). Operators under another regime, or after a rule change, add a new dated set."""
+
+    name = models.CharField(max_length=120)
+    effective_from = models.DateField(unique=True)
+    parameters = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Overrides of the legality engine\'s Rules, e.g. {"quarter_flight_hours": 500}.',
+    )
+    calendar_time_zone = models.CharField(
+        max_length=64, default="UTC", help_text="Time zone of calendar quarters and years."
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (from {self.effective_from})"
+
+    def clean(self) -> None:
+        super().clean()
+        self.as_rules()
+
+    def as_rules(self) -> Rules:
+        params: Any = self.parameters or {}
+        if not isinstance(params, dict):
+            raise ValidationError({"parameters": "A JSON object of rule parameters."})
+        unknown = sorted(set(params) - _rules_field_names())
+        if unknown:
+            raise ValidationError({"parameters": f"Unknown parameters: {', '.join(unknown)}."})
+        for key, value in params.items():
+            if key == "recency_roles":
+                if not isinstance(value, list) or not set(value) <= {"PIC", "SIC"}:
+                    raise ValidationError({"parameters": "recency_roles is a list of PIC and SIC."})
+            elif isinstance(Rules.__dataclass_fields__[key].default, bool):
+                if not isinstance(value, bool):
+                    raise ValidationError({"parameters": f"{key} must be true or false."})
+            elif isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValidationError({"parameters": f"{key} must be a number."})
+        try:
+            tz = ZoneInfo(self.calendar_time_zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValidationError({"calendar_time_zone": "Unknown time zone."}) from exc
+        values: dict[str, Any] = {k: frozenset(v) if k == "recency_roles" else v for k, v in params.items()}
+        try:
+            return Rules(**values, calendar_tz=tz)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError({"parameters": str(exc)}) from exc
+
+
+class CrewExpiryAlert(BaseModel):
+    """One expiry alert sent: the unique (crew member, item, expiry, days before) makes the
+    daily task idempotent; a renewal (new expiry date) is alerted again at each threshold."""
+
+    crew_member = models.ForeignKey(CrewMember, on_delete=models.CASCADE, related_name="expiry_alerts")
+    item = models.CharField(max_length=60)
+    label = models.CharField(max_length=120)
+    expires_on = models.DateField()
+    days_before = models.PositiveSmallIntegerField(validators=[MinValueValidator(0)])
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.JSONField(default=list, blank=True)
+
+    crew_path = "crew_member"
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["crew_member", "item", "expires_on", "days_before"],
+                name="crew_expiry_alert_once",
+                violation_error_message="This alert was already sent.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} of {self.crew_member}: {self.days_before} days before {self.expires_on}"

@@ -1,0 +1,405 @@
+"""Reads for crew: rosters in bulk (a fixed number of queries for any number of crew),
+qualification records, the rule set in force, legality of a proposed assignment, schedules
+and duty totals.
+
+The rules live in the pure modules (``crew.legality``, ``crew.roster``,
+``crew.qualifications``); this module only reads rows and hands them over.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from crew.choices import POSITION_ROLES, UNAVAILABLE_KINDS, AvailabilityKind, CrewRole
+from crew.expiries import ExperienceEvent
+from crew.legality import DEFAULT_RULES, Result, Rules, evaluate, is_legal
+from crew.legality import CrewRole as EngineRole
+from crew.models import (
+    CrewAssignment,
+    CrewAvailability,
+    CrewMember,
+    DutyPeriod,
+    ExperienceRecord,
+    LegalityRuleSet,
+    MedicalCertificate,
+    TrainingRecord,
+)
+from crew.qualifications import ExpiryItem, Record, expiry_items, qualifications_of
+from crew.roster import (
+    RULE_ACTIVE,
+    DutySettings,
+    Leg,
+    RecordedDuty,
+    Roster,
+    Unavailability,
+    availability_result,
+    duty_intervals,
+    flight_hours,
+    hours_within,
+    leg_overlap_result,
+    rest_gaps,
+    split_for,
+    worst_per_rule,
+)
+from flights.choices import FlightStatus, LegType
+from flights.models import Flight
+from jetops.geo import great_circle_nm
+
+# How far around a proposal the roster is read: a calendar year and two quarters back
+# (135.267(a)), and what follows it in its quarter and the next week (135.267(f), 135.273).
+HISTORY = timedelta(days=370)
+FUTURE = timedelta(days=100)
+RECENCY_LOOKBACK = timedelta(days=100)
+
+FLOWN = (FlightStatus.ARRIVED, FlightStatus.DIVERTED, FlightStatus.COMPLETED)
+
+
+def duty_settings() -> DutySettings:
+    return DutySettings(
+        report_before=timedelta(minutes=settings.CREW_REPORT_MINUTES),
+        release_after=timedelta(minutes=settings.CREW_RELEASE_MINUTES),
+        min_rest=timedelta(hours=DEFAULT_RULES.lookback_rest_hours),
+    )
+
+
+def rules_in_force(day: date) -> Rules:
+    """The rule set effective on ``day`` (DOMAIN.md defaults when none is recorded)."""
+    ruleset = LegalityRuleSet.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+    return ruleset.as_rules() if ruleset else DEFAULT_RULES
+
+
+def crew_queryset() -> QuerySet[CrewMember]:
+    """Crew members with every qualification row prefetched (for ``record_of``)."""
+    return CrewMember.objects.select_related("home_base", "user").prefetch_related(
+        "licenses",
+        "ratings",
+        Prefetch("medicals", queryset=MedicalCertificate.objects.order_by("-exam_date")),
+        Prefetch("training", queryset=TrainingRecord.objects.order_by("kind", "-completed_on")),
+    )
+
+
+def leg_of(flight: Flight) -> Leg:
+    return Leg(
+        flight_id=flight.pk,
+        off_block=flight.actual_off_block or flight.departure_at,
+        on_block=flight.actual_on_block or flight.arrival_at,
+        aircraft_type=flight.aircraft.aircraft_type,
+        two_pilot=flight.aircraft.min_crew >= 2,
+        positioning=flight.leg_type == LegType.POSITIONING,
+    )
+
+
+def experience_by_member(member_ids: Iterable[int], today: date) -> dict[int, list[ExperienceEvent]]:
+    """Recency experience: recorded flying elsewhere, and the operator's flown legs credited
+    to their pilot in command (one takeoff, the flight's landings)."""
+    since = today - RECENCY_LOOKBACK
+    ids = list(member_ids)
+    events: dict[int, list[ExperienceEvent]] = defaultdict(list)
+    for row in ExperienceRecord.objects.filter(crew_member_id__in=ids, date__gte=since, date__lte=today):
+        events[row.crew_member_id].append(
+            ExperienceEvent(
+                on=row.date,
+                aircraft_type=row.aircraft_type,
+                takeoffs=row.takeoffs,
+                landings=row.landings,
+                night_takeoffs=row.night_takeoffs,
+                night_landings=row.night_landings,
+                approaches=row.approaches,
+            )
+        )
+    flown = CrewAssignment.objects.filter(
+        crew_member_id__in=ids,
+        role=CrewRole.PIC,
+        flight__status__in=FLOWN,
+        flight__arrival_at__date__gte=since,
+    ).select_related("flight__aircraft")
+    for assignment in flown:
+        flight = assignment.flight
+        on_block = flight.actual_on_block or flight.arrival_at
+        events[assignment.crew_member_id].append(
+            ExperienceEvent(
+                on=timezone.localdate(on_block),
+                aircraft_type=flight.aircraft.aircraft_type,
+                takeoffs=1,
+                landings=max(flight.landings, 1),
+            )
+        )
+    return events
+
+
+def record_of(member: CrewMember, experience: Sequence[ExperienceEvent]) -> Record:
+    """The pure view of a member fetched through ``crew_queryset``."""
+    return Record(
+        position=member.position,
+        date_of_birth=member.date_of_birth,
+        medicals=[(m.medical_class, m.exam_date) for m in member.medicals.all()],
+        ratings=[(r.aircraft_type, r.role) for r in member.ratings.all()],  # type: ignore[misc]
+        training=[(t.kind, t.completed_on) for t in member.training.all()],
+        licenses=[(lic.get_kind_display(), lic.number, lic.expires_on) for lic in member.licenses.all()],
+        experience=list(experience),
+    )
+
+
+def expiries_by_member(
+    members: Sequence[CrewMember], today: date | None = None
+) -> dict[int, list[ExpiryItem]]:
+    """Every member's expiry items, soonest first (members from ``crew_queryset``)."""
+    today = today or timezone.localdate()
+    rules = rules_in_force(today)
+    experience = experience_by_member([m.pk for m in members], today)
+    return {m.pk: expiry_items(record_of(m, experience.get(m.pk, [])), today, rules) for m in members}
+
+
+def rosters(member_ids: Iterable[int], start: datetime, end: datetime) -> dict[int, Roster]:
+    """Each member's roster between ``start`` and ``end``, in four queries."""
+    ids = list(member_ids)
+    result: dict[int, Roster] = {pk: Roster() for pk in ids}
+    assignments = (
+        CrewAssignment.objects.filter(
+            crew_member_id__in=ids, flight__departure_at__lt=end, flight__arrival_at__gt=start
+        )
+        .exclude(flight__status=FlightStatus.CANCELLED)
+        .select_related("flight__aircraft")
+    )
+    for assignment in assignments:
+        result[assignment.crew_member_id].legs.append(leg_of(assignment.flight))
+    for duty in DutyPeriod.objects.filter(crew_member_id__in=ids, report_at__lt=end, release_at__gt=start):
+        result[duty.crew_member_id].recorded.append(
+            RecordedDuty(
+                duty.kind,
+                duty.report_at,
+                duty.release_at,
+                duty.flight_minutes,
+                duty.aircraft_type,
+                duty.overrun_minutes,
+            )
+        )
+    for period in CrewAvailability.objects.filter(crew_member_id__in=ids, start__lt=end, end__gt=start):
+        target = result[period.crew_member_id]
+        item = Unavailability(period.kind, period.start, period.end)
+        if period.kind == AvailabilityKind.STANDBY:
+            target.standby.append(item)
+        elif period.kind in UNAVAILABLE_KINDS:
+            target.unavailable.append(item)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Legality of a proposal: every result (one per rule) and whether none blocks."""
+
+    results: list[Result]
+    legal: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "legal", is_legal(self.results))
+
+    @property
+    def violations(self) -> list[Result]:
+        return [r for r in self.results if r.status == "block"]
+
+    @property
+    def warnings(self) -> list[Result]:
+        return [r for r in self.results if r.status == "warn"]
+
+
+def judge(
+    member: CrewMember,
+    record: Record,
+    roster: Roster,
+    flights: Sequence[Flight],
+    role: str,
+    today: date,
+    rules: Rules | None = None,
+) -> Verdict:
+    """Legality of ``member`` flying ``flights`` as ``role`` on top of ``roster``."""
+    legs = [leg_of(f) for f in flights]
+    split = split_for(roster, legs, duty_settings())
+    rules = rules or rules_in_force(timezone.localdate(min(leg.off_block for leg in legs)))
+    quals = qualifications_of(record, today)
+    evaluations: list[list[Result]] = []
+    for i, proposed in enumerate(split.proposed):
+        others = split.others + split.proposed[:i] + split.proposed[i + 1 :]
+        evaluations.append(evaluate(others, proposed, _engine_role(role), rules, quals))
+    clash = leg_overlap_result(roster.legs, legs)
+    results = worst_per_rule([*evaluations, [clash] if clash else []])
+    results.append(availability_result(split.proposed, split.unavailable))
+    results.append(
+        Result(RULE_ACTIVE, "ok", "Active crew member.", {})
+        if member.is_active
+        else Result(RULE_ACTIVE, "block", "The crew member is inactive.", {})
+    )
+    return Verdict(results)
+
+
+def _engine_role(role: str) -> EngineRole:
+    if role not in (CrewRole.PIC, CrewRole.SIC, CrewRole.FA):
+        raise ValueError(f"Unknown crew role {role!r}.")
+    return role  # type: ignore[return-value]
+
+
+def window_around(flights: Sequence[Flight]) -> tuple[datetime, datetime]:
+    start = min(f.actual_off_block or f.departure_at for f in flights)
+    end = max(f.actual_on_block or f.arrival_at for f in flights)
+    return start - HISTORY, end + FUTURE
+
+
+def legality(member: CrewMember, flights: Sequence[Flight], role: str) -> Verdict:
+    """Legality of one crew member for ``flights`` (with ``aircraft`` loaded) as ``role``,
+    whether or not already assigned (an existing assignment to one of them is replaced)."""
+    today = timezone.localdate()
+    member = crew_queryset().get(pk=member.pk)
+    start, end = window_around(flights)
+    roster = rosters([member.pk], start, end)[member.pk]
+    experience = experience_by_member([member.pk], today).get(member.pk, [])
+    return judge(member, record_of(member, experience), roster, flights, role, today)
+
+
+def open_seats(flight: Flight) -> list[str]:
+    """Seats still to fill: PIC, SIC when the aircraft needs two pilots, and a flight
+    attendant above 19 passenger seats (14 CFR 135.107)."""
+    taken = {a.role for a in flight.crew_assignments.all()}
+    seats = [CrewRole.PIC] + ([CrewRole.SIC] if flight.aircraft.min_crew >= 2 else [])
+    if flight.aircraft.seating_capacity > 19:
+        seats.append(CrewRole.FA)
+    return [str(s) for s in seats if s not in taken]
+
+
+def candidate_members(flight: Flight, role: str) -> QuerySet[CrewMember]:
+    """Active crew whose position allows ``role`` and, for pilots, rated on the type."""
+    positions = [p for p, roles in POSITION_ROLES.items() if role in roles]
+    queryset = crew_queryset().filter(is_active=True, position__in=positions)
+    if role != CrewRole.FA:
+        queryset = queryset.filter(ratings__aircraft_type=flight.aircraft.aircraft_type)
+        if role == CrewRole.PIC:
+            queryset = queryset.filter(ratings__role=CrewRole.PIC)
+    return queryset.exclude(assignments__flight=flight).distinct()
+
+
+def schedule(member: CrewMember, start: datetime, end: datetime) -> dict[str, Any]:
+    """The crew member's flights, duties, rest and days off between ``start`` and ``end``."""
+    roster = rosters([member.pk], start, end)[member.pk]
+    assignments = (
+        CrewAssignment.objects.filter(
+            crew_member=member, flight__departure_at__lt=end, flight__arrival_at__gt=start
+        )
+        .exclude(flight__status=FlightStatus.CANCELLED)
+        .select_related("flight__aircraft", "flight__departure_airport", "flight__arrival_airport")
+        .order_by("flight__departure_at")
+    )
+    flights = [
+        {
+            "type": "flight",
+            "flight": a.flight_id,
+            "flight_number": a.flight.flight_number,
+            "role": a.role,
+            "status": a.flight.status,
+            "tail_number": a.flight.aircraft.tail_number,
+            "aircraft_type": a.flight.aircraft.aircraft_type,
+            "departure_airport": a.flight.departure_airport_id,
+            "arrival_airport": a.flight.arrival_airport_id,
+            "start": (a.flight.actual_off_block or a.flight.departure_at).isoformat(),
+            "end": (a.flight.actual_on_block or a.flight.arrival_at).isoformat(),
+        }
+        for a in assignments
+    ]
+    duties = duty_intervals(roster, duty_settings())
+    items = flights + [
+        {"type": "duty", "kind": kind, "start": s.isoformat(), "end": e.isoformat()} for s, e, kind in duties
+    ]
+    items += [
+        {
+            "type": "rest",
+            "start": s.isoformat(),
+            "end": e.isoformat(),
+            "hours": round((e - s).total_seconds() / 3600, 2),
+        }
+        for s, e in rest_gaps(duties, start, end)
+    ]
+    items += [
+        {"type": u.kind, "start": u.start.isoformat(), "end": u.end.isoformat()} for u in roster.unavailable
+    ]
+    items.sort(key=lambda item: (item["start"], item["type"]))
+    return {
+        "crew_member": member.pk,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "items": items,
+        "totals": {
+            "flight_hours": flight_hours(roster, start, end),
+            "duty_hours": hours_within(duties, start, end),
+        },
+    }
+
+
+BALANCE_DAYS = 28
+
+
+def suggestions(flight: Flight, roles: Sequence[str], limit: int = 10) -> list[dict[str, Any]]:
+    """For each seat in ``roles``: legal, qualified crew, best first — fewest warnings, then
+    the longest rest before the duty (capped at two days: beyond that more rest is no
+    better), then the fewest duty hours in the last 28 days, then the shortest positioning
+    from home base. Queries: a fixed number per seat, whatever the size of the crew."""
+    today = timezone.localdate()
+    leg = leg_of(flight)
+    rules = rules_in_force(timezone.localdate(leg.off_block))
+    start, end = window_around([flight])
+    departure = flight.departure_airport
+    seats = []
+    for role in roles:
+        members = list(candidate_members(flight, role))
+        ids = [m.pk for m in members]
+        all_rosters = rosters(ids, start, end)
+        experience = experience_by_member(ids, today)
+        report = leg.off_block - duty_settings().report_before
+        ranked = []
+        for member in members:
+            roster = all_rosters[member.pk]
+            verdict = judge(
+                member, record_of(member, experience.get(member.pk, [])), roster, [flight], role, today, rules
+            )
+            if not verdict.legal:
+                continue
+            before = [e for _s, e, _k in duty_intervals(roster, duty_settings()) if e <= report]
+            rest_hours = round((report - max(before)).total_seconds() / 3600, 1) if before else None
+            balance = hours_within(
+                duty_intervals(roster, duty_settings()), report - timedelta(days=BALANCE_DAYS), report
+            )
+            base = member.home_base
+            positioning = round(
+                great_circle_nm(base.latitude, base.longitude, departure.latitude, departure.longitude)
+            )
+            ranked.append(
+                (
+                    (
+                        len(verdict.warnings),
+                        -min(rest_hours if rest_hours is not None else 48.0, 48.0),
+                        balance,
+                        positioning,
+                    ),
+                    {
+                        "crew_member": member.pk,
+                        "name": member.name,
+                        "position": member.position,
+                        "home_base": base.pk,
+                        "rest_before_hours": rest_hours,
+                        "duty_hours_28_days": balance,
+                        "positioning_nm": positioning,
+                        "warnings": [
+                            {"rule": r.rule, "detail": r.detail, "values": dict(r.values)}
+                            for r in verdict.warnings
+                        ],
+                    },
+                )
+            )
+        ranked.sort(key=lambda pair: pair[0])
+        seats.append({"role": role, "candidates": [entry for _key, entry in ranked[:limit]]})
+    return seats

@@ -1,0 +1,363 @@
+"""Writes on crew: members and their qualifications, experience, duties, availability,
+assignments to flights (with the legality check and its override) and expiry alerts.
+
+Admin, API and Celery call these; each write is one transaction. An assignment locks the
+crew member's row, so two concurrent assignments of one person are judged one after the
+other (the second sees the first).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from crew import selectors
+from crew.choices import POSITION_ROLES, UNAVAILABLE_KINDS, CrewRole, Position
+from crew.legality import Result
+from crew.models import (
+    CrewAssignment,
+    CrewAvailability,
+    CrewExpiryAlert,
+    CrewMember,
+    DutyPeriod,
+    ExperienceRecord,
+    License,
+    MedicalCertificate,
+    TrainingRecord,
+    TypeRating,
+)
+from flights.choices import ACTIVE_FLIGHT_STATUSES, FlightStatus, TripEventKind
+from flights.models import Flight, TripEvent
+from jetops.api.exceptions import Conflict
+from jetops.models import User
+from jetops.roles import Role
+from jetops.writes import apply_fields, save_validated
+
+MEMBER_FIELDS = (
+    "employee_id",
+    "name",
+    "position",
+    "user",
+    "date_of_birth",
+    "home_base",
+    "contact_info",
+    "emergency_contact",
+    "is_active",
+    "notes",
+)
+QUALIFICATION_KEYS = ("licenses", "ratings", "medical", "recurrent_training")
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    return {
+        "rule": result.rule,
+        "status": result.status,
+        "detail": result.detail,
+        "values": dict(result.values),
+    }
+
+
+# ---------------------------------------------------------------- members
+
+
+def _member_user_check(member: CrewMember) -> None:
+    user = member.user
+    if user is None:
+        return
+    if not user.level & Role.CREW:
+        raise ValidationError({"user": ["The linked user must hold the Crew Member role."]})
+    taken = CrewMember.objects.filter(user=user).exclude(pk=member.pk).exists()
+    if taken:
+        raise ValidationError({"user": ["This user is already linked to another crew member."]})
+
+
+def _qualifications_set(member: CrewMember, data: dict[str, Any], actor: User | None) -> None:
+    """Replace each qualification set given in ``data`` (keys of ``QUALIFICATION_KEYS``).
+
+    ``medical`` adds (or corrects) the exam of that date and keeps earlier exams as history.
+    """
+    unknown = set(data) - set(QUALIFICATION_KEYS)
+    if unknown:
+        raise ValidationError({"qualifications": [f"Unknown keys: {', '.join(sorted(unknown))}."]})
+    if "licenses" in data:
+        member.licenses.all().delete()
+        for item in data["licenses"]:
+            save_validated(License(crew_member=member, **item), actor)
+    if "ratings" in data:
+        member.ratings.all().delete()
+        types = [item["aircraft_type"] for item in data["ratings"]]
+        if len(types) != len(set(types)):
+            raise ValidationError({"qualifications": ["One rating per aircraft type."]})
+        for item in data["ratings"]:
+            save_validated(TypeRating(crew_member=member, **item), actor)
+    if data.get("medical"):
+        medical = data["medical"]
+        exam = MedicalCertificate.objects.filter(crew_member=member, exam_date=medical["exam_date"]).first()
+        exam = exam or MedicalCertificate(crew_member=member, exam_date=medical["exam_date"])
+        exam.medical_class = medical["medical_class"]
+        if exam.exam_date < member.date_of_birth:
+            raise ValidationError({"qualifications": ["The medical exam is before the date of birth."]})
+        save_validated(exam, actor)
+    if "recurrent_training" in data:
+        member.training.all().delete()
+        seen = set()
+        for item in data["recurrent_training"]:
+            key = (item["kind"], item["completed_on"])
+            if key not in seen:
+                seen.add(key)
+                save_validated(TrainingRecord(crew_member=member, **item), actor)
+    if member.position == Position.FLIGHT_ATTENDANT and member.ratings.exists():
+        raise ValidationError({"qualifications": ["Flight attendants hold no type ratings."]})
+
+
+@transaction.atomic
+def crew_member_create(
+    *, actor: User | None, qualifications: dict[str, Any] | None = None, **data: Any
+) -> CrewMember:
+    member = CrewMember()
+    apply_fields(member, data, MEMBER_FIELDS)
+    _member_user_check(member)
+    save_validated(member, actor)
+    _qualifications_set(member, qualifications or {}, actor)
+    return member
+
+
+@transaction.atomic
+def crew_member_update(
+    *, member: CrewMember, actor: User | None, qualifications: dict[str, Any] | None = None, **data: Any
+) -> CrewMember:
+    member = CrewMember.objects.select_for_update().get(pk=member.pk)
+    apply_fields(member, data, MEMBER_FIELDS)
+    _member_user_check(member)
+    save_validated(member, actor)
+    if qualifications:
+        _qualifications_set(member, qualifications, actor)
+    return member
+
+
+def experience_add(*, member: CrewMember, actor: User | None, **data: Any) -> ExperienceRecord:
+    record = ExperienceRecord(crew_member=member, **data)
+    if not any(
+        getattr(record, f) for f in ("takeoffs", "landings", "night_takeoffs", "night_landings", "approaches")
+    ):
+        raise ValidationError({"non_field_errors": ["Record at least one takeoff, landing or approach."]})
+    save_validated(record, actor)
+    return record
+
+
+# ---------------------------------------------------------------- duties and availability
+
+
+def _assigned_between(member: CrewMember, start: datetime, end: datetime) -> list[str]:
+    report = timedelta(minutes=settings.CREW_REPORT_MINUTES)
+    release = timedelta(minutes=settings.CREW_RELEASE_MINUTES)
+    return list(
+        CrewAssignment.objects.filter(
+            crew_member=member,
+            flight__status__in=ACTIVE_FLIGHT_STATUSES,
+            flight__departure_at__lt=end + report,
+            flight__arrival_at__gt=start - release,
+        ).values_list("flight__flight_number", flat=True)
+    )
+
+
+@transaction.atomic
+def availability_add(
+    *, member: CrewMember, kind: str, start: datetime, end: datetime, actor: User | None, remarks: str = ""
+) -> CrewAvailability:
+    """Record a day off, vacation, sickness or standby. Periods of one crew member never
+    overlap (409 naming the clash); time off over an assigned flight is refused (409)
+    unless it is sickness, which is recorded and reported so the flight can be re-crewed."""
+    member = CrewMember.objects.select_for_update().get(pk=member.pk)
+    period = CrewAvailability(crew_member=member, kind=kind, start=start, end=end, remarks=remarks)
+    period.full_clean()
+    clash = CrewAvailability.objects.filter(crew_member=member, start__lt=end, end__gt=start).first()
+    if clash is not None:
+        raise Conflict(
+            f"Overlaps {clash.get_kind_display().lower()} from {clash.start.isoformat()} "
+            f"to {clash.end.isoformat()}.",
+            code="availability_overlap",
+            conflicts=[{"id": clash.pk, "kind": clash.kind, "start": clash.start, "end": clash.end}],
+        )
+    flights = _assigned_between(member, start, end) if kind in UNAVAILABLE_KINDS else []
+    if flights and kind != "sick":
+        raise Conflict(
+            "The crew member is assigned to flights in this period.", code="crew_assigned", flights=flights
+        )
+    save_validated(period, actor)
+    return period
+
+
+def duty_record(*, member: CrewMember, actor: User | None, **data: Any) -> DutyPeriod:
+    """Record a duty that is not one of the operator's flights (e.g. flying reported by the
+    crew member for another operator)."""
+    duty = DutyPeriod(crew_member=member, **data)
+    duty.full_clean()
+    clash = DutyPeriod.objects.filter(
+        crew_member=member, report_at__lt=duty.release_at, release_at__gt=duty.report_at
+    ).first()
+    if clash is not None:
+        raise Conflict("Overlaps another recorded duty.", code="duty_overlap", conflicts=[clash.pk])
+    save_validated(duty, actor)
+    return duty
+
+
+# ---------------------------------------------------------------- assignments
+
+
+def _crew_event(flight: Flight, actor: User | None, **detail: Any) -> None:
+    save_validated(
+        TripEvent(trip=flight.trip, flight=flight, kind=TripEventKind.CREW, actor=actor, detail=detail), actor
+    )
+
+
+def _assignment_mail(assignment: CrewAssignment) -> None:
+    email = assignment.crew_member.email
+    if not email:
+        return
+    flight = assignment.flight
+    subject = f"Assigned: {flight.flight_number} {flight.departure_airport_id}-{flight.arrival_airport_id}"
+    body = (
+        f"You are assigned as {assignment.role} on {flight.flight_number}, "
+        f"{flight.departure_airport_id} {flight.departure_at:%Y-%m-%d %H:%M}Z to "
+        f"{flight.arrival_airport_id} {flight.arrival_at:%Y-%m-%d %H:%M}Z."
+    )
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email], fail_silently=True))
+
+
+@transaction.atomic
+def crew_assign(
+    *,
+    flight: Flight,
+    member: CrewMember,
+    role: str,
+    actor: User | None,
+    override_reason: str = "",
+) -> CrewAssignment:
+    """Put ``member`` on ``flight`` in ``role`` if legal; with ``override_reason`` (the
+    caller checked the override permission and step-up) an illegal assignment is made and
+    its violations recorded. Raises 409 ``crew_illegal`` with the violations otherwise."""
+    member = CrewMember.objects.select_for_update().get(pk=member.pk)
+    flight = (
+        Flight.objects.select_for_update(of=("self",)).select_related("aircraft", "trip").get(pk=flight.pk)
+    )
+    if role not in POSITION_ROLES.get(member.position, ()):
+        raise ValidationError({"role": [f"A {member.get_position_display().lower()} cannot sit as {role}."]})
+    if flight.status not in (FlightStatus.SCHEDULED, FlightStatus.BOARDING):
+        raise Conflict(f"The flight is {flight.get_status_display().lower()}.", code="flight_closed")
+    if flight.crew_assignments.filter(crew_member=member).exists():
+        raise Conflict("This crew member is already on the flight.", code="already_assigned")
+    if role != CrewRole.FA and flight.crew_assignments.filter(role=role).exists():
+        raise Conflict(f"The {role} seat is already taken.", code="seat_taken")
+    verdict = selectors.legality(member, [flight], role)
+    violations = [result_json(r) for r in verdict.violations]
+    override_reason = override_reason.strip()
+    if violations and not override_reason:
+        raise Conflict(
+            "; ".join(f"{v['rule']}: {v['detail']}" for v in violations),
+            code="crew_illegal",
+            violations=[{k: v[k] for k in ("rule", "detail", "values")} for v in violations],
+        )
+    assignment = CrewAssignment(
+        flight=flight,
+        crew_member=member,
+        role=role,
+        assigned_by=actor,
+        overridden=bool(violations),
+        override_reason=override_reason if violations else "",
+        violations=violations,
+        warnings=[result_json(r) for r in verdict.warnings],
+    )
+    try:
+        with transaction.atomic():
+            save_validated(assignment, actor, override_reason or None)
+    except IntegrityError as exc:  # a concurrent assignment took the seat
+        raise Conflict(f"The {role} seat is already taken.", code="seat_taken") from exc
+    _crew_event(
+        flight,
+        actor,
+        action="assigned",
+        crew_member=member.pk,
+        name=member.name,
+        role=role,
+        overridden=assignment.overridden,
+        override_reason=assignment.override_reason,
+        violations=[v["rule"] for v in violations],
+    )
+    _assignment_mail(assignment)
+    return assignment
+
+
+@transaction.atomic
+def crew_unassign(*, assignment: CrewAssignment, actor: User | None, reason: str = "") -> None:
+    flight = assignment.flight
+    if flight.status not in (FlightStatus.SCHEDULED, FlightStatus.BOARDING):
+        raise Conflict(f"The flight is {flight.get_status_display().lower()}.", code="flight_closed")
+    member = assignment.crew_member
+    assignment._history_user = actor  # type: ignore[attr-defined]
+    assignment.delete()
+    _crew_event(
+        flight,
+        actor,
+        action="removed",
+        crew_member=member.pk,
+        name=member.name,
+        role=assignment.role,
+        reason=reason,
+    )
+
+
+# ---------------------------------------------------------------- expiry alerts
+
+
+def expiry_alerts_send(*, today: date | None = None) -> int:
+    """E-mail each crew member and operations about items expiring in exactly one of the
+    ``CREW_EXPIRY_ALERT_DAYS`` (60/30/7), and once about items that expired. Idempotent:
+    one ``CrewExpiryAlert`` row per (member, item, expiry, days before)."""
+    today = today or timezone.localdate()
+    members = list(selectors.crew_queryset().filter(is_active=True))
+    thresholds = set(settings.CREW_EXPIRY_ALERT_DAYS)
+    sent = 0
+    expiries = selectors.expiries_by_member(members, today)
+    for member in members:
+        for item in expiries[member.pk]:
+            left = item.days_left(today)
+            if left is None or item.valid_through is None:
+                continue
+            days_before = left if left in thresholds else (0 if left < 0 else None)
+            if days_before is None:
+                continue
+            sent += _expiry_alert_send(member, item.key, item.label, item.valid_through, days_before)
+    return sent
+
+
+@transaction.atomic
+def _expiry_alert_send(member: CrewMember, key: str, label: str, expires_on: date, days_before: int) -> int:
+    if CrewExpiryAlert.objects.filter(
+        crew_member=member, item=key, expires_on=expires_on, days_before=days_before
+    ).exists():
+        return 0
+    recipients = [r for r in (member.email, settings.OPERATIONS_EMAIL) if r]
+    alert = CrewExpiryAlert(
+        crew_member=member,
+        item=key,
+        label=label,
+        expires_on=expires_on,
+        days_before=days_before,
+        recipients=recipients,
+    )
+    save_validated(alert, None)
+    when = "expired" if days_before == 0 else f"expires in {days_before} days"
+    subject = f"{member.name}: {label} {when} ({expires_on.isoformat()})"
+    body = (
+        f"{label} of {member.name} ({member.employee_id}) is valid through {expires_on.isoformat()}.\n"
+        "An expired item blocks crew assignments until it is renewed."
+    )
+    send_mail(subject, body, None, recipients)  # an SMTP error rolls the alert row back
+    return 1

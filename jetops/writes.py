@@ -1,0 +1,27 @@
+"""The two steps every service's write shares: validate and save with history attribution,
+and apply a request's fields to a model while refusing the ones it may not set."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def save_validated(obj: models.Model, actor: Any, reason: str | None = None) -> None:
+    """``full_clean`` then save, recording ``actor`` (and ``reason``) in the change history."""
+    obj.full_clean()
+    obj._history_user = actor  # type: ignore[attr-defined]
+    if reason:
+        obj._change_reason = reason  # type: ignore[attr-defined]
+    obj.save()
+
+
+def apply_fields(obj: models.Model, data: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    """Set ``data`` on ``obj``; a field outside ``allowed`` is a validation error (nothing set)."""
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError({name: ["Unknown or read-only field."] for name in sorted(unknown)})
+    for name, value in data.items():
+        setattr(obj, name, value)
