@@ -175,7 +175,8 @@ def leg_overlap_result(roster_legs: Sequence[Leg], proposed_legs: Sequence[Leg])
                 return Result(
                     RULE_OVERLAP,
                     "block",
-                    f"Already on a flight from {other.off_block.isoformat()} to {other.on_block.isoformat()}.",
+                    f"Already on a flight from {other.off_block.isoformat()} "
+                    f"to {other.on_block.isoformat()}.",
                     {
                         "flight": other.flight_id,
                         "overlapping_start": other.off_block.isoformat(),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -119,17 +119,21 @@ def experience_by_member(member_ids: Iterable[int], today: date) -> dict[int, li
         crew_member_id__in=ids,
         role=CrewRole.PIC,
         flight__status__in=FLOWN,
-        flight__arrival_at__date__gte=since,
-    ).select_related("flight__aircraft")
-    for assignment in flown:
-        flight = assignment.flight
-        on_block = flight.actual_on_block or flight.arrival_at
-        events[assignment.crew_member_id].append(
+        flight__arrival_at__gte=datetime.combine(since, datetime.min.time(), tzinfo=UTC),
+    ).values_list(
+        "crew_member_id",
+        "flight__actual_on_block",
+        "flight__arrival_at",
+        "flight__aircraft__aircraft_type",
+        "flight__landings",
+    )
+    for member_id, on_block, arrival, aircraft_type, landings in flown:
+        events[member_id].append(
             ExperienceEvent(
-                on=timezone.localdate(on_block),
-                aircraft_type=flight.aircraft.aircraft_type,
+                on=timezone.localdate(on_block or arrival),
+                aircraft_type=aircraft_type,
                 takeoffs=1,
-                landings=max(flight.landings, 1),
+                landings=max(landings, 1),
             )
         )
     return events
@@ -162,15 +166,35 @@ def rosters(member_ids: Iterable[int], start: datetime, end: datetime) -> dict[i
     """Each member's roster between ``start`` and ``end``, in four queries."""
     ids = list(member_ids)
     result: dict[int, Roster] = {pk: Roster() for pk in ids}
-    assignments = (
+    # Plain values, not model instances: a year of legs per crew member is read here.
+    legs = (
         CrewAssignment.objects.filter(
             crew_member_id__in=ids, flight__departure_at__lt=end, flight__arrival_at__gt=start
         )
         .exclude(flight__status=FlightStatus.CANCELLED)
-        .select_related("flight__aircraft")
+        .values_list(
+            "crew_member_id",
+            "flight_id",
+            "flight__actual_off_block",
+            "flight__departure_at",
+            "flight__actual_on_block",
+            "flight__arrival_at",
+            "flight__aircraft__aircraft_type",
+            "flight__aircraft__min_crew",
+            "flight__leg_type",
+        )
     )
-    for assignment in assignments:
-        result[assignment.crew_member_id].legs.append(leg_of(assignment.flight))
+    for member_id, flight_id, off, departure, on, arrival, aircraft_type, min_crew, leg_type in legs:
+        result[member_id].legs.append(
+            Leg(
+                flight_id=flight_id,
+                off_block=off or departure,
+                on_block=on or arrival,
+                aircraft_type=aircraft_type,
+                two_pilot=min_crew >= 2,
+                positioning=leg_type == LegType.POSITIONING,
+            )
+        )
     for duty in DutyPeriod.objects.filter(crew_member_id__in=ids, report_at__lt=end, release_at__gt=start):
         result[duty.crew_member_id].recorded.append(
             RecordedDuty(

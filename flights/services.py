@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from rest_framework import serializers
+from simple_history.utils import bulk_create_with_history
 
 from clients.models import Client, Passenger
 from finance.models import PricingProfile
@@ -245,8 +246,8 @@ def quote_create(
         created_by=actor,
     )
     save_validated(quote, actor)
-    for rank, (aircraft, result) in enumerate(results):
-        option = QuoteOption(
+    options = [
+        QuoteOption(
             quote=quote,
             aircraft=aircraft,
             rank=rank,
@@ -258,31 +259,44 @@ def quote_create(
             method=pricing.METHOD,
             inputs=quote_inputs_record(result),
         )
-        save_validated(option, actor)
-        _lines_replace(option, result, actor)
+        for rank, (aircraft, result) in enumerate(results)
+    ]
+    # Engine output: one insert for the options and one for all their lines, with history.
+    bulk_create_with_history(options, QuoteOption, default_user=actor)
+    stored = {o.rank: o for o in QuoteOption.objects.filter(quote=quote)}
+    _lines_create([(stored[rank], result) for rank, (_aircraft, result) in enumerate(results)], actor)
     return quote, left_out
 
 
+def _lines_create(priced: list[tuple[QuoteOption, pricing.Quote]], actor: User | None) -> None:
+    """Store each option's breakdown. The lines come from the pricing engine, so they are
+    inserted in one statement with their history rows rather than validated one by one (the
+    table's constraints still hold)."""
+    lines = []
+    for option, result in priced:
+        overrides: dict[str, pricing.AppliedOverride] = {o.kind: o for o in result.overrides}
+        for position, line in enumerate(result.lines):
+            applied = overrides.get(line.kind)
+            lines.append(
+                QuoteLine(
+                    option=option,
+                    position=position,
+                    kind=line.kind,
+                    description=line.description,
+                    amount=line.amount,
+                    computed_amount=applied.computed if applied else None,
+                    override_reason=applied.reason if applied else "",
+                    overridden_by=actor if applied else None,
+                )
+            )
+    bulk_create_with_history(lines, QuoteLine, default_user=actor)
+
+
 def _lines_replace(option: QuoteOption, result: pricing.Quote, actor: User | None) -> None:
-    overrides: dict[str, pricing.AppliedOverride] = {o.kind: o for o in result.overrides}
     for stored in option.lines.all():
         stored._history_user = actor  # type: ignore[attr-defined]
         stored.delete()
-    for position, line in enumerate(result.lines):
-        applied = overrides.get(line.kind)
-        save_validated(
-            QuoteLine(
-                option=option,
-                position=position,
-                kind=line.kind,
-                description=line.description,
-                amount=line.amount,
-                computed_amount=applied.computed if applied else None,
-                override_reason=applied.reason if applied else "",
-                overridden_by=actor if applied else None,
-            ),
-            actor,
-        )
+    _lines_create([(option, result)], actor)
 
 
 @transaction.atomic
