@@ -7,7 +7,7 @@ queries and no clock. Intervals are DOMAIN.md's ("Pilot currency and checks").
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -185,7 +185,3 @@ def expiry_items(record: Record, as_of: date, rules: Rules) -> list[ExpiryItem]:
         if expires_on is not None:
             items.append(ExpiryItem(f"license:{number}", f"{label} {number}", "licence", expires_on))
     return sorted(items, key=lambda i: (i.valid_through is not None, i.valid_through or date.min, i.key))
-
-
-def nearest_expiry(items: Iterable[ExpiryItem]) -> ExpiryItem | None:
-    return next(iter(items), None)

@@ -294,6 +294,31 @@ def crew_assign(
     return assignment
 
 
+def assignments_recheck(*, flight: Flight, actor: User | None) -> list[dict[str, Any]]:
+    """Judge the flight's crew again after a schedule or aircraft change (inside the
+    change's transaction). Each assignment keeps its current violations and warnings; crew
+    now illegal stay assigned (operations decide) and are named in a crew event."""
+    illegal = []
+    flight = Flight.objects.select_related("aircraft", "trip").get(pk=flight.pk)
+    for assignment in flight.crew_assignments.select_related("crew_member").order_by("role", "id"):
+        verdict = selectors.legality(assignment.crew_member, [flight], assignment.role)
+        assignment.violations = [result_json(r) for r in verdict.violations]
+        assignment.warnings = [result_json(r) for r in verdict.warnings]
+        save_validated(assignment, actor, "Re-checked after a schedule change")
+        if verdict.violations:
+            illegal.append(
+                {
+                    "crew_member": assignment.crew_member_id,
+                    "name": assignment.crew_member.name,
+                    "role": assignment.role,
+                    "violations": [r.rule for r in verdict.violations],
+                }
+            )
+    if illegal:
+        _crew_event(flight, actor, action="recheck", illegal=illegal)
+    return illegal
+
+
 @transaction.atomic
 def crew_unassign(*, assignment: CrewAssignment, actor: User | None, reason: str = "") -> None:
     flight = assignment.flight

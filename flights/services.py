@@ -630,6 +630,9 @@ def flight_update(*, flight: Flight, actor: User | None, **data: Any) -> Flight:
                     f"itinerary:{flight.pk}:{flight.updated_at.timestamp():.0f}",
                     flight_id=flight.pk,
                 )
+                from crew.services import assignments_recheck  # crew builds on flights
+
+                assignments_recheck(flight=flight, actor=actor)
             return flight
     except IntegrityError as exc:
         raise _booking_conflict(exc) from exc

@@ -304,6 +304,22 @@ def test_seat_rules(ops_user, flight):
     )
 
 
+def test_schedule_change_rechecks_the_crew(ops_user, flight):
+    from tests.fleet.conftest import make_aircraft
+
+    latitude = make_aircraft(tail_number="N268LT", aircraft_type="C68A", current_location="KTEB")
+    captain = make_crew("E1")
+    services.crew_assign(flight=flight, member=captain, role="PIC", actor=None)
+    response = bearer(ops_user).patch(
+        f"/api/v1/flights/{flight.pk}", {"aircraft_id": latitude.pk}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    assignment = CrewAssignment.objects.get()
+    assert "14 CFR 61.31(a)" in [v["rule"] for v in assignment.violations]
+    event = TripEvent.objects.get(kind="crew", detail__action="recheck")
+    assert event.detail["illegal"][0]["crew_member"] == captain.pk
+
+
 def test_remove_assignment(ops_user, flight):
     captain = make_crew("E1")
     assignment = services.crew_assign(flight=flight, member=captain, role="PIC", actor=None)
