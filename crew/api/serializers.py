@@ -23,6 +23,7 @@ from crew.models import (
 )
 from crew.qualifications import ExpiryItem, current_medical
 from crew.selectors import record_of
+from crew.services import MEMBER_FIELDS
 from fleet.api.serializers import AirportCodeField
 from fleet.models import type_designator_validator
 from jetops.api.serializers import StrictModelSerializer, StrictSerializer
@@ -126,16 +127,7 @@ class CrewMemberSerializer(StrictModelSerializer):
         model = CrewMember
         fields = [
             "id",
-            "employee_id",
-            "name",
-            "position",
-            "user",
-            "date_of_birth",
-            "home_base",
-            "contact_info",
-            "emergency_contact",
-            "is_active",
-            "notes",
+            *MEMBER_FIELDS,
             "qualifications",
             "expiries",
             "nearest_expiry",
