@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from rest_framework.exceptions import APIException
 
+from crew.models import CrewAssignment
 from flights import services
 from flights.models import (
     ConciergeRequest,
@@ -245,6 +246,29 @@ class SpecialServiceInline(admin.TabularInline):  # type: ignore[type-arg]
     fields = ("kind", "description", "vendor", "status", "cost", "currency")
 
 
+class CrewAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
+    """The flight's crew, read-only: assignments are made (legality-checked) and removed on
+    the crew assignment screens, linked from below the table."""
+
+    model = CrewAssignment
+    template = "admin/crew/flight_crew_inline.html"
+    extra = 0
+    can_delete = False
+    fields = ("crew_member", "role", "overridden", "override_reason")
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name_plural = "crew"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CrewAssignment]:
+        return super().get_queryset(request).select_related("crew_member")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Flight)
 class FlightAdmin(JetOpsModelAdmin):
     list_display = [
@@ -289,7 +313,7 @@ class FlightAdmin(JetOpsModelAdmin):
         "passenger_count",
     ]
     fields = [*readonly_fields, "departure_fbo", "arrival_fbo", "flight_plan", "billing_info"]
-    inlines = [ManifestInline, SpecialServiceInline]
+    inlines = [ManifestInline, SpecialServiceInline, CrewAssignmentInline]
     actions = ["mark_boarding", "mark_departed", "mark_arrived", "mark_completed"]
 
     def save_model(self, request: HttpRequest, obj: Flight, form: Any, change: bool) -> None:

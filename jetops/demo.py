@@ -79,6 +79,7 @@ SEEDERS: tuple[str, ...] = (
     "fleet.demo.seed_fleet",
     "clients.demo.seed_clients",
     "flights.demo.seed_flights",
+    "crew.demo.seed_crew",
 )
 
 

@@ -161,6 +161,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "fleet.tasks.aircraft_document_expiry_alerts_task",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Every day at 06:10 UTC, e-mail crew members and operations about qualifications expiring
+    # in exactly 60/30/7 days (CREW_EXPIRY_ALERT_DAYS), and once about those that expired.
+    "crew-expiry-alerts": {
+        "task": "crew.tasks.crew_expiry_alerts_task",
+        "schedule": crontab(hour=6, minute=10),
+    },
     # Every 15 minutes, mark open quotes past their validity as expired.
     "flights-quotes-expire": {
         "task": "flights.tasks.quotes_expire_task",

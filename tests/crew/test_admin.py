@@ -1,0 +1,502 @@
+"""Crew in the admin: the list's traffic light at a fixed query count, the expiring and roster
+reports, legality-checked assignment through the service, inline rows with history."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+
+from crew import services
+from crew.admin import calendar_periods
+from crew.expiries import end_of_month_after, first_of_month_after
+from crew.models import (
+    CrewAssignment,
+    CrewAvailability,
+    CrewExpiryAlert,
+    CrewMember,
+    DutyPeriod,
+    LegalityRuleSet,
+    License,
+)
+from crew.selectors import rules_in_force
+from flights.models import TripEvent
+from jetops.models import RoleGroup
+from jetops.roles import Role
+from tests.crew.conftest import book, make_crew, qualified
+from tests.flights.conftest import future
+from tests.jetops.test_admin import admin_login
+
+pytestmark = pytest.mark.django_db
+
+INLINES = ("licenses", "ratings", "medicals", "training", "experience")
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    return admin_login(client, admin_user)
+
+
+@pytest.fixture
+def ops_client(client, ops_user):
+    return admin_login(client, ops_user)
+
+
+@pytest.fixture
+def flight(client_a, jet):
+    return book(client_a, jet)
+
+
+def expiring_captain(employee_id: str = "E9", name: str = "Expiring Medical") -> CrewMember:
+    """A captain under 40 whose first-class medical (12 months) ends this month."""
+    today = timezone.localdate()
+    exam = first_of_month_after(today, -12)
+    return make_crew(
+        employee_id,
+        name=name,
+        date_of_birth=date(today.year - 30, 1, 1),
+        qualifications=qualified() | {"medical": {"medical_class": 1, "exam_date": exam}},
+    )
+
+
+def management(prefix: str, initial: int = 0, total: int | None = None) -> dict[str, str]:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(initial if total is None else total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def member_form(**overrides) -> dict[str, str]:
+    data = {
+        "employee_id": "E500",
+        "name": "Ada Airline",
+        "position": "captain",
+        "date_of_birth": "1980-04-02",
+        "home_base": "KTEB",
+        "user": "",
+        "is_active": "on",
+        "contact_info": '{"email": "ada@crew.example"}',
+        "emergency_contact": '{"name": "Sam", "phone": "+12125550111"}',
+        "notes": "",
+    }
+    for prefix in INLINES:
+        data.update(management(prefix))
+    data.update(overrides)
+    return data
+
+
+# ---------------------------------------------------------------- pages
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/crew/crewmember/",
+        "/admin/crew/crewmember/?position__exact=captain&is_active__exact=1&home_base__icao__exact=KTEB",
+        "/admin/crew/crewmember/?q=E1",
+        "/admin/crew/crewmember/add/",
+        "/admin/crew/crewmember/{member}/change/",
+        "/admin/crew/crewmember/{member}/history/",
+        "/admin/crew/crewmember/expiring/",
+        "/admin/crew/crewmember/expiring/?days=400",
+        "/admin/crew/crewmember/expiring/?days=nonsense",
+        "/admin/crew/crewmember/roster/",
+        "/admin/crew/crewmember/roster/?date_from=2026-01-01&date_to=2026-02-01",
+        "/admin/crew/crewmember/roster/?date_from=2026-01-01&date_to=2026-12-31",
+        "/admin/crew/crewassignment/",
+        "/admin/crew/crewassignment/?role__exact=PIC&overridden__exact=0",
+        "/admin/crew/crewassignment/add/",
+        "/admin/crew/crewassignment/{assignment}/change/",
+        "/admin/crew/crewassignment/{assignment}/delete/",
+        "/admin/crew/dutyperiod/",
+        "/admin/crew/dutyperiod/add/",
+        "/admin/crew/dutyperiod/{duty}/change/",
+        "/admin/crew/crewavailability/",
+        "/admin/crew/crewavailability/add/",
+        "/admin/crew/crewavailability/{period}/change/",
+        "/admin/crew/legalityruleset/",
+        "/admin/crew/legalityruleset/add/",
+        "/admin/crew/legalityruleset/{ruleset}/change/",
+        "/admin/crew/crewexpiryalert/",
+        "/admin/crew/crewexpiryalert/{alert}/change/",
+        "/admin/flights/flight/{flight}/change/",
+        "/admin/autocomplete/?app_label=crew&model_name=crewassignment&field_name=crew_member&term=crew",
+    ],
+)
+def test_admin_pages_load(admin_client, flight, path):
+    member = make_crew("E1")
+    assignment = services.crew_assign(flight=flight, member=member, role="PIC", actor=None)
+    start = future(20, 0)
+    duty = services.duty_record(
+        member=member, actor=None, kind="office", report_at=start, release_at=start + timedelta(hours=8)
+    )
+    period = services.availability_add(
+        member=member,
+        kind="day_off",
+        start=start + timedelta(days=2),
+        end=start + timedelta(days=3),
+        actor=None,
+    )
+    ruleset = LegalityRuleSet.objects.create(name="Company", effective_from=date(2026, 1, 1))
+    alert = CrewExpiryAlert.objects.create(
+        crew_member=member, item="medical", label="Medical", expires_on=date(2027, 1, 31), days_before=60
+    )
+    url = path.format(
+        member=member.pk,
+        assignment=assignment.pk,
+        flight=flight.pk,
+        duty=duty.pk,
+        period=period.pk,
+        ruleset=ruleset.pk,
+        alert=alert.pk,
+    )
+    response = admin_client.get(url)
+    assert response.status_code == 200, url
+
+
+def test_roster_range_is_limited(admin_client):
+    response = admin_client.get("/admin/crew/crewmember/roster/?date_from=2026-01-01&date_to=2026-06-01")
+    assert response.status_code == 200
+    assert "At most 92 days at a time." in response.content.decode()
+
+
+def test_crew_user_cannot_open_the_reports(client, crew_user):
+    client.force_login(crew_user)
+    for url in ["/admin/crew/crewmember/expiring/", "/admin/crew/crewmember/roster/"]:
+        assert client.get(url).status_code == 302  # to the admin login: not staff
+
+
+# ---------------------------------------------------------------- the crew list
+
+
+@pytest.mark.parametrize("count", [5, 20])
+def test_crew_list_traffic_light_at_a_fixed_query_count(admin_client, count, django_assert_max_num_queries):
+    # given: healthy crew, and one captain whose medical ends this month
+    for i in range(count - 1):
+        make_crew(f"E{i:02d}")
+    expiring_captain()
+    # when
+    with django_assert_max_num_queries(17):
+        response = admin_client.get("/admin/crew/crewmember/")
+    # then
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("●") == count
+    assert "#dc2626" in page or "#d97706" in page  # red or amber: the expiring medical
+    assert "#16a34a" in page  # green: the others
+    assert "Class 1 medical privileges" in page
+    assert "Expiring qualifications" in page
+    assert "/admin/crew/crewmember/roster/" in page
+
+
+def test_expiring_view_lists_the_expiring_medical(admin_client):
+    member = expiring_captain()
+    make_crew("E1", name="Healthy Crew")
+    inactive = expiring_captain("E2", name="Gone Crew")
+    services.crew_member_update(member=inactive, actor=None, is_active=False)
+    response = admin_client.get("/admin/crew/crewmember/expiring/")
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert [(r.member.pk, r.item.key) for r in rows] == [(member.pk, "medical")]
+    today = timezone.localdate()
+    assert rows[0].days_left == (end_of_month_after(today, 0) - today).days
+    page = response.content.decode()
+    assert "Expiring Medical" in page
+    assert "14 CFR 61.23(d)" in page
+    assert "Healthy Crew" not in page
+    assert "Gone Crew" not in page
+
+
+def test_expiring_view_days_parameter(admin_client):
+    make_crew("E1", name="Healthy Crew")
+    rows = admin_client.get("/admin/crew/crewmember/expiring/?days=400").context["rows"]
+    assert {r.item.key for r in rows} >= {"medical", "check:instrument_proficiency_check", "recency:C25B"}
+    assert [r.days_left for r in rows] == sorted(r.days_left for r in rows)
+
+
+# ---------------------------------------------------------------- roster
+
+
+def test_roster_totals_an_assigned_flight(admin_client, flight, django_assert_max_num_queries):
+    captain = make_crew("E1", name="Rostered Captain")
+    make_crew("E2", name="Idle Captain")
+    attendant = make_crew("E3", position="flight_attendant", recent_landings=None)
+    services.crew_assign(flight=flight, member=captain, role="PIC", actor=None)
+    hours = round((flight.arrival_at - flight.departure_at).total_seconds() / 3600, 2)
+
+    with django_assert_max_num_queries(12):
+        response = admin_client.get("/admin/crew/crewmember/roster/")
+
+    assert response.status_code == 200
+    rows = {row.member.pk: row for row in response.context["rows"]}
+    row = rows[captain.pk]
+    assert (row.flights, row.flight_hours) == (1, hours)
+    assert row.duty_hours == round(hours + 1.5, 2)  # reported 60 min before, released 30 after
+    quarter_start, quarter_end, year_start, year_end, _name = calendar_periods(
+        timezone.now(), rules_in_force(timezone.localdate()).calendar_tz
+    )
+    assert row.quarter.hours == (hours if quarter_start <= flight.departure_at < quarter_end else 0)
+    assert row.year.hours == (hours if year_start <= flight.departure_at < year_end else 0)
+    assert str(row.quarter).endswith(" / 500 h")
+    assert str(row.year).endswith(" / 1400 h")
+    idle = rows[next(pk for pk in rows if pk not in (captain.pk, attendant.pk))]
+    assert (idle.flights, idle.flight_hours, idle.duty_hours) == (0, 0, 0)
+    assert idle.quarter is not None
+    assert idle.quarter.hours == 0
+    assert (rows[attendant.pk].quarter, rows[attendant.pk].year) == (None, None)  # pilots' limits
+    assert f"{hours:.1f}" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [3, 15])
+def test_roster_query_count_does_not_grow(admin_client, client_a, jet, count, django_assert_max_num_queries):
+    members = [make_crew(f"E{i:02d}") for i in range(count)]
+    for day, member in enumerate(members[:3], start=2):
+        dep, arr = ("KTEB", "KDJT") if day % 2 == 0 else ("KDJT", "KTEB")
+        flight = book(client_a, jet, days=day, dep=dep, arr=arr)
+        services.crew_assign(flight=flight, member=member, role="PIC", actor=None)
+    with django_assert_max_num_queries(12):
+        response = admin_client.get("/admin/crew/crewmember/roster/")
+    assert len(response.context["rows"]) == count
+    assert sum(row.flights for row in response.context["rows"]) == 3
+
+
+def test_roster_colours_hours_near_the_limit(admin_client):
+    from crew.admin import HoursAgainstLimit
+
+    assert HoursAgainstLimit(449.0, 500, 0.9).colour == ""
+    assert HoursAgainstLimit(451.0, 500, 0.9).colour == "#d97706"
+    assert HoursAgainstLimit(501.0, 500, 0.9).colour == "#dc2626"
+    assert str(HoursAgainstLimit(123.44, 500, 0.9)) == "123.4 / 500 h"
+
+
+# ---------------------------------------------------------------- assignments
+
+
+def assign(client, flight, member, role="PIC", override_reason=""):
+    return client.post(
+        "/admin/crew/crewassignment/add/",
+        {
+            "flight": flight.pk,
+            "crew_member": member.pk,
+            "role": role,
+            "override_reason": override_reason,
+        },
+    )
+
+
+def test_add_form_assigns_a_legal_crew_member(ops_client, ops_user, flight):
+    captain = make_crew("E1")
+    response = assign(ops_client, flight, captain)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assignment = CrewAssignment.objects.get()
+    assert (assignment.crew_member, assignment.role, assignment.overridden) == (captain, "PIC", False)
+    assert assignment.assigned_by == ops_user
+    assert assignment.history.latest().history_user == ops_user
+    assert TripEvent.objects.get(kind="crew").detail["action"] == "assigned"
+
+
+def test_add_form_shows_the_rule_an_illegal_assignment_breaks(ops_client, flight):
+    unrated = make_crew(
+        "E1", position="first_officer", qualifications=qualified(aircraft_type="GLF6", rating="SIC")
+    )
+    no_medical = make_crew("E2", qualifications={k: v for k, v in qualified().items() if k != "medical"})
+
+    first = assign(ops_client, flight, unrated, role="SIC")
+    second = assign(ops_client, flight, no_medical, role="PIC")
+
+    assert first.status_code == 200
+    assert "14 CFR 61.55(a)" in first.content.decode()
+    assert "Refused: the assignment breaks these rules" in first.content.decode()
+    assert second.status_code == 200
+    assert "14 CFR 61.23(d)" in second.content.decode()
+    assert not CrewAssignment.objects.exists()
+
+
+def test_override_reason_needs_the_override_permission(ops_client, flight):
+    group = RoleGroup.objects.get(bit=int(Role.OPERATIONS_MANAGER)).group
+    group.permissions.remove(Permission.objects.get(codename="override_legality"))
+    no_medical = make_crew("E1", qualifications={k: v for k, v in qualified().items() if k != "medical"})
+
+    response = assign(ops_client, flight, no_medical, override_reason="Medical renewed, paper on file")
+
+    assert response.status_code == 200
+    assert "You may not override crew legality" in response.content.decode()
+    assert not CrewAssignment.objects.exists()
+    assert not TripEvent.objects.filter(kind="crew").exists()
+
+
+def test_override_with_the_permission_records_the_violations(ops_client, flight):
+    no_medical = make_crew("E1", qualifications={k: v for k, v in qualified().items() if k != "medical"})
+    response = assign(ops_client, flight, no_medical, override_reason="Medical renewed, paper on file")
+    assert response.status_code == 302
+    assignment = CrewAssignment.objects.get()
+    assert assignment.overridden is True
+    assert assignment.override_reason == "Medical renewed, paper on file"
+    assert "14 CFR 61.23(d)" in [v["rule"] for v in assignment.violations]
+
+
+def test_assignments_are_not_edited_and_are_removed_through_the_service(ops_client, ops_user, flight):
+    assignment = services.crew_assign(flight=flight, member=make_crew("E1"), role="PIC", actor=None)
+    url = f"/admin/crew/crewassignment/{assignment.pk}/"
+    assert ops_client.post(url + "change/", {"role": "SIC"}).status_code == 403
+    response = ops_client.post(url + "delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not CrewAssignment.objects.exists()
+    removed = TripEvent.objects.get(kind="crew", detail__action="removed")
+    assert removed.actor == ops_user
+    assert CrewAssignment.history.filter(history_type="-").get().history_user == ops_user
+
+
+def test_flight_page_shows_its_crew_and_an_assign_link(ops_client, flight):
+    captain = make_crew("E1", name="Flight Deck Captain")
+    services.crew_assign(flight=flight, member=captain, role="PIC", actor=None)
+    page = ops_client.get(f"/admin/flights/flight/{flight.pk}/change/").content.decode()
+    assert "Flight Deck Captain" in page
+    assert f"/admin/crew/crewassignment/add/?flight={flight.pk}" in page
+    add_page = ops_client.get(f"/admin/crew/crewassignment/add/?flight={flight.pk}").content.decode()
+    assert flight.flight_number in add_page
+
+
+# ---------------------------------------------------------------- crew members
+
+
+def test_add_crew_member_with_inline_rows_records_the_admin_user(admin_client, admin_user):
+    data = member_form(
+        **management("licenses", total=1),
+        **{"licenses-0-kind": "atp", "licenses-0-number": "3104101", "licenses-0-authority": "FAA"},
+        **management("ratings", total=1),
+        **{"ratings-0-aircraft_type": "c25b", "ratings-0-role": "PIC"},
+    )
+    response = admin_client.post("/admin/crew/crewmember/add/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    member = CrewMember.objects.get(employee_id="E500")
+    assert member.emergency_contact == {"name": "Sam", "phone": "+12125550111"}
+    assert member.history.latest().history_user == admin_user
+    assert [(r.aircraft_type, r.role) for r in member.ratings.all()] == [("C25B", "PIC")]
+    assert License.history.get().history_user == admin_user
+
+
+def test_change_crew_member_goes_through_the_service(admin_client, admin_user, crew_user):
+    member = make_crew("E1")
+    data = member_form(employee_id="E1", name="Renamed", user=str(crew_user.pk))
+    for prefix, rows in [
+        ("licenses", member.licenses.all()),
+        ("ratings", member.ratings.all()),
+        ("medicals", member.medicals.all()),
+        ("training", member.training.all()),
+        ("experience", member.experience.all()),
+    ]:
+        data.update(management(prefix, initial=len(rows)))
+        for index, row in enumerate(rows):
+            data[f"{prefix}-{index}-id"] = str(row.pk)
+            data[f"{prefix}-{index}-crew_member"] = str(member.pk)
+            for field in row._meta.concrete_fields:
+                if field.name in ("id", "crew_member", "created_at", "updated_at"):
+                    continue
+                value = getattr(row, field.attname)
+                data[f"{prefix}-{index}-{field.name}"] = "" if value is None else str(value)
+    response = admin_client.post(f"/admin/crew/crewmember/{member.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:4000]
+    member.refresh_from_db()
+    assert (member.name, member.user) == ("Renamed", crew_user)
+    assert member.history.latest().history_user == admin_user
+    assert member.training.count() == 5
+
+
+def test_user_must_hold_the_crew_role(admin_client, ops_user):
+    response = admin_client.post("/admin/crew/crewmember/add/", member_form(user=str(ops_user.pk)))
+    assert response.status_code == 200
+    assert not CrewMember.objects.exists()
+
+
+def test_flight_attendants_hold_no_ratings(admin_client):
+    data = member_form(
+        position="flight_attendant",
+        **management("ratings", total=1),
+        **{"ratings-0-aircraft_type": "C25B", "ratings-0-role": "SIC"},
+    )
+    response = admin_client.post("/admin/crew/crewmember/add/", data)
+    assert response.status_code == 200
+    assert "Flight attendants hold no type ratings." in response.content.decode()
+    assert not CrewMember.objects.exists()
+
+
+def test_crew_members_are_not_deleted(admin_client):
+    member = make_crew("E1")
+    assert admin_client.get(f"/admin/crew/crewmember/{member.pk}/delete/").status_code == 403
+
+
+# ---------------------------------------------------------------- duties, availability, rules
+
+
+def test_availability_conflict_is_a_form_error(ops_client, ops_user):
+    member = make_crew("E1")
+    start = future(5, 0)
+    services.availability_add(
+        member=member, kind="vacation", start=start, end=start + timedelta(days=3), actor=None
+    )
+    later = start + timedelta(days=1)
+    data = {
+        "crew_member": member.pk,
+        "kind": "day_off",
+        "start_0": later.date().isoformat(),
+        "start_1": "00:00:00",
+        "end_0": (later + timedelta(days=1)).date().isoformat(),
+        "end_1": "00:00:00",
+        "remarks": "",
+    }
+    response = ops_client.post("/admin/crew/crewavailability/add/", data)
+    assert response.status_code == 200
+    assert "Overlaps vacation" in response.content.decode()
+    assert CrewAvailability.objects.count() == 1
+
+    data.update({"start_0": future(20).date().isoformat(), "end_0": future(21).date().isoformat()})
+    assert ops_client.post("/admin/crew/crewavailability/add/", data).status_code == 302
+    added = CrewAvailability.objects.get(kind="day_off")
+    assert added.history.latest().history_user == ops_user
+
+
+def test_duty_is_recorded_through_the_service(ops_client, ops_user):
+    member = make_crew("E1")
+    day = (timezone.localdate() - timedelta(days=3)).isoformat()
+    data = {
+        "crew_member": member.pk,
+        "kind": "other_commercial",
+        "report_at_0": day,
+        "report_at_1": "08:00:00",
+        "release_at_0": day,
+        "release_at_1": "14:00:00",
+        "flight_minutes": "180",
+        "aircraft_type": "c25b",
+        "overrun_minutes": "0",
+        "remarks": "Flying for another operator",
+    }
+    assert ops_client.post("/admin/crew/dutyperiod/add/", data).status_code == 302
+    duty = DutyPeriod.objects.get()
+    assert (duty.aircraft_type, duty.flight_minutes) == ("C25B", 180)
+    assert duty.history.latest().history_user == ops_user
+    overlapping = ops_client.post("/admin/crew/dutyperiod/add/", data | {"report_at_1": "09:00:00"})
+    assert overlapping.status_code == 200
+    assert "Overlaps another recorded duty." in overlapping.content.decode()
+    assert DutyPeriod.objects.count() == 1
+
+
+def test_rule_set_parameters_are_validated(admin_client):
+    data = {
+        "name": "Company 2027",
+        "effective_from": "2027-01-01",
+        "parameters": '{"quarter_flight_hours": 450, "no_such_rule": 1}',
+        "calendar_time_zone": "America/New_York",
+        "notes": "",
+    }
+    response = admin_client.post("/admin/crew/legalityruleset/add/", data)
+    assert response.status_code == 200
+    assert "Unknown parameters: no_such_rule." in response.content.decode()
+    data["parameters"] = '{"quarter_flight_hours": 450}'
+    assert admin_client.post("/admin/crew/legalityruleset/add/", data).status_code == 302
+    assert rules_in_force(date(2027, 2, 1)).quarter_flight_hours == 450
+    assert LegalityRuleSet.objects.get().history.count() == 1
