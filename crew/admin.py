@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from crew import selectors, services
-from crew.choices import Position
+from crew.choices import OVERRIDE_LEGALITY, Position
 from crew.models import (
     CrewAssignment,
     CrewAvailability,
@@ -44,7 +44,7 @@ from crew.models import (
     TrainingRecord,
     TypeRating,
 )
-from crew.qualifications import ExpiryItem
+from crew.qualifications import AMBER_DAYS, ExpiryItem, expiry_state
 from crew.roster import duty_intervals, flight_hours, hours_within
 from flights.choices import FlightStatus
 from jetops.activity import acting_user
@@ -54,12 +54,7 @@ from jetops.models import User
 from jetops.permissions import user_can
 from jetops.roles import Role
 
-OVERRIDE_LEGALITY = "crew.override_legality"
-
-# Traffic light of an expiry, as the crew API shows it: red when expired, never recorded or
-# within the last alert tier, amber within the first tier, green otherwise.
-RED_DAYS = 7
-AMBER_DAYS = 60
+# Colours of the traffic light (``crew.qualifications.expiry_state``).
 LIGHTS = {
     "red": ("#dc2626", "expired, missing or within 7 days"),
     "amber": ("#d97706", "within 60 days"),
@@ -69,12 +64,6 @@ EXPIRY_ITEMS_ATTR = "_admin_expiry_items"
 
 ROSTER_DEFAULT_DAYS = 30
 ROSTER_MAX_DAYS = 92
-
-
-def expiry_state(days_left: int | None) -> str:
-    if days_left is None or days_left <= RED_DAYS:
-        return "red"
-    return "amber" if days_left <= AMBER_DAYS else "green"
 
 
 def traffic_light(item: ExpiryItem | None, today: date) -> str:

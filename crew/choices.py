@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 
+OVERRIDE_LEGALITY = "crew.override_legality"
+"""The permission to assign crew against a legality violation (with a reason and step-up)."""
+
 
 class Position(models.TextChoices):
     CAPTAIN = "captain", "Captain"

@@ -129,6 +129,11 @@ class TypeRating(BaseModel):
     def __str__(self) -> str:
         return f"{self.aircraft_type} {self.role}"
 
+    def clean(self) -> None:
+        super().clean()
+        if self.crew_member_id and self.crew_member.position == Position.FLIGHT_ATTENDANT:
+            raise ValidationError("Flight attendants hold no type ratings.")
+
 
 class MedicalCertificate(BaseModel):
     """A medical exam; the most recent one is the crew member's medical."""
@@ -159,6 +164,13 @@ class MedicalCertificate(BaseModel):
     def __str__(self) -> str:
         return f"Class {self.medical_class} medical of {self.exam_date}"
 
+    def clean(self) -> None:
+        super().clean()
+        if self.exam_date and self.exam_date > timezone.localdate():
+            raise ValidationError({"exam_date": "An exam date cannot be in the future."})
+        if self.exam_date and self.crew_member_id and self.exam_date < self.crew_member.date_of_birth:
+            raise ValidationError({"exam_date": "The medical exam is before the date of birth."})
+
 
 class TrainingRecord(BaseModel):
     """A completed check or training event; validity is computed from every completion."""
@@ -181,6 +193,11 @@ class TrainingRecord(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.completed_on}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.completed_on and self.completed_on > timezone.localdate():
+            raise ValidationError({"completed_on": "A completion cannot be in the future."})
 
 
 class ExperienceRecord(BaseModel):
@@ -210,6 +227,9 @@ class ExperienceRecord(BaseModel):
         super().clean()
         if self.date and self.date > timezone.localdate():
             raise ValidationError({"date": "Experience cannot be recorded for a future date."})
+        counts = (self.takeoffs, self.landings, self.night_takeoffs, self.night_landings, self.approaches)
+        if not any(counts):
+            raise ValidationError("Record at least one takeoff, landing or approach.")
 
 
 class DutyPeriod(BaseModel):
@@ -392,7 +412,9 @@ class CrewExpiryAlert(BaseModel):
     item = models.CharField(max_length=60)
     label = models.CharField(max_length=120)
     expires_on = models.DateField()
-    days_before = models.PositiveSmallIntegerField(validators=[MinValueValidator(0)])
+    days_before = models.SmallIntegerField(
+        validators=[MinValueValidator(-1)], help_text="Days before the expiry; -1 once expired."
+    )
     sent_at = models.DateTimeField(default=timezone.now)
     recipients = models.JSONField(default=list, blank=True)
 

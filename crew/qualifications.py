@@ -100,6 +100,18 @@ class ExpiryItem:
         return None if self.valid_through is None else (self.valid_through - today).days
 
 
+# Traffic light of an expiry (API and admin): red when expired, never recorded or within the
+# last alert tier, amber within the first tier, green otherwise.
+RED_DAYS = 7
+AMBER_DAYS = 60
+
+
+def expiry_state(days_left: int | None) -> str:
+    if days_left is None or days_left <= RED_DAYS:
+        return "red"
+    return "amber" if days_left <= AMBER_DAYS else "green"
+
+
 def current_medical(record: Record) -> MedicalValidity | None:
     if not record.medicals:
         return None

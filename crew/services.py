@@ -36,7 +36,7 @@ from flights.choices import ACTIVE_FLIGHT_STATUSES, FlightStatus, TripEventKind
 from flights.models import Flight, TripEvent
 from jetops.api.exceptions import Conflict
 from jetops.models import User
-from jetops.roles import Role
+from jetops.roles import SUPER_ADMIN_LEVEL, Role
 from jetops.writes import apply_fields, save_validated
 
 MEMBER_FIELDS = (
@@ -70,7 +70,7 @@ def _member_user_check(member: CrewMember) -> None:
     user = member.user
     if user is None:
         return
-    if not user.level & Role.CREW:
+    if not user.level & Role.CREW or user.level == SUPER_ADMIN_LEVEL:
         raise ValidationError({"user": ["The linked user must hold the Crew Member role."]})
     taken = CrewMember.objects.filter(user=user).exclude(pk=member.pk).exists()
     if taken:
@@ -101,8 +101,6 @@ def _qualifications_set(member: CrewMember, data: dict[str, Any], actor: User | 
         exam = MedicalCertificate.objects.filter(crew_member=member, exam_date=medical["exam_date"]).first()
         exam = exam or MedicalCertificate(crew_member=member, exam_date=medical["exam_date"])
         exam.medical_class = medical["medical_class"]
-        if exam.exam_date < member.date_of_birth:
-            raise ValidationError({"qualifications": ["The medical exam is before the date of birth."]})
         save_validated(exam, actor)
     if "recurrent_training" in data:
         member.training.all().delete()
@@ -143,10 +141,6 @@ def crew_member_update(
 
 def experience_add(*, member: CrewMember, actor: User | None, **data: Any) -> ExperienceRecord:
     record = ExperienceRecord(crew_member=member, **data)
-    if not any(
-        getattr(record, f) for f in ("takeoffs", "landings", "night_takeoffs", "night_landings", "approaches")
-    ):
-        raise ValidationError({"non_field_errors": ["Record at least one takeoff, landing or approach."]})
     save_validated(record, actor)
     return record
 
@@ -194,6 +188,12 @@ def availability_add(
     return period
 
 
+@transaction.atomic
+def availability_remove(*, period: CrewAvailability, actor: User | None) -> None:
+    period._history_user = actor  # type: ignore[attr-defined]
+    period.delete()
+
+
 def duty_record(*, member: CrewMember, actor: User | None, **data: Any) -> DutyPeriod:
     """Record a duty that is not one of the operator's flights (e.g. flying reported by the
     crew member for another operator)."""
@@ -206,6 +206,12 @@ def duty_record(*, member: CrewMember, actor: User | None, **data: Any) -> DutyP
         raise Conflict("Overlaps another recorded duty.", code="duty_overlap", conflicts=[clash.pk])
     save_validated(duty, actor)
     return duty
+
+
+@transaction.atomic
+def duty_remove(*, duty: DutyPeriod, actor: User | None) -> None:
+    duty._history_user = actor  # type: ignore[attr-defined]
+    duty.delete()
 
 
 # ---------------------------------------------------------------- assignments
@@ -341,6 +347,10 @@ def crew_unassign(*, assignment: CrewAssignment, actor: User | None, reason: str
 # ---------------------------------------------------------------- expiry alerts
 
 
+EXPIRED = -1
+"""``CrewExpiryAlert.days_before`` of the one alert sent once an item has expired."""
+
+
 def expiry_alerts_send(*, today: date | None = None) -> int:
     """E-mail each crew member and operations about items expiring in exactly one of the
     ``CREW_EXPIRY_ALERT_DAYS`` (60/30/7), and once about items that expired. Idempotent:
@@ -355,7 +365,7 @@ def expiry_alerts_send(*, today: date | None = None) -> int:
             left = item.days_left(today)
             if left is None or item.valid_through is None:
                 continue
-            days_before = left if left in thresholds else (0 if left < 0 else None)
+            days_before = left if left in thresholds else (EXPIRED if left < 0 else None)
             if days_before is None:
                 continue
             sent += _expiry_alert_send(member, item.key, item.label, item.valid_through, days_before)
@@ -378,7 +388,7 @@ def _expiry_alert_send(member: CrewMember, key: str, label: str, expires_on: dat
         recipients=recipients,
     )
     save_validated(alert, None)
-    when = "expired" if days_before == 0 else f"expires in {days_before} days"
+    when = "expired" if days_before == EXPIRED else f"expires in {days_before} days"
     subject = f"{member.name}: {label} {when} ({expires_on.isoformat()})"
     body = (
         f"{label} of {member.name} ({member.employee_id}) is valid through {expires_on.isoformat()}.\n"

@@ -21,24 +21,13 @@ from crew.models import (
     License,
     TypeRating,
 )
-from crew.qualifications import ExpiryItem, current_medical
+from crew.qualifications import ExpiryItem, current_medical, expiry_state
 from crew.selectors import record_of
 from crew.services import MEMBER_FIELDS
 from fleet.api.serializers import AirportCodeField
 from fleet.models import type_designator_validator
 from jetops.api.serializers import StrictModelSerializer, StrictSerializer
 from jetops.models import User
-
-# Traffic light of an expiry: red when expired or within the last alert tier, amber within
-# the first tier, green otherwise.
-RED_DAYS = 7
-AMBER_DAYS = 60
-
-
-def expiry_state(days_left: int | None) -> str:
-    if days_left is None or days_left <= RED_DAYS:
-        return "red"
-    return "amber" if days_left <= AMBER_DAYS else "green"
 
 
 class LicenseSerializer(StrictModelSerializer):

@@ -34,7 +34,7 @@ from crew.api.serializers import (
     LegalityResponseSerializer,
     UnassignRequestSerializer,
 )
-from crew.choices import CrewRole
+from crew.choices import OVERRIDE_LEGALITY, CrewRole
 from crew.filtersets import CrewFilterSet
 from crew.models import CrewAssignment, CrewAvailability, CrewMember, new_calendar_token
 from crew.roster import duty_intervals, flight_hours, hours_within
@@ -266,8 +266,7 @@ class CrewAvailabilityViewSet(
         return Response(self.get_serializer(period).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: CrewAvailability) -> None:
-        instance._history_user = acting_user(self.request)  # type: ignore[attr-defined]
-        instance.delete()
+        services.availability_remove(period=instance, actor=acting_user(self.request))
 
 
 class CrewAssignmentViewSet(mixins.ListModelMixin, JetOpsGenericViewSet):
@@ -350,7 +349,7 @@ class FlightCrewViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, JetOpsG
             raise ValidationError({"crew_member": ["Unknown crew member."]})
         reason = data["override_reason"].strip()
         if reason:
-            if not user_can(request.user, "crew.override_legality"):
+            if not user_can(request.user, OVERRIDE_LEGALITY):
                 raise PermissionDenied("Only an operations manager may override crew legality.")
             step_up_check(request)
         assignment = services.crew_assign(

@@ -96,7 +96,11 @@ def test_expired_item_is_alerted_once():
     assert len(mail.outbox) == 1
     assert "expired" in mail.outbox[0].subject
     alert = CrewExpiryAlert.objects.get()
-    assert (alert.crew_member, alert.days_before, alert.expires_on) == (member, 0, MEDICAL_UNTIL)
+    assert (alert.crew_member, alert.days_before, alert.expires_on) == (
+        member,
+        services.EXPIRED,
+        MEDICAL_UNTIL,
+    )
 
 
 def test_inactive_crew_is_not_alerted():

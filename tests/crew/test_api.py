@@ -115,11 +115,13 @@ def test_patch_replaces_one_qualification_set(ops_user):
     assert member.training.count() == 5  # untouched
 
 
-def test_link_user_must_hold_the_crew_role(ops_user, client_a_user, crew_user):
+def test_link_user_must_hold_the_crew_role(ops_user, admin_user, client_a_user, crew_user):
     member = make_crew("E1")
     bad = bearer(ops_user).patch(f"/api/v1/crew/{member.pk}", {"user": client_a_user.pk}, format="json")
     assert bad.status_code == 400
     assert "user" in bad.json()["errors"]
+    super_admin = bearer(ops_user).patch(f"/api/v1/crew/{member.pk}", {"user": admin_user.pk}, format="json")
+    assert super_admin.status_code == 400
     good = bearer(ops_user).patch(f"/api/v1/crew/{member.pk}", {"user": crew_user.pk}, format="json")
     assert good.status_code == 200
 
