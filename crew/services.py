@@ -266,7 +266,7 @@ def crew_assign(
     override_reason = override_reason.strip()
     if violations and not override_reason:
         raise Conflict(
-            "; ".join(f"{v['rule']}: {v['detail']}" for v in violations),
+            " ".join(f"{v['rule']}: {v['detail']}" for v in violations),
             code="crew_illegal",
             violations=[{k: v[k] for k in ("rule", "detail", "values")} for v in violations],
         )

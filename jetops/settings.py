@@ -95,9 +95,12 @@ TEMPLATES = [
 # --- Database ------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jetops.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + a busy timeout let the web server and the Celery worker share the file.
+    # WAL + a busy timeout let the web server and the Celery worker share the file; IMMEDIATE
+    # transactions take the write lock when they begin, so two writers wait for each other
+    # instead of failing at once with "database is locked" (a deferred transaction that reads
+    # and then writes cannot be granted the lock while another writer holds it).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", 60))
