@@ -76,7 +76,7 @@ def _event(
     return event
 
 
-def _notify(event: str, key: str, **ids: int) -> None:
+def _notify(event: str, key: str, **ids: Any) -> None:
     """Enqueue a client notification after the transaction commits (idempotent by key)."""
     from flights.tasks import client_notify_task
 
@@ -723,7 +723,7 @@ def flight_status_change(
     _trip_status_sync(flight.trip, actor)
     if status == FlightStatus.COMPLETED:
         _flight_completed(flight, actor)
-    _notify("flight_status", f"flight-status:{flight.pk}:{status}", flight_id=flight.pk)
+    _notify("flight_status", f"flight-status:{flight.pk}:{status}", flight_id=flight.pk, status=status)
     _broadcast(flight)
     return flight
 

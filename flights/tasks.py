@@ -144,28 +144,38 @@ def _itinerary_changed(flight_id: int) -> ClientMessage | None:
     )
 
 
-def _flight_status(flight_id: int) -> ClientMessage | None:
+_AIRBORNE_OR_LATER = {
+    FlightStatus.DEPARTED,
+    FlightStatus.ARRIVED,
+    FlightStatus.DIVERTED,
+    FlightStatus.COMPLETED,
+}
+_LANDED_OR_LATER = {FlightStatus.ARRIVED, FlightStatus.DIVERTED, FlightStatus.COMPLETED}
+
+
+def _flight_status(flight_id: int, status: str | None = None) -> ClientMessage | None:
+    """The message for the flight reaching ``status`` (the flight's current status when not
+    given). A message announces the status it was queued for even when the worker reaches it
+    after a later change (boarding, then departed a second later: two distinct e-mails)."""
     flight = _flights().select_related("diverted_to").filter(pk=flight_id).first()
     if flight is None:
         return None
-    status = FlightStatus(flight.status)
+    announced = FlightStatus(status or flight.status)
     where = flight.diverted_to or flight.arrival_airport
+    off_block = flight.actual_off_block if announced in _AIRBORNE_OR_LATER else None
+    on_block = flight.actual_on_block if announced in _LANDED_OR_LATER else None
     context: dict[str, Any] = {
         "trip_number": flight.trip.number,
         "leg": _leg(flight),
-        "status": status.value,
-        "status_label": status.label,
-        "off_block_local": (
-            local_time_text(flight.actual_off_block, flight.departure_airport)
-            if flight.actual_off_block
-            else ""
-        ),
-        "on_block_local": local_time_text(flight.actual_on_block, where) if flight.actual_on_block else "",
+        "status": announced.value,
+        "status_label": announced.label,
+        "off_block_local": local_time_text(off_block, flight.departure_airport) if off_block else "",
+        "on_block_local": local_time_text(on_block, where) if on_block else "",
         "diverted_to": f"{flight.diverted_to.icao} {flight.diverted_to.name}" if flight.diverted_to else "",
     }
     return ClientMessage(
         client=flight.client,
-        subject=f"Flight {flight.flight_number} {_route(flight)}: {status.label.lower()}",
+        subject=f"Flight {flight.flight_number} {_route(flight)}: {announced.label.lower()}",
         template="flight_status",
         context=context,
     )
@@ -198,7 +208,12 @@ _BUILDERS: dict[str, tuple[str, Callable[[int], ClientMessage | None]]] = {
 
 
 def client_message(
-    event: str, *, quote_id: int | None = None, trip_id: int | None = None, flight_id: int | None = None
+    event: str,
+    *,
+    quote_id: int | None = None,
+    trip_id: int | None = None,
+    flight_id: int | None = None,
+    status: str | None = None,
 ) -> ClientMessage | None:
     """Subject, template and context for ``event``; None if the object no longer exists.
 
@@ -212,6 +227,8 @@ def client_message(
     object_id = {"quote_id": quote_id, "trip_id": trip_id, "flight_id": flight_id}[name]
     if object_id is None:
         raise ValueError(f"Event {event!r} needs {name}.")
+    if event == NotificationEvent.FLIGHT_STATUS:
+        return _flight_status(object_id, status)
     return build(object_id)
 
 
@@ -232,12 +249,13 @@ def client_notify_task(
     quote_id: int | None = None,
     trip_id: int | None = None,
     flight_id: int | None = None,
+    status: str | None = None,
 ) -> int:
     """Notify the client of a quote, trip or flight event; returns how many of the key's
     messages are sent (now or by an earlier run). Transient send failures (SMTP 4xx,
     connection lost) are retried with exponential backoff (1 min … 1 h, 5 times); what was
     sent is never sent again."""
-    message = client_message(event, quote_id=quote_id, trip_id=trip_id, flight_id=flight_id)
+    message = client_message(event, quote_id=quote_id, trip_id=trip_id, flight_id=flight_id, status=status)
     if message is None:
         logger.warning("Notification %s dropped: its %s no longer exists.", key, event)
         return 0

@@ -536,6 +536,26 @@ def test_task_flight_status(client_a: Client, recording_sms: list[Any]) -> None:
     ]
 
 
+def test_task_announces_the_status_it_was_queued_for(client_a: Client, recording_sms: list[Any]) -> None:
+    """A worker reaching the "boarding" message after the flight departed still says boarding."""
+    flight = make_flight(client_a, make_aircraft())
+    Flight.objects.filter(pk=flight.pk).update(
+        status=FlightStatus.DEPARTED, actual_off_block=datetime(2026, 6, 15, 13, 34, tzinfo=UTC)
+    )
+
+    client_notify_task.delay(
+        event="flight_status",
+        key=f"flight-status:{flight.pk}:boarding",
+        flight_id=flight.pk,
+        status="boarding",
+    ).get()
+
+    (message,) = mail.outbox
+    assert message.subject == "Flight JO90001 KTEB → KMIA: boarding"
+    assert "is now: Boarding." in message.body
+    assert "Departed Mon 15 Jun" not in message.body
+
+
 def test_task_feedback_request(client_a: Client, recording_sms: list[Any]) -> None:
     flight = make_flight(client_a, make_aircraft())
 
