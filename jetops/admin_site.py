@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jetops.activity import activity_record, request_meta
 from jetops.auth.defence import login_state
@@ -17,7 +18,19 @@ from jetops.models import ActivityAction, ActivityOutcome
 
 
 class JetOpsAdminLoginForm(OTPAdminAuthenticationForm):
-    """Admin sign-in: password + TOTP, with the same lock-out and activity log as the API."""
+    """Admin sign-in: password + TOTP, with the same lock-out and activity log as the API.
+
+    django-otp asks the user to pick a device before it checks a code; a user with a single
+    authenticator app (the usual case) signs in in one step: that device is taken unless
+    another one (e.g. recovery codes) is chosen.
+    """
+
+    def _chosen_device(self, user: Any) -> Any:
+        chosen = super()._chosen_device(user)
+        if chosen is not None:
+            return chosen
+        authenticators = list(TOTPDevice.objects.devices_for_user(user, confirmed=True))
+        return authenticators[0] if len(authenticators) == 1 else None
 
     def clean(self) -> dict[str, Any]:
         username = (self.data.get("username") or "")[:150]

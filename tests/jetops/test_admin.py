@@ -45,6 +45,27 @@ def test_admin_login_with_otp(client):
     ).exists()
 
 
+def test_single_authenticator_signs_in_without_choosing_a_device(client):
+    user = make_user("root", SUPER_ADMIN_LEVEL)
+    device = enrol_totp(user)
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "root", "password": PASSWORD, "otp_token": totp_now(device)},
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_wrong_code_is_refused_without_a_device_choice(client):
+    user = make_user("root", SUPER_ADMIN_LEVEL)
+    enrol_totp(user)
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "root", "password": PASSWORD, "otp_token": "000000"}
+    )
+    assert response.status_code == 200
+    assert client.get("/admin/").status_code == 302
+
+
 def test_client_role_cannot_use_admin(client):
     user = make_user("portal", int(Role.CLIENT))
     device = enrol_totp(user)
