@@ -190,13 +190,17 @@ def availability_add(
 
 @transaction.atomic
 def availability_remove(*, period: CrewAvailability, actor: User | None) -> None:
+    """Delete a period of availability (its history keeps who removed it)."""
     period._history_user = actor  # type: ignore[attr-defined]
     period.delete()
 
 
+@transaction.atomic
 def duty_record(*, member: CrewMember, actor: User | None, **data: Any) -> DutyPeriod:
     """Record a duty that is not one of the operator's flights (e.g. flying reported by the
-    crew member for another operator)."""
+    crew member for another operator). Recorded duties of one crew member never overlap
+    (the member's row is locked, so two concurrent records are checked one after the other)."""
+    member = CrewMember.objects.select_for_update().get(pk=member.pk)
     duty = DutyPeriod(crew_member=member, **data)
     duty.full_clean()
     clash = DutyPeriod.objects.filter(
@@ -210,6 +214,7 @@ def duty_record(*, member: CrewMember, actor: User | None, **data: Any) -> DutyP
 
 @transaction.atomic
 def duty_remove(*, duty: DutyPeriod, actor: User | None) -> None:
+    """Delete a recorded duty (its history keeps who removed it)."""
     duty._history_user = actor  # type: ignore[attr-defined]
     duty.delete()
 

@@ -1,5 +1,7 @@
 """Crew in the admin: the list's traffic light at a fixed query count, the expiring and roster
-reports, legality-checked assignment through the service, inline rows with history."""
+reports, legality-checked assignment through the service (overrides with step-up), the
+models' row rules on the add and change pages, inline rows with history, removal through
+services."""
 
 from __future__ import annotations
 
@@ -8,9 +10,11 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from crew import services
-from crew.admin import calendar_periods
+from crew.admin.reports import HoursAgainstLimit, calendar_periods
 from crew.expiries import end_of_month_after, first_of_month_after
 from crew.models import (
     CrewAssignment,
@@ -23,8 +27,9 @@ from crew.models import (
 )
 from crew.selectors import rules_in_force
 from flights.models import TripEvent
-from jetops.models import RoleGroup
+from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, RoleGroup
 from jetops.roles import Role
+from tests.conftest import totp_now
 from tests.crew.conftest import book, make_crew, qualified
 from tests.flights.conftest import future
 from tests.jetops.test_admin import admin_login
@@ -92,6 +97,12 @@ def member_form(**overrides) -> dict[str, str]:
 # ---------------------------------------------------------------- pages
 
 
+def day_off(member: CrewMember, start) -> CrewAvailability:
+    return services.availability_add(
+        member=member, kind="day_off", start=start, end=start + timedelta(days=1), actor=None
+    )
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -134,13 +145,7 @@ def test_admin_pages_load(admin_client, flight, path):
     duty = services.duty_record(
         member=member, actor=None, kind="office", report_at=start, release_at=start + timedelta(hours=8)
     )
-    period = services.availability_add(
-        member=member,
-        kind="day_off",
-        start=start + timedelta(days=2),
-        end=start + timedelta(days=3),
-        actor=None,
-    )
+    period = day_off(member, start + timedelta(days=2))
     ruleset = LegalityRuleSet.objects.create(name="Company", effective_from=date(2026, 1, 1))
     alert = CrewExpiryAlert.objects.create(
         crew_member=member, item="medical", label="Medical", expires_on=date(2027, 1, 31), days_before=60
@@ -265,8 +270,6 @@ def test_roster_query_count_does_not_grow(admin_client, client_a, jet, count, dj
 
 
 def test_roster_colours_hours_near_the_limit(admin_client):
-    from crew.admin import HoursAgainstLimit
-
     assert HoursAgainstLimit(449.0, 500, 0.9).colour == ""
     assert HoursAgainstLimit(451.0, 500, 0.9).colour == "#d97706"
     assert HoursAgainstLimit(501.0, 500, 0.9).colour == "#dc2626"
@@ -276,7 +279,7 @@ def test_roster_colours_hours_near_the_limit(admin_client):
 # ---------------------------------------------------------------- assignments
 
 
-def assign(client, flight, member, role="PIC", override_reason=""):
+def assign(client, flight, member, role="PIC", override_reason="", otp_code=""):
     return client.post(
         "/admin/crew/crewassignment/add/",
         {
@@ -284,8 +287,37 @@ def assign(client, flight, member, role="PIC", override_reason=""):
             "crew_member": member.pk,
             "role": role,
             "override_reason": override_reason,
+            "otp_code": otp_code,
         },
     )
+
+
+REASON = "Medical renewed, paper on file"
+
+
+def override(client, flight, member, otp_code: str):
+    return assign(client, flight, member, override_reason=REASON, otp_code=otp_code)
+
+
+def next_code(user) -> str:
+    """A valid code not used yet: logging in to the admin spent the current time step's code."""
+    return totp_now(TOTPDevice.objects.get(user=user), steps_ahead=1)
+
+
+def spent_code(user) -> str:
+    """The code of the last time step the user's device accepted (at login)."""
+    device = TOTPDevice.objects.get(user=user)
+    generator = TOTP(device.bin_key, device.step, device.t0, device.digits)
+    generator.time = device.t0 + device.last_t * device.step
+    return f"{generator.token():0{device.digits}d}"
+
+
+def unqualified_captain(employee_id: str = "E1") -> CrewMember:
+    return make_crew(employee_id, qualifications={k: v for k, v in qualified().items() if k != "medical"})
+
+
+def step_ups(outcome: str) -> int:
+    return ActivityLog.objects.filter(action=ActivityAction.STEP_UP, outcome=outcome).count()
 
 
 def test_add_form_assigns_a_legal_crew_member(ops_client, ops_user, flight):
@@ -316,27 +348,79 @@ def test_add_form_shows_the_rule_an_illegal_assignment_breaks(ops_client, flight
     assert not CrewAssignment.objects.exists()
 
 
-def test_override_reason_needs_the_override_permission(ops_client, flight):
+def test_override_reason_needs_the_override_permission(ops_client, ops_user, flight):
     group = RoleGroup.objects.get(bit=int(Role.OPERATIONS_MANAGER)).group
     group.permissions.remove(Permission.objects.get(codename="override_legality"))
-    no_medical = make_crew("E1", qualifications={k: v for k, v in qualified().items() if k != "medical"})
+    no_medical = unqualified_captain()
 
-    response = assign(ops_client, flight, no_medical, override_reason="Medical renewed, paper on file")
+    response = override(ops_client, flight, no_medical, next_code(ops_user))
 
     assert response.status_code == 200
     assert "You may not override crew legality" in response.content.decode()
     assert not CrewAssignment.objects.exists()
     assert not TripEvent.objects.filter(kind="crew").exists()
+    assert step_ups(ActivityOutcome.SUCCESS) == step_ups(ActivityOutcome.FAILURE) == 0  # code not spent
 
 
-def test_override_with_the_permission_records_the_violations(ops_client, flight):
-    no_medical = make_crew("E1", qualifications={k: v for k, v in qualified().items() if k != "medical"})
-    response = assign(ops_client, flight, no_medical, override_reason="Medical renewed, paper on file")
-    assert response.status_code == 302
+def test_override_with_the_permission_records_the_violations(ops_client, ops_user, flight):
+    no_medical = unqualified_captain()
+    response = override(ops_client, flight, no_medical, next_code(ops_user))
+    assert response.status_code == 302, response.content.decode()[:3000]
     assignment = CrewAssignment.objects.get()
     assert assignment.overridden is True
-    assert assignment.override_reason == "Medical renewed, paper on file"
+    assert assignment.override_reason == REASON
     assert "14 CFR 61.23(d)" in [v["rule"] for v in assignment.violations]
+    assert assignment.history.latest().history_user == ops_user
+    step_up = ActivityLog.objects.get(action=ActivityAction.STEP_UP)
+    assert (step_up.user, step_up.outcome, step_up.detail) == (
+        ops_user,
+        ActivityOutcome.SUCCESS,
+        {"via": "admin"},
+    )
+
+
+def test_add_page_asks_for_the_authenticator_code(ops_client):
+    page = ops_client.get("/admin/crew/crewassignment/add/").content.decode()
+    assert 'name="otp_code"' in page
+    assert "Authenticator code" in page
+
+
+@pytest.mark.parametrize("code", ["", "wrong", "login"])
+def test_override_without_a_valid_code_is_refused(ops_client, ops_user, flight, code):
+    # given: no code, a wrong one, or the one spent logging in
+    otp_code = {
+        "": "",
+        "wrong": f"{(int(next_code(ops_user)) + 1) % 10**6:06d}",
+        "login": spent_code(ops_user),
+    }[code]
+    # when
+    response = override(ops_client, flight, unqualified_captain(), otp_code)
+    # then
+    assert response.status_code == 200
+    page = response.content.decode()
+    if code:
+        assert "The code is wrong or was already used." in page
+        assert step_ups(ActivityOutcome.FAILURE) == 1
+    else:
+        assert "Enter the code of your authenticator app to override." in page
+        assert not ActivityLog.objects.filter(action=ActivityAction.STEP_UP).exists()
+    assert not CrewAssignment.objects.exists()
+    assert not TripEvent.objects.filter(kind="crew").exists()
+
+
+def test_an_override_code_works_once(ops_client, ops_user, client_a, jet):
+    first_flight = book(client_a, jet)
+    second_flight = book(client_a, jet, days=12, dep="KDJT", arr="KTEB")
+    member = unqualified_captain()
+    code = next_code(ops_user)
+
+    first = override(ops_client, first_flight, member, code)
+    second = override(ops_client, second_flight, member, code)
+
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert "The code is wrong or was already used." in second.content.decode()
+    assert list(CrewAssignment.objects.values_list("flight", flat=True)) == [first_flight.pk]
 
 
 def test_assignments_are_not_edited_and_are_removed_through_the_service(ops_client, ops_user, flight):
@@ -380,16 +464,11 @@ def test_add_crew_member_with_inline_rows_records_the_admin_user(admin_client, a
     assert License.history.get().history_user == admin_user
 
 
-def test_change_crew_member_goes_through_the_service(admin_client, admin_user, crew_user):
-    member = make_crew("E1")
-    data = member_form(employee_id="E1", name="Renamed", user=str(crew_user.pk))
-    for prefix, rows in [
-        ("licenses", member.licenses.all()),
-        ("ratings", member.ratings.all()),
-        ("medicals", member.medicals.all()),
-        ("training", member.training.all()),
-        ("experience", member.experience.all()),
-    ]:
+def change_form(member: CrewMember, **overrides) -> dict[str, str]:
+    """The change form of ``member`` as posted unchanged, then ``overrides``."""
+    data = member_form(employee_id=member.employee_id)
+    for prefix in INLINES:
+        rows = getattr(member, prefix).all()
         data.update(management(prefix, initial=len(rows)))
         for index, row in enumerate(rows):
             data[f"{prefix}-{index}-id"] = str(row.pk)
@@ -399,6 +478,13 @@ def test_change_crew_member_goes_through_the_service(admin_client, admin_user, c
                     continue
                 value = getattr(row, field.attname)
                 data[f"{prefix}-{index}-{field.name}"] = "" if value is None else str(value)
+    data.update(overrides)
+    return data
+
+
+def test_change_crew_member_goes_through_the_service(admin_client, admin_user, crew_user):
+    member = make_crew("E1")
+    data = change_form(member, name="Renamed", user=str(crew_user.pk))
     response = admin_client.post(f"/admin/crew/crewmember/{member.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:4000]
     member.refresh_from_db()
@@ -423,6 +509,120 @@ def test_flight_attendants_hold_no_ratings(admin_client):
     assert response.status_code == 200
     assert "Flight attendants hold no type ratings." in response.content.decode()
     assert not CrewMember.objects.exists()
+
+
+# The rules of qualification rows are the models' clean(). On the add page the rows are
+# validated before the member exists, so the checks that need the member are the formset's
+# (crew.admin.members.AddPageFormSet); on the change page the models make them.
+
+
+def new_row(prefix: str, **fields: str) -> dict[str, str]:
+    """One new inline row on a form whose ``prefix`` rows are otherwise empty."""
+    return {**management(prefix, total=1), **{f"{prefix}-0-{name}": value for name, value in fields.items()}}
+
+
+def added_row(member: CrewMember, prefix: str, **fields: str) -> dict[str, str]:
+    """One new inline row after ``member``'s existing ``prefix`` rows on its change form."""
+    initial = getattr(member, prefix).count()
+    data = {f"{prefix}-{initial}-{name}": value for name, value in fields.items()}
+    return data | {f"{prefix}-TOTAL_FORMS": str(initial + 1)}
+
+
+def post_change(client, member: CrewMember, **overrides: str):
+    return client.post(f"/admin/crew/crewmember/{member.pk}/change/", change_form(member, **overrides))
+
+
+def test_a_flight_attendant_with_ratings_is_refused_on_the_change_page(admin_client):
+    # given: a captain with a rating, changed into a flight attendant on the same form
+    member = make_crew("E1")
+    # when
+    response = post_change(admin_client, member, position="flight_attendant")
+    # then: TypeRating.clean saw the posted position
+    assert response.status_code == 200
+    assert response.content.decode().count("Flight attendants hold no type ratings.") == 1
+    member.refresh_from_db()
+    assert member.position == "captain"
+
+
+def test_a_flight_attendant_may_drop_the_ratings_while_changing_position(admin_client):
+    member = make_crew("E1")
+    response = post_change(admin_client, member, position="flight_attendant", **{"ratings-0-DELETE": "on"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    member.refresh_from_db()
+    assert (member.position, member.ratings.count()) == ("flight_attendant", 0)
+
+
+def test_a_medical_before_the_date_of_birth_is_refused_on_the_add_page(admin_client):
+    data = member_form(**new_row("medicals", medical_class="1", exam_date="1979-12-31"))
+    response = admin_client.post("/admin/crew/crewmember/add/", data)
+    assert response.status_code == 200
+    assert "The medical exam is before the date of birth." in response.content.decode()
+    assert not CrewMember.objects.exists()
+
+
+@pytest.mark.parametrize("change", ["date_of_birth", "exam_date"])
+def test_a_medical_before_the_date_of_birth_is_refused_on_the_change_page(admin_client, change):
+    # given: a member born in 1980 whose medical is 20 days old
+    member = make_crew("E1")
+    exam = member.medicals.get()
+    # when: the date of birth moves after the exam, or an earlier exam is added
+    overrides = (
+        {"date_of_birth": (exam.exam_date + timedelta(days=1)).isoformat()}
+        if change == "date_of_birth"
+        else added_row(member, "medicals", medical_class="1", exam_date="1979-12-31")
+    )
+    response = post_change(admin_client, member, **overrides)
+    # then
+    assert response.status_code == 200
+    assert response.content.decode().count("The medical exam is before the date of birth.") == 1
+    member.refresh_from_db()
+    assert (member.date_of_birth, member.medicals.count()) == (date(1980, 6, 1), 1)
+
+
+FUTURE_ROWS = {
+    "medicals": ({"medical_class": "1"}, "exam_date", "An exam date cannot be in the future."),
+    "training": ({"kind": "line_check"}, "completed_on", "A completion cannot be in the future."),
+    "experience": (
+        {"aircraft_type": "C25B", "landings": "1", "takeoffs": "0", "night_takeoffs": "0"}
+        | {"night_landings": "0", "approaches": "0", "source": "simulator"},
+        "date",
+        "Experience cannot be recorded for a future date.",
+    ),
+}
+
+
+@pytest.mark.parametrize("page", ["add", "change"])
+@pytest.mark.parametrize("prefix", list(FUTURE_ROWS))
+def test_future_dates_are_refused(admin_client, page, prefix):
+    fields, date_field, message = FUTURE_ROWS[prefix]
+    row = fields | {date_field: (timezone.localdate() + timedelta(days=1)).isoformat()}
+    if page == "add":
+        response = admin_client.post("/admin/crew/crewmember/add/", member_form(**new_row(prefix, **row)))
+    else:
+        member = make_crew("E1")
+        before = getattr(member, prefix).count()
+        response = post_change(admin_client, member, **added_row(member, prefix, **row))
+        assert getattr(member, prefix).count() == before
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert CrewMember.objects.filter(employee_id="E500").exists() is False
+
+
+@pytest.mark.parametrize("page", ["add", "change"])
+def test_experience_must_count_something(admin_client, page):
+    row = {"date": timezone.localdate().isoformat(), "aircraft_type": "C25B", "source": "simulator"}
+    row |= dict.fromkeys(("takeoffs", "landings", "night_takeoffs", "night_landings", "approaches"), "0")
+    if page == "add":
+        response = admin_client.post(
+            "/admin/crew/crewmember/add/", member_form(**new_row("experience", **row))
+        )
+    else:
+        member = make_crew("E1")
+        response = post_change(admin_client, member, **added_row(member, "experience", **row))
+        assert member.experience.count() == 1
+    assert response.status_code == 200
+    assert "Record at least one takeoff, landing or approach." in response.content.decode()
+    assert not CrewMember.objects.filter(employee_id="E500").exists()
 
 
 def test_crew_members_are_not_deleted(admin_client):
@@ -500,3 +700,38 @@ def test_rule_set_parameters_are_validated(admin_client):
     assert admin_client.post("/admin/crew/legalityruleset/add/", data).status_code == 302
     assert rules_in_force(date(2027, 2, 1)).quarter_flight_hours == 450
     assert LegalityRuleSet.objects.get().history.count() == 1
+
+
+def test_duties_and_availability_are_removed_through_the_services(ops_client, ops_user, monkeypatch):
+    # given
+    member = make_crew("E1")
+    start = future(20, 0)
+    duties = [
+        services.duty_record(
+            member=member, actor=None, kind="office", report_at=at, release_at=at + timedelta(hours=8)
+        )
+        for at in (start, start + timedelta(days=1))
+    ]
+    period = day_off(member, start + timedelta(days=2))
+    calls = []
+    for name in ("duty_remove", "availability_remove"):
+        original = getattr(services, name)
+        monkeypatch.setattr(
+            services, name, lambda original=original, name=name, **kw: calls.append(name) or original(**kw)
+        )
+    # when: one period from its delete page, both duties with the "delete selected" action
+    one = ops_client.post(f"/admin/crew/crewavailability/{period.pk}/delete/", {"post": "yes"})
+    selected = ops_client.post(
+        "/admin/crew/dutyperiod/",
+        {"action": "delete_selected", "_selected_action": [d.pk for d in duties], "post": "yes"},
+    )
+    # then
+    assert (one.status_code, selected.status_code) == (302, 302)
+    assert sorted(calls) == ["availability_remove", "duty_remove", "duty_remove"]
+    assert not DutyPeriod.objects.exists()
+    assert not CrewAvailability.objects.exists()
+    removed = [
+        *DutyPeriod.history.filter(history_type="-"),
+        *CrewAvailability.history.filter(history_type="-"),
+    ]
+    assert [h.history_user for h in removed] == [ops_user] * 3
