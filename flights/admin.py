@@ -3,14 +3,21 @@ forms here are for reading and for the actions (send, accept, cancel, status).""
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from rest_framework.exceptions import APIException
 
+from clients.models import Client
 from crew.models import CrewAssignment
+from fleet.choices import AircraftCategory
+from fleet.models import Aircraft
 from flights import services
 from flights.models import (
     ConciergeRequest,
@@ -25,7 +32,9 @@ from flights.models import (
     TripEvent,
 )
 from jetops.activity import acting_user
-from jetops.admin import JetOpsModelAdmin
+from jetops.admin import JetOpsModelAdmin, ServiceAddAdminMixin, ServiceAddForm
+from jetops.models import User
+from jetops.writes import save_validated
 
 
 def _run(model_admin: admin.ModelAdmin[Any], request: HttpRequest, label: str, action: Any) -> None:
@@ -113,8 +122,80 @@ class QuoteOptionInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
 
+QUOTE_FORM_LEGS = 4
+
+
+class QuoteAddForm(ServiceAddForm):
+    """Quote an itinerary: the client, up to four legs (times in UTC) and optionally a category
+    or a shortlist of aircraft. ``flights.services.quote_create`` prices every aircraft that
+    can fly it and stores the quote with its options."""
+
+    client = forms.ModelChoiceField(
+        queryset=Client.objects.filter(erased_at__isnull=True).order_by("company_name", "contact_person")
+    )
+    category = forms.ChoiceField(choices=[("", "Any"), *AircraftCategory.choices], required=False)
+    aircraft = forms.ModelMultipleChoiceField(
+        queryset=Aircraft.objects.filter(is_active=True).order_by("tail_number"),
+        required=False,
+        help_text="Only these aircraft (empty: every suitable one).",
+    )
+
+    class Meta:
+        model = Quote
+        fields = ["notes"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for n in range(1, QUOTE_FORM_LEGS + 1):
+            first = n == 1
+            self.fields[f"leg{n}_from"] = forms.CharField(label=f"Leg {n} from", max_length=4, required=first)
+            self.fields[f"leg{n}_to"] = forms.CharField(label=f"Leg {n} to", max_length=4, required=first)
+            self.fields[f"leg{n}_departure"] = forms.SplitDateTimeField(
+                label=f"Leg {n} departure (UTC)", widget=AdminSplitDateTime, required=first
+            )
+            self.fields[f"leg{n}_passengers"] = forms.IntegerField(
+                label=f"Leg {n} passengers", min_value=1, max_value=99, required=first
+            )
+
+    def legs(self) -> list[dict[str, Any]]:
+        rows = []
+        for n in range(1, QUOTE_FORM_LEGS + 1):
+            values = [
+                self.cleaned_data.get(f"leg{n}_{part}") for part in ("from", "to", "departure", "passengers")
+            ]
+            if not any(values):
+                continue
+            if not all(values):
+                raise ValidationError(f"Leg {n}: give the airports, the departure time and the passengers.")
+            origin, destination, departure, passengers = values
+            rows.append(
+                {
+                    "departure_airport": str(origin).strip().upper(),
+                    "arrival_airport": str(destination).strip().upper(),
+                    "departure_datetime": departure.astimezone(UTC),  # type: ignore[union-attr]
+                    "passengers": passengers,
+                }
+            )
+        return rows
+
+    def perform(self, actor: User | None) -> Model:
+        aircraft = self.cleaned_data.get("aircraft")
+        quote, left_out = services.quote_create(
+            client=self.cleaned_data["client"],
+            legs=self.legs(),
+            actor=actor,
+            aircraft_ids=[a.pk for a in aircraft] if aircraft else None,
+            category=self.cleaned_data.get("category") or None,
+        )
+        if self.cleaned_data.get("notes"):
+            quote.notes = self.cleaned_data["notes"]
+            save_validated(quote, actor)
+        self.left_out = left_out
+        return quote
+
+
 @admin.register(Quote)
-class QuoteAdmin(JetOpsModelAdmin):
+class QuoteAdmin(ServiceAddAdminMixin, JetOpsModelAdmin):
     list_display = ["number", "client", "status", "currency", "valid_until", "sent_at", "created_at"]
     list_filter = ["status", "created_at"]
     search_fields = ["number", "client__company_name", "client__contact_person"]
@@ -135,6 +216,47 @@ class QuoteAdmin(JetOpsModelAdmin):
     inlines = [QuoteOptionInline]
     actions = ["send_quotes", "accept_quotes"]
     date_hierarchy = "created_at"
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = QuoteAddForm
+            kwargs["fields"] = None
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [] if obj is None else self.readonly_fields
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None:
+            return super().get_fieldsets(request, obj)
+        legs = [
+            (
+                f"Leg {n}",
+                {"fields": [(f"leg{n}_from", f"leg{n}_to", f"leg{n}_passengers"), f"leg{n}_departure"]},
+            )
+            for n in range(1, QUOTE_FORM_LEGS + 1)
+        ]
+        return [
+            (None, {"fields": ["client", "category", "aircraft"]}),
+            *legs,
+            ("Notes", {"fields": ["notes"]}),
+        ]
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request: HttpRequest, obj: Quote, form: Any, change: bool) -> None:
+        """A new quote was made by ``quote_create`` while the add form was validated."""
+        for item in getattr(form, "left_out", []) or []:
+            self.message_user(
+                request, f"{item['tail_number']} not offered: {' '.join(item['reasons'])}", messages.INFO
+            )
+        if change:
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        if change:  # a new quote has no inline rows and no many-to-many fields of its own
+            super().save_related(request, form, formsets, change)
 
     @admin.action(description="Send to the client")
     def send_quotes(self, request: HttpRequest, queryset: QuerySet[Quote]) -> None:

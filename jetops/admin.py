@@ -10,11 +10,15 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.forms import ReadOnlyPasswordHashField
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import HttpRequest
+from rest_framework.exceptions import APIException
 from simple_history.admin import SimpleHistoryAdmin
 
 from jetops import services
-from jetops.activity import request_meta
+from jetops.activity import acting_user, request_meta
+from jetops.api.exceptions import Conflict
 from jetops.models import ActivityLog, User
 from jetops.roles import ROLES, SUPER_ADMIN_LEVEL, Role
 
@@ -25,6 +29,68 @@ class JetOpsModelAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
 
     list_per_page = 50
     show_full_result_count = False
+
+
+def error_lines(detail: Any) -> list[str]:
+    """A DRF error detail (string, list or dict, nested) as plain lines for a form."""
+    if isinstance(detail, dict):
+        return [
+            f"{key}: {line}" if key not in ("non_field_errors", "detail") else line
+            for key, value in detail.items()
+            for line in error_lines(value)
+        ]
+    if isinstance(detail, list):
+        return [line for item in detail for line in error_lines(item)]
+    return [str(detail)]
+
+
+class ServiceAddForm(forms.ModelForm):  # type: ignore[type-arg]
+    """An add form whose row is made by a service as the last step of validation.
+
+    Django calls ``save_model`` only once a form is accepted: too late to show a service's
+    refusal (a 409, a validation error) on the form. So ``perform`` runs in ``_post_clean``,
+    inside the admin add view's transaction, its refusals become form errors, and the admin
+    adopts ``saved`` (``ServiceAddAdminMixin``).
+    """
+
+    request: HttpRequest | None = None  # bound per request by ``ServiceAddAdminMixin.get_form``
+    saved: Model | None = None
+
+    def perform(self, actor: User | None) -> Model:
+        raise NotImplementedError
+
+    def conflict_lines(self, exc: Conflict) -> list[str]:
+        return [str(exc.detail)]
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]  # not in django-stubs
+        if self.errors or self.instance.pk:
+            return
+        try:
+            self.saved = self.perform(acting_user(self.request) if self.request else None)
+        except Conflict as exc:
+            self.add_error(None, self.conflict_lines(exc))
+        except APIException as exc:  # a service's DRF validation error
+            self.add_error(None, error_lines(exc.detail))
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                self.add_error(None, exc.messages)
+                return
+            for name, errors in exc.message_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+
+
+class ServiceAddAdminMixin:
+    """For a ModelAdmin whose add form is a ``ServiceAddForm``: binds the request to the
+    form and adopts the row the service saved."""
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
+        return type(form.__name__, (form,), {"request": request})
+
+    def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
+        saved = getattr(form, "saved", None)
+        return saved if saved is not None else super().save_form(request, form, change)  # type: ignore[misc]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

@@ -15,17 +15,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django import forms
-from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
 from crew.qualifications import ExpiryItem, expiry_state
-from jetops.activity import acting_user
-from jetops.admin import JetOpsModelAdmin
+from jetops.admin import JetOpsModelAdmin, ServiceAddAdminMixin
+from jetops.admin import ServiceAddForm as BaseServiceAddForm
 from jetops.api.exceptions import Conflict
-from jetops.models import User
 
 # Colours of the traffic light (``crew.qualifications.expiry_state``).
 LIGHTS = {
@@ -72,46 +69,19 @@ class TypeDesignatorMixin:
         return str(self.cleaned_data.get("aircraft_type") or "").strip().upper()  # type: ignore[attr-defined]
 
 
-class ServiceAddForm(forms.ModelForm):  # type: ignore[type-arg]
-    """An add form whose row is made by a service at the end of validation (module docstring):
-    a 409 or a validation error from the service becomes a form error."""
+class ServiceAddForm(BaseServiceAddForm):
+    """``jetops.admin.ServiceAddForm`` with the crew wording of a refusal."""
 
-    request: HttpRequest | None = None  # bound per request by ``ServiceAddAdmin.get_form``
-    saved: Model | None = None
-
-    def perform(self, actor: User | None) -> Model:
-        raise NotImplementedError
-
-    def _post_clean(self) -> None:
-        super()._post_clean()  # type: ignore[misc]  # not in django-stubs
-        if self.errors or self.instance.pk:
-            return
-        try:
-            self.saved = self.perform(acting_user(self.request) if self.request else None)
-        except Conflict as exc:
-            self.add_error(None, conflict_messages(exc))
-        except ValidationError as exc:
-            if not hasattr(exc, "error_dict"):
-                self.add_error(None, exc.messages)
-                return
-            for name, errors in exc.message_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
+    def conflict_lines(self, exc: Conflict) -> list[str]:
+        return conflict_messages(exc)
 
 
-class ServiceAddAdmin(JetOpsModelAdmin):
+class ServiceAddAdmin(ServiceAddAdminMixin, JetOpsModelAdmin):
     """Rows made by a service through a ``ServiceAddForm`` and removed by another
     (``remove``); read-only in between."""
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"request": request})
-
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-    def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
-        saved = getattr(form, "saved", None)
-        return saved if saved is not None else super().save_form(request, form, change)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         """Saved by the service while the form was validated (``ServiceAddForm``)."""
