@@ -489,3 +489,6 @@ class FeedbackAdmin(JetOpsModelAdmin):
     search_fields = ["flight__flight_number", "comment"]
     list_select_related = ["flight"]
     readonly_fields = ["flight", "rating", "comment", "requested_at", "submitted_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # requested when a flight completes; the client answers it
