@@ -15,6 +15,7 @@ from rest_framework.filters import OrderingFilter
 from fleet.choices import AircraftCategory, AircraftStatus
 from fleet.models import Aircraft, Airport
 from fleet.selectors import aircraft_available, aircraft_near
+from jetops.api.filters import IntegerFilter
 
 MAX_WINDOW = timedelta(days=366)
 DEFAULT_RADIUS_NM = 500
@@ -47,10 +48,6 @@ class AircraftFilterForm(forms.Form):
         elif data.get("radius_nm") is not None:
             self.add_error("radius_nm", "radius_nm needs near (an airport ICAO code).")
         return data
-
-
-class IntegerFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
 
 
 class AircraftFilterSet(django_filters.FilterSet):

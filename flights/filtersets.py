@@ -4,13 +4,14 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from flights.models import ConciergeRequest, Flight, Quote, Trip
+from jetops.api.filters import IdFilter
 
 
 class FlightFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Flight._meta.get_field("status").choices)
-    aircraft = django_filters.NumberFilter(field_name="aircraft_id")
-    client = django_filters.NumberFilter(field_name="client_id")
-    trip = django_filters.NumberFilter(field_name="trip_id")
+    aircraft = IdFilter(field_name="aircraft_id")
+    client = IdFilter(field_name="client_id")
+    trip = IdFilter(field_name="trip_id")
     airport = django_filters.CharFilter(method="filter_airport")
     date_from = django_filters.IsoDateTimeFilter(field_name="departure_at", lookup_expr="gte")
     date_to = django_filters.IsoDateTimeFilter(field_name="departure_at", lookup_expr="lt")
@@ -25,7 +26,7 @@ class FlightFilterSet(django_filters.FilterSet):
 
 
 class TripFilterSet(django_filters.FilterSet):
-    client = django_filters.NumberFilter(field_name="client_id")
+    client = IdFilter(field_name="client_id")
 
     class Meta:
         model = Trip
@@ -33,7 +34,7 @@ class TripFilterSet(django_filters.FilterSet):
 
 
 class QuoteFilterSet(django_filters.FilterSet):
-    client = django_filters.NumberFilter(field_name="client_id")
+    client = IdFilter(field_name="client_id")
 
     class Meta:
         model = Quote

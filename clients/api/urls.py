@@ -1,9 +1,12 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, register_converter
 from rest_framework.routers import SimpleRouter
 
 from clients.api.views import ClientViewSet, PassengerViewSet
+from jetops.api.filters import IdConverter
+
+register_converter(IdConverter, "id")
 
 router = SimpleRouter(trailing_slash=False)
 router.register("clients", ClientViewSet, basename="client")
@@ -15,6 +18,6 @@ passenger = PassengerViewSet.as_view(
 
 urlpatterns = [
     *router.urls,
-    path("clients/<int:client_pk>/passengers", passengers, name="passenger-list"),
-    path("clients/<int:client_pk>/passengers/<int:pk>", passenger, name="passenger-detail"),
+    path("clients/<id:client_pk>/passengers", passengers, name="passenger-list"),
+    path("clients/<id:client_pk>/passengers/<id:pk>", passenger, name="passenger-detail"),
 ]

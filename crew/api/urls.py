@@ -13,12 +13,13 @@ from crew.api.views import (
     CrewMemberViewSet,
     FlightCrewViewSet,
 )
+from jetops.api.filters import ID_PATTERN
 
 router = SimpleRouter(trailing_slash=False)
 router.register("crew/availability", CrewAvailabilityViewSet, basename="crew-availability")
 router.register("crew/assignments", CrewAssignmentViewSet, basename="crew-assignments")
 router.register("crew", CrewMemberViewSet, basename="crew")
-router.register(r"flights/(?P<flight_pk>\d+)/crew", FlightCrewViewSet, basename="flight-crew")
+router.register(rf"flights/(?P<flight_pk>{ID_PATTERN})/crew", FlightCrewViewSet, basename="flight-crew")
 
 urlpatterns = [
     path("crew/calendar/<str:token>.ics", CrewCalendarView.as_view(), name="crew-calendar"),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -14,6 +16,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from jetops.activity import activity_record, request_meta
 from jetops.models import ActivityAction, ActivityOutcome
+
+logger = logging.getLogger(__name__)
 
 
 class Conflict(exceptions.APIException):
@@ -48,6 +52,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if "__all__" in django_errors:  # Django's cross-field errors, in DRF's name for them
             django_errors["non_field_errors"] = django_errors.pop("__all__")
         exc = exceptions.ValidationError(django_errors)
+    elif isinstance(exc, OverflowError | DataError):
+        # A number (or text) the database cannot hold, from a parameter no validator bounded:
+        # the request's fault, and nothing was written (DRF rolls the transaction back).
+        logger.warning("Out-of-range value refused: %s", exc)
+        exc = exceptions.ValidationError({"non_field_errors": ["A value is out of range."]})
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework import viewsets
 
 from jetops.activity import RequestMeta, request_meta
+from jetops.api.filters import ID_PATTERN
 from jetops.permissions import restrict
 
 
@@ -21,6 +23,9 @@ class JetOpsViewSetMixin:
     """
 
     request: Any
+    # Ids are positive integers that fit a bigint: anything else in the URL is a plain 404,
+    # never a query with a value the database cannot hold.
+    lookup_value_regex = ID_PATTERN
     action_perms: dict[str, str | None] = {}
     step_up_actions: tuple[str, ...] = ()
     critical_actions: tuple[str, ...] = ()
@@ -35,13 +40,13 @@ class JetOpsViewSetMixin:
         lookup = getattr(self, "lookup_url_kwarg", None) or getattr(self, "lookup_field", "pk")
         field = getattr(self, "lookup_field", "pk")
         kwargs = getattr(self, "kwargs", {})
-        if (
-            request.user
-            and request.user.is_authenticated
-            and lookup in kwargs
-            and not self.get_queryset().filter(**{field: kwargs[lookup]}).exists()
-        ):
-            raise Http404
+        if request.user and request.user.is_authenticated and lookup in kwargs:
+            try:
+                visible = self.get_queryset().filter(**{field: kwargs[lookup]}).exists()
+            except (ValueError, TypeError, DjangoValidationError):
+                visible = False
+            if not visible:
+                raise Http404
         super().permission_denied(request, message=message, code=code)  # type: ignore[misc]
         raise AssertionError("unreachable: permission_denied always raises")
 
