@@ -90,10 +90,17 @@ class ClientViewSet(
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
     def bookings(self, request: Request, pk: str) -> Response:
-        """The client's flight history (bookings arrive with the flights module)."""
-        self.get_object()
-        page = self.paginate_queryset([])
-        return self.get_paginated_response(page or [])
+        """The client's flights, latest departure first, in the flights API's shape."""
+        from flights.api.serializers import FlightSerializer  # flights build on clients
+        from flights.api.views import FLIGHT_QUERYSET
+
+        client = self.get_object()
+        flights = restrict(FLIGHT_QUERYSET.filter(client=client), request.user).order_by(
+            "-departure_at", "-id"
+        )
+        page = self.paginate_queryset(flights)
+        context = self.get_serializer_context()
+        return self.get_paginated_response(FlightSerializer(page, many=True, context=context).data)
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"])

@@ -324,3 +324,23 @@ def test_passport_numbers_masked_for_finance(finance_user, ops_user, client_a_us
     assert bearer(finance_user).get(url).json()["passport_number"] == "•••••4567"
     assert bearer(ops_user).get(url).json()["passport_number"] == "AB1234567"
     assert bearer(client_a_user).get(url).json()["passport_number"] == "AB1234567"
+
+
+def test_bookings_list_the_clients_flights_latest_first(
+    cs_user, client_a_user, client_a, client_b_user, client_b
+):
+    from datetime import UTC, datetime, timedelta
+
+    from finance.models import PricingProfile
+    from tests.crew.conftest import book
+    from tests.fleet.conftest import make_aircraft
+
+    PricingProfile.objects.create(name="Standard", is_active=True, return_to_base=False)
+    soon = (datetime.now(UTC) + timedelta(days=5)).replace(hour=12, minute=0, second=0, microsecond=0)
+    first = book(client_a, make_aircraft(), at=soon)
+    later = book(client_a, make_aircraft(), at=soon + timedelta(days=3))
+    book(client_b, make_aircraft(), at=soon)
+    staff = bearer(cs_user).get(f"/api/v1/clients/{client_a.pk}/bookings").json()
+    assert [f["id"] for f in staff["results"]] == [later.pk, first.pk]
+    assert bearer(client_a_user).get(f"/api/v1/clients/{client_a.pk}/bookings").json()["count"] == 2
+    assert bearer(client_b_user).get(f"/api/v1/clients/{client_a.pk}/bookings").status_code == 404
