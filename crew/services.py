@@ -51,6 +51,27 @@ MEMBER_FIELDS = (
     "is_active",
     "notes",
 )
+# What a person may write on an experience record and on a recorded duty (API and admin).
+EXPERIENCE_FIELDS = (
+    "date",
+    "aircraft_type",
+    "takeoffs",
+    "landings",
+    "night_takeoffs",
+    "night_landings",
+    "approaches",
+    "source",
+    "remarks",
+)
+DUTY_FIELDS = (
+    "kind",
+    "report_at",
+    "release_at",
+    "flight_minutes",
+    "aircraft_type",
+    "overrun_minutes",
+    "remarks",
+)
 QUALIFICATION_KEYS = ("licenses", "ratings", "medical", "recurrent_training")
 
 

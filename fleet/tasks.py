@@ -5,18 +5,10 @@ from __future__ import annotations
 from celery import shared_task
 
 from fleet.services import document_expiry_alerts_send
+from jetops.tasks import ALERT_TASK_OPTIONS
 
 
-# An SMTP failure (OSError) rolls back that alert's row, so a retry sends exactly what is
-# still unsent: thresholds are exact days, and tomorrow's run would not catch today's alerts.
-@shared_task(
-    acks_late=True,
-    time_limit=300,
-    soft_time_limit=240,
-    autoretry_for=(OSError,),
-    retry_backoff=60,
-    max_retries=6,
-)
+@shared_task(**ALERT_TASK_OPTIONS)
 def aircraft_document_expiry_alerts_task() -> int:
     """E-mail operations about documents expiring in exactly 60/30/7 days
     (``FLEET_DOCUMENT_ALERT_DAYS``). Idempotent: safe to run several times a day."""

@@ -1,7 +1,21 @@
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 from django.core.management import call_command
+
+# Options of the daily expiry-alert tasks. An SMTP failure (OSError) rolls back that alert's
+# row, so a retry sends exactly what is still unsent: thresholds are exact days, and
+# tomorrow's run would not catch today's alerts.
+ALERT_TASK_OPTIONS: dict[str, Any] = {
+    "acks_late": True,
+    "time_limit": 300,
+    "soft_time_limit": 240,
+    "autoretry_for": (OSError,),
+    "retry_backoff": 60,
+    "max_retries": 6,
+}
 
 
 @shared_task(acks_late=True)

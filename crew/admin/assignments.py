@@ -143,16 +143,7 @@ class CrewAssignmentAdmin(ServiceAddAdmin):
 class DutyPeriodAddForm(TypeDesignatorMixin, ServiceAddForm):
     class Meta:
         model = DutyPeriod
-        fields = [
-            "crew_member",
-            "kind",
-            "report_at",
-            "release_at",
-            "flight_minutes",
-            "aircraft_type",
-            "overrun_minutes",
-            "remarks",
-        ]
+        fields = ["crew_member", *services.DUTY_FIELDS]
 
     def perform(self, actor: User | None) -> Model:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "crew_member"}

@@ -128,17 +128,7 @@ class TrainingInline(admin.TabularInline):  # type: ignore[type-arg]
 class ExperienceForm(TypeDesignatorMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = ExperienceRecord
-        fields = [
-            "date",
-            "aircraft_type",
-            "takeoffs",
-            "landings",
-            "night_takeoffs",
-            "night_landings",
-            "approaches",
-            "source",
-            "remarks",
-        ]
+        fields = list(services.EXPERIENCE_FIELDS)
 
 
 class ExperienceInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -23,7 +23,7 @@ from crew.models import (
 )
 from crew.qualifications import ExpiryItem, current_medical, expiry_state
 from crew.selectors import record_of
-from crew.services import MEMBER_FIELDS
+from crew.services import DUTY_FIELDS, EXPERIENCE_FIELDS, MEMBER_FIELDS
 from fleet.api.serializers import AirportCodeField
 from fleet.models import type_designator_validator
 from jetops.api.serializers import StrictModelSerializer, StrictSerializer
@@ -181,19 +181,7 @@ class ExperienceSerializer(StrictModelSerializer):
 
     class Meta:
         model = ExperienceRecord
-        fields = [
-            "id",
-            "date",
-            "aircraft_type",
-            "takeoffs",
-            "landings",
-            "night_takeoffs",
-            "night_landings",
-            "approaches",
-            "source",
-            "remarks",
-            "created_at",
-        ]
+        fields = ["id", *EXPERIENCE_FIELDS, "created_at"]
         read_only_fields = ["id", "created_at"]
 
 
@@ -202,16 +190,7 @@ class DutySerializer(StrictModelSerializer):
 
     class Meta:
         model = DutyPeriod
-        fields = [
-            "id",
-            "kind",
-            "report_at",
-            "release_at",
-            "flight_minutes",
-            "aircraft_type",
-            "overrun_minutes",
-            "remarks",
-        ]
+        fields = ["id", *DUTY_FIELDS]
         read_only_fields = ["id"]
 
 

@@ -12,10 +12,10 @@ from django.utils import timezone
 from crew import services
 from crew.models import CrewAssignment, CrewMember, LegalityRuleSet
 from flights.models import TripEvent
-from jetops.roles import SUPER_ADMIN_LEVEL, Role
 from tests.conftest import bearer
 from tests.crew.conftest import book, make_crew, qualified
 from tests.flights.conftest import future
+from tests.test_role_matrix import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
@@ -568,15 +568,6 @@ def test_client_user_cannot_reach_crew(client_a_user, client_a, jet):
 
 # ---------------------------------------------------------------- role × endpoint matrix
 
-PERSONAS = {
-    "admin": SUPER_ADMIN_LEVEL,
-    "ops": int(Role.OPERATIONS_MANAGER),
-    "finance": int(Role.FINANCE_MANAGER),
-    "maintenance": int(Role.MAINTENANCE_MANAGER),
-    "client_services": int(Role.CLIENT_SERVICES),
-    "crew": int(Role.CREW),
-    "client": int(Role.CLIENT),
-}
 STAFF_OK = {"admin": 200, "ops": 200}
 MATRIX = [
     ("get", "/api/v1/crew", None, {**STAFF_OK, "crew": 200}),
