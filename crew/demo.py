@@ -190,8 +190,10 @@ def _create(spec: DemoCrew, today: date) -> CrewMember:
             aircraft_type=aircraft_type,
             takeoffs=3,
             landings=3,
+            night_takeoffs=3,
+            night_landings=3,
             source=ExperienceSource.SIMULATOR,
-            remarks="Recurrent simulator session",
+            remarks="Recurrent simulator session (day and night)",
         )
     return member
 

@@ -33,8 +33,12 @@ from crew.legality import (
     RULE_TRAINING,
     PilotRole,
     Qualifications,
+    Result,
     Rules,
+    Status,
 )
+
+RULE_NIGHT_RECENCY = "14 CFR 61.57(b)"
 
 # Calendar months each check stays valid (grace ±1 month: crew.expiries.check_validity).
 CHECK_INTERVAL_MONTHS: dict[str, int] = {
@@ -141,6 +145,57 @@ def recency_dates(record: Record, as_of: date, rules: RecencyRules) -> dict[str,
         if currency.valid_through is not None:
             result[aircraft_type] = currency.valid_through
     return result
+
+
+def night_recency_dates(record: Record, as_of: date) -> dict[str, date]:
+    """Last day of night takeoff and landing currency (61.57(b)) per rated type."""
+    result: dict[str, date] = {}
+    for aircraft_type, _role in record.ratings:
+        currency = landing_currency(record.experience, aircraft_type, as_of, night=True, rules=RecencyRules())
+        if currency.valid_through is not None:
+            result[aircraft_type] = currency.valid_through
+    return result
+
+
+def night_recency_result(
+    night_types: Sequence[str], currency: dict[str, date], day: date, warn_days: int
+) -> Result:
+    """61.57(b): carrying passengers in the night period needs three night takeoffs and
+    full-stop landings in the type within the preceding 90 days. ``night_types`` are the
+    types of the revenue legs that take off or land in that period on ``day``."""
+    if not night_types:
+        return Result(
+            RULE_NIGHT_RECENCY,
+            "ok",
+            "No revenue takeoff or landing in the night period.",
+            {"applicable": False},
+        )
+    judged: list[Result] = []
+    for aircraft_type in sorted(set(night_types)):
+        until = currency.get(aircraft_type)
+        values: dict[str, str | int | None] = {
+            "aircraft_type": aircraft_type,
+            "flight_date": day.isoformat(),
+            "valid_through": until.isoformat() if until else None,
+        }
+        if until is None or until < day:
+            detail = (
+                f"No night takeoff and landing currency in {aircraft_type} on record."
+                if until is None
+                else f"Night currency in {aircraft_type} valid through {until}; the flight is on {day}."
+            )
+            return Result(RULE_NIGHT_RECENCY, "block", detail, values)
+        left = (until - day).days
+        status: Status = "warn" if left <= warn_days else "ok"
+        judged.append(
+            Result(
+                RULE_NIGHT_RECENCY,
+                status,
+                f"Night currency in {aircraft_type} valid through {until}.",
+                values,
+            )
+        )
+    return next((r for r in judged if r.status == "warn"), judged[0])
 
 
 def qualifications_of(record: Record, as_of: date) -> Qualifications:

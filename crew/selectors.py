@@ -32,7 +32,14 @@ from crew.models import (
     MedicalCertificate,
     TrainingRecord,
 )
-from crew.qualifications import ExpiryItem, Record, expiry_items, qualifications_of
+from crew.qualifications import (
+    ExpiryItem,
+    Record,
+    expiry_items,
+    night_recency_dates,
+    night_recency_result,
+    qualifications_of,
+)
 from crew.roster import (
     RULE_ACTIVE,
     DutySettings,
@@ -52,6 +59,7 @@ from crew.roster import (
 from flights.choices import FlightStatus, LegType
 from flights.models import Flight
 from jetops.geo import great_circle_nm
+from jetops.sun import is_night_for_currency
 
 # How far around a proposal the roster is read: a calendar year and two quarters back
 # (135.267(a)), and what follows it in its quarter and the next week (135.267(f), 135.273).
@@ -99,7 +107,8 @@ def leg_of(flight: Flight) -> Leg:
 
 def experience_by_member(member_ids: Iterable[int], today: date) -> dict[int, list[ExperienceEvent]]:
     """Recency experience: recorded flying elsewhere, and the operator's flown legs credited
-    to their pilot in command (one takeoff, the flight's landings)."""
+    to their pilot in command (one takeoff, the flight's landings), each counted as night
+    too when it fell in the 61.57(b) night at its airport."""
     since = today - RECENCY_LOOKBACK
     ids = list(member_ids)
     events: dict[int, list[ExperienceEvent]] = defaultdict(list)
@@ -122,18 +131,34 @@ def experience_by_member(member_ids: Iterable[int], today: date) -> dict[int, li
         flight__arrival_at__gte=datetime.combine(since, datetime.min.time(), tzinfo=UTC),
     ).values_list(
         "crew_member_id",
+        "flight__actual_off_block",
+        "flight__departure_at",
         "flight__actual_on_block",
         "flight__arrival_at",
         "flight__aircraft__aircraft_type",
         "flight__landings",
+        "flight__departure_airport__latitude",
+        "flight__departure_airport__longitude",
+        "flight__arrival_airport__latitude",
+        "flight__arrival_airport__longitude",
+        "flight__diverted_to__latitude",
+        "flight__diverted_to__longitude",
     )
-    for member_id, on_block, arrival, aircraft_type, landings in flown:
+    for flown_row in flown:
+        member_id, off, departure, on, arrival, aircraft_type, landings = flown_row[:7]
+        dep_lat, dep_lon, arr_lat, arr_lon, div_lat, div_lon = flown_row[7:]
+        took_off, landed = off or departure, on or arrival
+        if div_lat is not None:
+            arr_lat, arr_lon = div_lat, div_lon
+        night_landing = is_night_for_currency(landed, arr_lat, arr_lon)
         events[member_id].append(
             ExperienceEvent(
-                on=timezone.localdate(on_block or arrival),
+                on=timezone.localdate(landed),
                 aircraft_type=aircraft_type,
                 takeoffs=1,
                 landings=max(landings, 1),
+                night_takeoffs=int(is_night_for_currency(took_off, dep_lat, dep_lon)),
+                night_landings=max(landings, 1) if night_landing else 0,
             )
         )
     return events
@@ -255,6 +280,8 @@ def judge(
         evaluations.append(evaluate(others, proposed, _engine_role(role), rules, quals))
     clash = leg_overlap_result(roster.legs, legs)
     results = worst_per_rule([*evaluations, [clash] if clash else []])
+    if role in rules.recency_roles:
+        results.append(_night_recency(record, flights, legs, rules, today))
     results.append(availability_result(split.proposed, split.unavailable))
     results.append(
         Result(RULE_ACTIVE, "ok", "Active crew member.", {})
@@ -262,6 +289,27 @@ def judge(
         else Result(RULE_ACTIVE, "block", "The crew member is inactive.", {})
     )
     return Verdict(results)
+
+
+def _night_recency(
+    record: Record, flights: Sequence[Flight], legs: Sequence[Leg], rules: Rules, today: date
+) -> Result:
+    """61.57(b) for the revenue legs that take off or land in the night period."""
+    night_types = [
+        leg.aircraft_type
+        for flight, leg in zip(flights, legs, strict=True)
+        if not leg.positioning
+        and (
+            is_night_for_currency(
+                leg.off_block, flight.departure_airport.latitude, flight.departure_airport.longitude
+            )
+            or is_night_for_currency(
+                leg.on_block, flight.arrival_airport.latitude, flight.arrival_airport.longitude
+            )
+        )
+    ]
+    day = max(leg.on_block for leg in legs).astimezone(rules.calendar_tz).date()
+    return night_recency_result(night_types, night_recency_dates(record, today), day, rules.expiry_warn_days)
 
 
 def _engine_role(role: str) -> EngineRole:

@@ -277,7 +277,9 @@ def crew_assign(
     its violations recorded. Raises 409 ``crew_illegal`` with the violations otherwise."""
     member = CrewMember.objects.select_for_update().get(pk=member.pk)
     flight = (
-        Flight.objects.select_for_update(of=("self",)).select_related("aircraft", "trip").get(pk=flight.pk)
+        Flight.objects.select_for_update(of=("self",))
+        .select_related("aircraft", "trip", "departure_airport", "arrival_airport")
+        .get(pk=flight.pk)
     )
     if role not in POSITION_ROLES.get(member.position, ()):
         raise ValidationError({"role": [f"A {member.get_position_display().lower()} cannot sit as {role}."]})
@@ -331,7 +333,9 @@ def assignments_recheck(*, flight: Flight, actor: User | None) -> list[dict[str,
     change's transaction). Each assignment keeps its current violations and warnings; crew
     now illegal stay assigned (operations decide) and are named in a crew event."""
     illegal = []
-    flight = Flight.objects.select_related("aircraft", "trip").get(pk=flight.pk)
+    flight = Flight.objects.select_related("aircraft", "trip", "departure_airport", "arrival_airport").get(
+        pk=flight.pk
+    )
     for assignment in flight.crew_assignments.select_related("crew_member").order_by("role", "id"):
         verdict = selectors.legality(assignment.crew_member, [flight], assignment.role)
         assignment.violations = [result_json(r) for r in verdict.violations]

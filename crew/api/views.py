@@ -212,7 +212,12 @@ class CrewMemberViewSet(
         serializer = LegalityRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ids = list(dict.fromkeys(serializer.validated_data["flights"]))
-        flights = list(restrict(Flight.objects.select_related("aircraft"), request.user).filter(pk__in=ids))
+        flights = list(
+            restrict(
+                Flight.objects.select_related("aircraft", "departure_airport", "arrival_airport"),
+                request.user,
+            ).filter(pk__in=ids)
+        )
         missing = sorted(set(ids) - {f.pk for f in flights})
         if missing:
             raise ValidationError({"flights": [f"Unknown flights: {', '.join(map(str, missing))}."]})
@@ -327,7 +332,8 @@ class FlightCrewViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, JetOpsG
 
     def flight(self) -> Flight:
         flights = restrict(
-            Flight.objects.select_related("aircraft", "departure_airport", "trip"), self.request.user
+            Flight.objects.select_related("aircraft", "departure_airport", "arrival_airport", "trip"),
+            self.request.user,
         )
         return get_object_or_404(flights, pk=self.kwargs["flight_pk"])
 

@@ -483,6 +483,47 @@ def test_experience_counts_toward_recency(ops_user, flight):
     assert api.post(f"/api/v1/crew/{captain.pk}/experience", future_record, format="json").status_code == 400
 
 
+def test_night_flight_needs_night_recency(ops_user, client_a, jet):
+    """61.57(b): 03:00 UTC at Teterboro is night; day landings do not make a pilot current."""
+    captain = make_crew("E1")
+    night = book(client_a, jet, at=future(10, 3))
+    api = bearer(ops_user)
+    url = f"/api/v1/flights/{night.pk}/crew"
+    refused = api.post(url, {"crew_member": captain.pk, "role": "PIC"}, format="json")
+    assert refused.status_code == 409
+    assert [v["rule"] for v in refused.json()["violations"]] == ["14 CFR 61.57(b)"]
+    services.experience_add(
+        member=captain,
+        actor=None,
+        date=timezone.localdate() - timedelta(days=2),
+        aircraft_type="C25B",
+        takeoffs=3,
+        landings=3,
+        night_takeoffs=3,
+        night_landings=3,
+        source="simulator",
+    )
+    assert api.post(url, {"crew_member": captain.pk, "role": "PIC"}, format="json").status_code == 201
+
+
+def test_flown_night_legs_count_as_night_experience(client_a, jet):
+    from crew import selectors
+    from flights import services as flight_services
+
+    captain = make_crew("E1", recent_landings=None)
+    past = timezone.now().replace(hour=3, minute=0, second=0, microsecond=0) - timedelta(days=3)
+    flight = book(client_a, jet, at=future(10, 14))
+    services.crew_assign(flight=flight, member=captain, role="PIC", actor=None, override_reason="test set-up")
+    for status, at in (
+        ("departed", past),
+        ("arrived", past + timedelta(hours=2, minutes=40)),
+        ("completed", None),
+    ):
+        flight_services.flight_status_change(flight=flight, status=status, actor=None, at=at)
+    (event,) = selectors.experience_by_member([captain.pk], timezone.localdate())[captain.pk]
+    assert (event.takeoffs, event.night_takeoffs, event.night_landings) == (1, 1, 1)
+
+
 def test_reported_other_commercial_flying_counts(crew_user, ops_user, flight):
     captain = make_crew("E1", user=crew_user)
     report = flight.departure_at - timedelta(hours=20)
@@ -523,8 +564,8 @@ def test_assignments_report_totals_per_crew_member(ops_user, flight):
 def test_crew_user_sees_only_their_own_record_schedule_and_flights(crew_user, client_a, jet):
     mine = make_crew("E1", user=crew_user)
     other = make_crew("E2")
-    my_flight = book(client_a, jet, at=future(10, 8))
-    other_flight = book(client_a, jet, dep="KDJT", arr="KTEB", at=future(12, 8))
+    my_flight = book(client_a, jet, at=future(10, 14))
+    other_flight = book(client_a, jet, dep="KDJT", arr="KTEB", at=future(12, 14))
     services.crew_assign(flight=my_flight, member=mine, role="PIC", actor=None)
     services.crew_assign(flight=other_flight, member=other, role="PIC", actor=None)
     api = bearer(crew_user)
