@@ -3,10 +3,12 @@ schedule and iCal feed, availability, experience, and what a crew user may see (
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection, connections
 from django.utils import timezone
 
 from crew import services
@@ -647,3 +649,70 @@ def test_crew_role_matrix(method, path, body, allowed, persona, matrix_objects):
     user = make_user(f"matrix-{persona}", PERSONAS[persona])
     response = getattr(bearer(user), method)(path.format(**matrix_objects), body, format="json")
     assert response.status_code == allowed.get(persona, allowed.get("*", 403)), response.content
+
+
+# ---------------------------------------------------------------- concurrency (PostgreSQL)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrent transactions and row locks need PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_assignments_to_one_seat_exactly_one_wins(client_a, profile):
+    from tests.fleet.conftest import make_aircraft
+
+    flight = book(client_a, make_aircraft(tail_number="N901CC"))
+    captains = [make_crew(f"C{i}") for i in range(6)]
+    outcomes: list[str] = []
+    barrier = threading.Barrier(len(captains))
+
+    def attempt(member) -> None:
+        try:
+            barrier.wait()
+            services.crew_assign(flight=flight, member=member, role="PIC", actor=None)
+            outcomes.append("assigned")
+        except Exception as exc:  # noqa: BLE001 — the refusal is asserted below
+            outcomes.append(getattr(exc, "default_code", type(exc).__name__))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(m,)) for m in captains]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("assigned") == 1
+    assert set(outcomes) == {"assigned", "conflict"}
+    assert CrewAssignment.objects.filter(flight=flight).count() == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrent transactions and row locks need PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_one_crew_member_on_two_overlapping_flights_at_once_only_one_wins(client_a, profile):
+    from tests.fleet.conftest import make_aircraft
+
+    first = book(client_a, make_aircraft(tail_number="N902CC"))
+    second = book(client_a, make_aircraft(tail_number="N903CC"))
+    captain = make_crew("C1")
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def attempt(flight) -> None:
+        try:
+            barrier.wait()
+            services.crew_assign(flight=flight, member=captain, role="PIC", actor=None)
+            outcomes.append("assigned")
+        except Exception as exc:  # noqa: BLE001 — the refusal is asserted below
+            outcomes.append(getattr(exc, "default_code", type(exc).__name__))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(f,)) for f in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["assigned", "conflict"]
+    assert CrewAssignment.objects.filter(crew_member=captain).count() == 1
