@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from crew import selectors
-from crew.choices import POSITION_ROLES, UNAVAILABLE_KINDS, CrewRole, Position
+from crew.choices import POSITION_ROLES, UNAVAILABLE_KINDS, AvailabilityKind, CrewRole, Position
 from crew.legality import Result
 from crew.models import (
     CrewAssignment,
@@ -169,7 +169,8 @@ def experience_add(*, member: CrewMember, actor: User | None, **data: Any) -> Ex
 # ---------------------------------------------------------------- duties and availability
 
 
-def _assigned_between(member: CrewMember, start: datetime, end: datetime) -> list[str]:
+def _assigned_between(member: CrewMember, start: datetime, end: datetime) -> list[CrewAssignment]:
+    """The member's assignments to open flights whose duty meets ``[start, end)``."""
     report = timedelta(minutes=settings.CREW_REPORT_MINUTES)
     release = timedelta(minutes=settings.CREW_RELEASE_MINUTES)
     return list(
@@ -178,7 +179,30 @@ def _assigned_between(member: CrewMember, start: datetime, end: datetime) -> lis
             flight__status__in=ACTIVE_FLIGHT_STATUSES,
             flight__departure_at__lt=end + report,
             flight__arrival_at__gt=start - release,
-        ).values_list("flight__flight_number", flat=True)
+        )
+        .select_related("flight__trip")
+        .order_by("flight__departure_at")
+    )
+
+
+def _sick_reported(member: CrewMember, assignments: list[CrewAssignment], actor: User | None) -> None:
+    """A crew member reported sick while assigned: each flight's timeline says so, and
+    operations get one e-mail listing the flights to re-crew."""
+    for assignment in assignments:
+        _crew_event(
+            assignment.flight,
+            actor,
+            action="unavailable",
+            crew_member=member.pk,
+            name=member.name,
+            role=assignment.role,
+            kind="sick",
+        )
+    numbers = ", ".join(a.flight.flight_number for a in assignments)
+    subject = f"Re-crew needed: {member.name} reported sick ({numbers})"
+    body = f"{member.name} ({member.employee_id}) reported sick and is assigned to: {numbers}."
+    transaction.on_commit(
+        lambda: send_mail(subject, body, None, [settings.OPERATIONS_EMAIL], fail_silently=True)
     )
 
 
@@ -200,12 +224,17 @@ def availability_add(
             code="availability_overlap",
             conflicts=[{"id": clash.pk, "kind": clash.kind, "start": clash.start, "end": clash.end}],
         )
-    flights = _assigned_between(member, start, end) if kind in UNAVAILABLE_KINDS else []
-    if flights and kind != "sick":
+    assigned = _assigned_between(member, start, end) if kind in UNAVAILABLE_KINDS else []
+    if assigned and kind != AvailabilityKind.SICK:
         raise Conflict(
-            "The crew member is assigned to flights in this period.", code="crew_assigned", flights=flights
+            "The crew member is assigned to flights in this period.",
+            code="crew_assigned",
+            flights=[a.flight.flight_number for a in assigned],
         )
     save_validated(period, actor)
+    if assigned:
+        _sick_reported(member, assigned, actor)
+    period.affected_flights = [a.flight.flight_number for a in assigned]  # type: ignore[attr-defined]
     return period
 
 

@@ -197,11 +197,17 @@ class DutySerializer(StrictModelSerializer):
 class AvailabilitySerializer(StrictModelSerializer):
     crew_member = serializers.PrimaryKeyRelatedField(queryset=CrewMember.objects.all())
     kind = serializers.ChoiceField(choices=AvailabilityKind.choices)
+    affected_flights = serializers.SerializerMethodField(
+        help_text="On creation of a sickness: the assigned flights to re-crew (operations are told)."
+    )
 
     class Meta:
         model = CrewAvailability
-        fields = ["id", "crew_member", "kind", "start", "end", "remarks", "created_at"]
+        fields = ["id", "crew_member", "kind", "start", "end", "remarks", "affected_flights", "created_at"]
         read_only_fields = ["id", "created_at"]
+
+    def get_affected_flights(self, period: CrewAvailability) -> list[str]:
+        return list(getattr(period, "affected_flights", []))
 
 
 class AssignmentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

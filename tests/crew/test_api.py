@@ -462,6 +462,26 @@ def test_day_off_over_an_assigned_flight_is_refused(ops_user, flight):
     assert response.json()["flights"] == [flight.flight_number]
 
 
+def test_sickness_over_an_assigned_flight_is_recorded_and_reported(
+    ops_user, flight, django_capture_on_commit_callbacks
+):
+    captain = make_crew("E1")
+    services.crew_assign(flight=flight, member=captain, role="PIC", actor=None)
+    body = {
+        "crew_member": captain.pk,
+        "kind": "sick",
+        "start": (flight.departure_at - timedelta(hours=2)).isoformat(),
+        "end": (flight.departure_at + timedelta(hours=20)).isoformat(),
+    }
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = bearer(ops_user).post("/api/v1/crew/availability", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["affected_flights"] == [flight.flight_number]
+    assert TripEvent.objects.filter(kind="crew", detail__action="unavailable", flight=flight).exists()
+    assert flight.flight_number in mail.outbox[-1].subject
+
+
 def test_experience_counts_toward_recency(ops_user, flight):
     captain = make_crew("E1", recent_landings=None)
     api = bearer(ops_user)
