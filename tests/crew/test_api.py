@@ -3,17 +3,17 @@ schedule and iCal feed, availability, experience, and what a crew user may see (
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from crew import services
 from crew.models import CrewAssignment, CrewMember, LegalityRuleSet
 from flights.models import TripEvent
+from tests.concurrency import race
 from tests.conftest import bearer
 from tests.crew.conftest import book, make_crew, qualified
 from tests.flights.conftest import future
@@ -683,26 +683,10 @@ def test_concurrent_assignments_to_one_seat_exactly_one_wins(client_a, profile):
 
     flight = book(client_a, make_aircraft(tail_number="N901CC"))
     captains = [make_crew(f"C{i}") for i in range(6)]
-    outcomes: list[str] = []
-    barrier = threading.Barrier(len(captains))
-
-    def attempt(member) -> None:
-        try:
-            barrier.wait()
-            services.crew_assign(flight=flight, member=member, role="PIC", actor=None)
-            outcomes.append("assigned")
-        except Exception as exc:  # noqa: BLE001 — the refusal is asserted below
-            outcomes.append(getattr(exc, "default_code", type(exc).__name__))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=attempt, args=(m,)) for m in captains]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert outcomes.count("assigned") == 1
-    assert set(outcomes) == {"assigned", "conflict"}
+    outcomes = race(
+        [lambda m=m: services.crew_assign(flight=flight, member=m, role="PIC", actor=None) for m in captains]
+    )
+    assert sorted(outcomes) == ["conflict"] * 5 + ["ok"]
     assert CrewAssignment.objects.filter(flight=flight).count() == 1
 
 
@@ -716,23 +700,11 @@ def test_one_crew_member_on_two_overlapping_flights_at_once_only_one_wins(client
     first = book(client_a, make_aircraft(tail_number="N902CC"))
     second = book(client_a, make_aircraft(tail_number="N903CC"))
     captain = make_crew("C1")
-    outcomes: list[str] = []
-    barrier = threading.Barrier(2)
-
-    def attempt(flight) -> None:
-        try:
-            barrier.wait()
-            services.crew_assign(flight=flight, member=captain, role="PIC", actor=None)
-            outcomes.append("assigned")
-        except Exception as exc:  # noqa: BLE001 — the refusal is asserted below
-            outcomes.append(getattr(exc, "default_code", type(exc).__name__))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=attempt, args=(f,)) for f in (first, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["assigned", "conflict"]
+    outcomes = race(
+        [
+            lambda f=f: services.crew_assign(flight=f, member=captain, role="PIC", actor=None)
+            for f in (first, second)
+        ]
+    )
+    assert sorted(outcomes) == ["conflict", "ok"]
     assert CrewAssignment.objects.filter(crew_member=captain).count() == 1

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from clients import services as client_services
 from fleet import services as fleet_services
@@ -15,6 +14,7 @@ from fleet.models import Aircraft, Airport
 from flights import services
 from flights.models import Flight, TripEvent
 from flights.services import TRANSITIONS
+from tests.concurrency import race
 from tests.conftest import bearer
 from tests.fleet.conftest import make_aircraft
 from tests.flights.conftest import future
@@ -379,24 +379,6 @@ def test_flight_list_query_count(ops_user, client_a, django_assert_max_num_queri
 @pytest.mark.django_db(transaction=True)
 def test_ten_concurrent_bookings_exactly_one_wins(client_a, profile):
     aircraft = make_aircraft(tail_number="N900CC")
-    outcomes: list[str] = []
-    barrier = threading.Barrier(10)
-
-    def attempt() -> None:
-        try:
-            barrier.wait()
-            book(client_a, Aircraft.objects.get(pk=aircraft.pk))
-            outcomes.append("booked")
-        except Exception as exc:  # noqa: BLE001 — the refusal type is asserted below
-            outcomes.append(type(exc).__name__)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=attempt) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert outcomes.count("booked") == 1
-    assert set(outcomes) == {"booked", "Conflict"}
+    outcomes = race([lambda: book(client_a, Aircraft.objects.get(pk=aircraft.pk)) for _ in range(10)])
+    assert sorted(outcomes) == ["conflict"] * 9 + ["ok"]
     assert Flight.objects.filter(aircraft=aircraft).count() == 1
