@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from jetops.auth.tokens import token_pair_issue
@@ -18,6 +19,11 @@ from jetops.roles import Role
 from jetops.services import user_create
 
 PASSWORD = "Correct-Horse-Battery-9"
+
+# Property tests judge results, not speed: on a loaded 2-core machine an example may take
+# longer than Hypothesis's default 200 ms deadline, which would fail a correct test.
+hypothesis_settings.register_profile("jetops", deadline=None)
+hypothesis_settings.load_profile("jetops")
 
 
 def make_user(username: str, level: int, **fields: Any) -> User:
