@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
@@ -21,8 +22,9 @@ from jetops.services import user_create
 PASSWORD = "Correct-Horse-Battery-9"
 
 # Property tests judge results, not speed: on a loaded 2-core machine an example may take
-# longer than Hypothesis's default 200 ms deadline, which would fail a correct test.
-hypothesis_settings.register_profile("jetops", deadline=None)
+# longer than Hypothesis's default 200 ms deadline, or data generation may trip its
+# "too slow" health check, either of which would fail a correct test.
+hypothesis_settings.register_profile("jetops", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.load_profile("jetops")
 
 
