@@ -319,6 +319,13 @@ class CrewAssignment(BaseModel):
     override_reason = models.CharField(max_length=300, blank=True)
     violations = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
+    overrun_minutes = models.PositiveIntegerField(
+        default=0,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text="By how much this duty exceeded the flight time limits for reasons beyond "
+        "control (135.267(e)), recorded after the flight; it decides the rest owed after it.",
+    )
+    overrun_reason = models.CharField(max_length=300, blank=True)
 
     crew_path = "crew_member"
 

@@ -31,6 +31,7 @@ class Leg:
     aircraft_type: str
     two_pilot: bool
     positioning: bool
+    overrun_minutes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +95,9 @@ def flight_duties(legs: Iterable[Leg], settings: DutySettings) -> list[FlightDut
             )
             for g in group
         )
-        duties.append(
-            FlightDuty(DutyPeriod(start, end, "flight", flights), tuple(g.flight_id for g in group))
-        )
+        overrun = max(g.overrun_minutes for g in group)
+        duty = DutyPeriod(start, end, "flight", flights, overrun_minutes=overrun)
+        duties.append(FlightDuty(duty, tuple(g.flight_id for g in group)))
     return duties
 
 

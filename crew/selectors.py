@@ -207,9 +207,10 @@ def rosters(member_ids: Iterable[int], start: datetime, end: datetime) -> dict[i
             "flight__aircraft__aircraft_type",
             "flight__aircraft__min_crew",
             "flight__leg_type",
+            "overrun_minutes",
         )
     )
-    for member_id, flight_id, off, departure, on, arrival, aircraft_type, min_crew, leg_type in legs:
+    for member_id, flight_id, off, departure, on, arrival, aircraft_type, min_crew, leg_type, overrun in legs:
         result[member_id].legs.append(
             Leg(
                 flight_id=flight_id,
@@ -218,6 +219,7 @@ def rosters(member_ids: Iterable[int], start: datetime, end: datetime) -> dict[i
                 aircraft_type=aircraft_type,
                 two_pilot=min_crew >= 2,
                 positioning=leg_type == LegType.POSITIONING,
+                overrun_minutes=overrun,
             )
         )
     for duty in DutyPeriod.objects.filter(crew_member_id__in=ids, report_at__lt=end, release_at__gt=start):

@@ -385,6 +385,36 @@ def assignments_recheck(*, flight: Flight, actor: User | None) -> list[dict[str,
 
 
 @transaction.atomic
+def overrun_record(
+    *, assignment: CrewAssignment, minutes: int, reason: str, actor: User | None
+) -> CrewAssignment:
+    """Record after a flight by how much its duty exceeded the flight time limits for
+    reasons beyond control (135.267(e)); the rest owed after it then follows from the rules.
+    Only for flights that flew; 0 clears it."""
+    assignment = (
+        CrewAssignment.objects.select_for_update().select_related("flight__trip").get(pk=assignment.pk)
+    )
+    flight = assignment.flight
+    if flight.status not in selectors.FLOWN:
+        raise Conflict("An overrun is recorded once the flight has flown.", code="flight_not_flown")
+    if minutes and not reason.strip():
+        raise ValidationError({"reason": ["Say what was beyond control."]})
+    assignment.overrun_minutes = minutes
+    assignment.overrun_reason = reason.strip() if minutes else ""
+    save_validated(assignment, actor, "Overrun recorded")
+    _crew_event(
+        flight,
+        actor,
+        action="overrun",
+        crew_member=assignment.crew_member_id,
+        role=assignment.role,
+        minutes=minutes,
+        reason=assignment.overrun_reason,
+    )
+    return assignment
+
+
+@transaction.atomic
 def crew_unassign(*, assignment: CrewAssignment, actor: User | None, reason: str = "") -> None:
     flight = assignment.flight
     if flight.status not in (FlightStatus.SCHEDULED, FlightStatus.BOARDING):

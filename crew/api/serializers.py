@@ -231,6 +231,8 @@ class AssignmentSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
             "override_reason",
             "violations",
             "warnings",
+            "overrun_minutes",
+            "overrun_reason",
             "assigned_by",
             "created_at",
         ]
@@ -241,6 +243,11 @@ class AssignRequestSerializer(StrictSerializer):
     crew_member = serializers.IntegerField(min_value=1)
     role = serializers.ChoiceField(choices=CrewRole.choices)
     override_reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class OverrunRequestSerializer(StrictSerializer):
+    overrun_minutes = serializers.IntegerField(min_value=0, max_value=24 * 60)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class UnassignRequestSerializer(StrictSerializer):

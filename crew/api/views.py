@@ -32,6 +32,7 @@ from crew.api.serializers import (
     ExperienceSerializer,
     LegalityRequestSerializer,
     LegalityResponseSerializer,
+    OverrunRequestSerializer,
     UnassignRequestSerializer,
 )
 from crew.choices import OVERRIDE_LEGALITY, CrewRole
@@ -322,8 +323,8 @@ class CrewAssignmentViewSet(mixins.ListModelMixin, JetOpsGenericViewSet):
 
 
 class FlightCrewViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, JetOpsGenericViewSet):
-    """``/flights/{flight}/crew``: the flight's crew; assign (legality-checked), remove, and
-    suggestions for the open seats."""
+    """``/flights/{flight}/crew``: the flight's crew; assign (legality-checked), record an
+    overrun after the flight (PATCH), remove, and suggestions for the open seats."""
 
     queryset = CrewAssignment.objects.select_related("flight", "crew_member").order_by("role", "id")
     serializer_class = AssignmentSerializer
@@ -366,6 +367,21 @@ class FlightCrewViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, JetOpsG
             override_reason=reason,
         )
         return Response(self.get_serializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=OverrunRequestSerializer, responses={200: AssignmentSerializer})
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Record a 135.267(e) overrun on a flown flight's crew member (minutes and reason)."""
+        self.flight()
+        assignment = self.get_object()
+        serializer = OverrunRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assignment = services.overrun_record(
+            assignment=assignment,
+            minutes=serializer.validated_data["overrun_minutes"],
+            reason=serializer.validated_data["reason"],
+            actor=acting_user(request),
+        )
+        return Response(self.get_serializer(assignment).data)
 
     @extend_schema(request=UnassignRequestSerializer, responses={204: None})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -708,3 +708,35 @@ def test_one_crew_member_on_two_overlapping_flights_at_once_only_one_wins(client
     )
     assert sorted(outcomes) == ["conflict", "ok"]
     assert CrewAssignment.objects.filter(crew_member=captain).count() == 1
+
+
+def test_recorded_overrun_owes_the_135_267_e_rest(ops_user, client_a, jet):
+    """45 min over the limits (beyond control) → 12 h of rest before the next duty."""
+    from flights import services as flight_services
+
+    captain = make_crew("E1")
+    flown = book(client_a, jet, at=future(10, 12))
+    assignment = services.crew_assign(flight=flown, member=captain, role="PIC", actor=None)
+    api = bearer(ops_user)
+    url = f"/api/v1/flights/{flown.pk}/crew/{assignment.pk}"
+    early = api.patch(url, {"overrun_minutes": 45, "reason": "ATC hold"}, format="json")
+    assert early.status_code == 409
+    assert early.json()["code"] == "flight_not_flown"
+    for status in ("departed", "arrived"):
+        flight_services.flight_status_change(flight=flown, status=status, actor=None)
+    flown.refresh_from_db()
+    no_reason = api.patch(url, {"overrun_minutes": 45}, format="json")
+    assert no_reason.status_code == 400
+    recorded = api.patch(url, {"overrun_minutes": 45, "reason": "ATC hold"}, format="json")
+    assert recorded.status_code == 200, recorded.json()
+    assert recorded.json()["overrun_minutes"] == 45
+    assert api.put(url, {"overrun_minutes": 0}, format="json").status_code == 405
+    # the next flight reports 11 h after release: enough after a normal duty, not after this one
+    release = flown.actual_on_block + timedelta(minutes=30)
+    later = book(client_a, jet, dep="KDJT", arr="KTEB", at=release + timedelta(hours=12))
+    response = api.post(
+        f"/api/v1/flights/{later.pk}/crew", {"crew_member": captain.pk, "role": "PIC"}, format="json"
+    )
+    assert response.status_code == 409
+    overrun = next(v for v in response.json()["violations"] if v["rule"] == "14 CFR 135.267(e)")
+    assert overrun["values"]["required_hours"] == 12
