@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -55,9 +56,8 @@ class ServiceAddForm(forms.ModelForm):  # type: ignore[type-arg]
 
     request: HttpRequest | None = None  # bound per request by ``ServiceAddAdminMixin.get_form``
     saved: Model | None = None
-
-    def perform(self, actor: User | None) -> Model:
-        raise NotImplementedError
+    # Each subclass defines ``perform(actor)``: call its service with ``cleaned_data``.
+    perform: Callable[[User | None], Model]
 
     def conflict_lines(self, exc: Conflict) -> list[str]:
         return [str(exc.detail)]

@@ -12,6 +12,7 @@ update service): change views are read-only, and deletion goes through the remov
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -89,9 +90,9 @@ class ServiceAddAdmin(ServiceAddAdminMixin, JetOpsModelAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """Nothing more to save: these models have no many-to-many fields and no inlines."""
 
-    def remove(self, request: HttpRequest, obj: Any) -> None:
-        """Delete ``obj`` through its service (history with the acting user, side effects)."""
-        raise NotImplementedError
+    # Each subclass defines ``remove(request, obj)``: delete ``obj`` through its service
+    # (history with the acting user, side effects).
+    remove: Callable[[HttpRequest, Any], None]
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         self.remove(request, obj)

@@ -8,6 +8,7 @@ inline forms run. One gap is filled here: see ``AddPageFormSet``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -71,8 +72,9 @@ class AddPageFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
         if rows:
             self.check_new_member(self.instance, rows)
 
-    def check_new_member(self, member: CrewMember, rows: list[dict[str, Any]]) -> None:
-        raise NotImplementedError
+    # Each subclass defines ``check_new_member(member, rows)``: raise ValidationError when the
+    # rows posted with a new member break the rule its model checks only for saved members.
+    check_new_member: Callable[[CrewMember, list[dict[str, Any]]], None]
 
 
 class RatingFormSet(AddPageFormSet):
