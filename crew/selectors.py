@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -56,7 +56,7 @@ from crew.roster import (
     split_for,
     worst_per_rule,
 )
-from flights.choices import FlightStatus, LegType
+from flights.choices import FLOWN_FLIGHT_STATUSES, FlightStatus, LegType
 from flights.models import Flight
 from jetops.geo import great_circle_nm
 from jetops.sun import is_night_for_currency
@@ -67,15 +67,24 @@ HISTORY = timedelta(days=370)
 FUTURE = timedelta(days=100)
 RECENCY_LOOKBACK = timedelta(days=100)
 
-FLOWN = (FlightStatus.ARRIVED, FlightStatus.DIVERTED, FlightStatus.COMPLETED)
 
-
-def duty_settings() -> DutySettings:
+def duty_settings(rules: Rules = DEFAULT_RULES) -> DutySettings:
+    """Report and release times (operator settings); a gap shorter than the rules' look-back
+    rest between two flights is not rest, so both stay in one duty."""
     return DutySettings(
         report_before=timedelta(minutes=settings.CREW_REPORT_MINUTES),
         release_after=timedelta(minutes=settings.CREW_RELEASE_MINUTES),
-        min_rest=timedelta(hours=DEFAULT_RULES.lookback_rest_hours),
+        min_rest=timedelta(hours=rules.lookback_rest_hours),
     )
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    return {
+        "rule": result.rule,
+        "status": result.status,
+        "detail": result.detail,
+        "values": dict(result.values),
+    }
 
 
 def rules_in_force(day: date) -> Rules:
@@ -127,7 +136,7 @@ def experience_by_member(member_ids: Iterable[int], today: date) -> dict[int, li
     flown = CrewAssignment.objects.filter(
         crew_member_id__in=ids,
         role=CrewRole.PIC,
-        flight__status__in=FLOWN,
+        flight__status__in=FLOWN_FLIGHT_STATUSES,
         flight__arrival_at__gte=datetime.combine(since, datetime.min.time(), tzinfo=UTC),
     ).values_list(
         "crew_member_id",
@@ -248,10 +257,10 @@ class Verdict:
     """Legality of a proposal: every result (one per rule) and whether none blocks."""
 
     results: list[Result]
-    legal: bool = field(init=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "legal", is_legal(self.results))
+    @property
+    def legal(self) -> bool:
+        return is_legal(self.results)
 
     @property
     def violations(self) -> list[Result]:
@@ -273,8 +282,8 @@ def judge(
 ) -> Verdict:
     """Legality of ``member`` flying ``flights`` as ``role`` on top of ``roster``."""
     legs = [leg_of(f) for f in flights]
-    split = split_for(roster, legs, duty_settings())
     rules = rules or rules_in_force(timezone.localdate(min(leg.off_block for leg in legs)))
+    split = split_for(roster, legs, duty_settings(rules))
     quals = qualifications_of(record, today)
     evaluations: list[list[Result]] = []
     for i, proposed in enumerate(split.proposed):
@@ -433,7 +442,8 @@ def suggestions(flight: Flight, roles: Sequence[str], limit: int = 10) -> list[d
         ids = [m.pk for m in members]
         all_rosters = rosters(ids, start, end)
         experience = experience_by_member(ids, today)
-        report = leg.off_block - duty_settings().report_before
+        grouping = duty_settings(rules)
+        report = leg.off_block - grouping.report_before
         ranked = []
         for member in members:
             roster = all_rosters[member.pk]
@@ -442,11 +452,10 @@ def suggestions(flight: Flight, roles: Sequence[str], limit: int = 10) -> list[d
             )
             if not verdict.legal:
                 continue
-            before = [e for _s, e, _k in duty_intervals(roster, duty_settings()) if e <= report]
+            duties = duty_intervals(roster, grouping)
+            before = [e for _s, e, _k in duties if e <= report]
             rest_hours = round((report - max(before)).total_seconds() / 3600, 1) if before else None
-            balance = hours_within(
-                duty_intervals(roster, duty_settings()), report - timedelta(days=BALANCE_DAYS), report
-            )
+            balance = hours_within(duties, report - timedelta(days=BALANCE_DAYS), report)
             base = member.home_base
             positioning = round(
                 great_circle_nm(base.latitude, base.longitude, departure.latitude, departure.longitude)
@@ -467,10 +476,7 @@ def suggestions(flight: Flight, roles: Sequence[str], limit: int = 10) -> list[d
                         "rest_before_hours": rest_hours,
                         "duty_hours_28_days": balance,
                         "positioning_nm": positioning,
-                        "warnings": [
-                            {"rule": r.rule, "detail": r.detail, "values": dict(r.values)}
-                            for r in verdict.warnings
-                        ],
+                        "warnings": [result_json(r) for r in verdict.warnings],
                     },
                 )
             )

@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from crew import selectors
 from crew.choices import POSITION_ROLES, UNAVAILABLE_KINDS, AvailabilityKind, CrewRole, Position
-from crew.legality import Result
 from crew.models import (
     CrewAssignment,
     CrewAvailability,
@@ -32,7 +31,7 @@ from crew.models import (
     TrainingRecord,
     TypeRating,
 )
-from flights.choices import ACTIVE_FLIGHT_STATUSES, FlightStatus, TripEventKind
+from flights.choices import ACTIVE_FLIGHT_STATUSES, FLOWN_FLIGHT_STATUSES, FlightStatus, TripEventKind
 from flights.models import Flight, TripEvent
 from jetops.api.exceptions import Conflict
 from jetops.models import User
@@ -73,15 +72,6 @@ DUTY_FIELDS = (
     "remarks",
 )
 QUALIFICATION_KEYS = ("licenses", "ratings", "medical", "recurrent_training")
-
-
-def result_json(result: Result) -> dict[str, Any]:
-    return {
-        "rule": result.rule,
-        "status": result.status,
-        "detail": result.detail,
-        "values": dict(result.values),
-    }
 
 
 # ---------------------------------------------------------------- members
@@ -319,7 +309,7 @@ def crew_assign(
     if role != CrewRole.FA and flight.crew_assignments.filter(role=role).exists():
         raise Conflict(f"The {role} seat is already taken.", code="seat_taken")
     verdict = selectors.legality(member, [flight], role)
-    violations = [result_json(r) for r in verdict.violations]
+    violations = [selectors.result_json(r) for r in verdict.violations]
     override_reason = override_reason.strip()
     if violations and not override_reason:
         raise Conflict(
@@ -335,7 +325,7 @@ def crew_assign(
         overridden=bool(violations),
         override_reason=override_reason if violations else "",
         violations=violations,
-        warnings=[result_json(r) for r in verdict.warnings],
+        warnings=[selectors.result_json(r) for r in verdict.warnings],
     )
     try:
         with transaction.atomic():
@@ -367,8 +357,8 @@ def assignments_recheck(*, flight: Flight, actor: User | None) -> list[dict[str,
     )
     for assignment in flight.crew_assignments.select_related("crew_member").order_by("role", "id"):
         verdict = selectors.legality(assignment.crew_member, [flight], assignment.role)
-        assignment.violations = [result_json(r) for r in verdict.violations]
-        assignment.warnings = [result_json(r) for r in verdict.warnings]
+        assignment.violations = [selectors.result_json(r) for r in verdict.violations]
+        assignment.warnings = [selectors.result_json(r) for r in verdict.warnings]
         save_validated(assignment, actor, "Re-checked after a schedule change")
         if verdict.violations:
             illegal.append(
@@ -395,7 +385,7 @@ def overrun_record(
         CrewAssignment.objects.select_for_update().select_related("flight__trip").get(pk=assignment.pk)
     )
     flight = assignment.flight
-    if flight.status not in selectors.FLOWN:
+    if flight.status not in FLOWN_FLIGHT_STATUSES:
         raise Conflict("An overrun is recorded once the flight has flown.", code="flight_not_flown")
     if minutes and not reason.strip():
         raise ValidationError({"reason": ["Say what was beyond control."]})

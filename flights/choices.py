@@ -35,6 +35,9 @@ ACTIVE_FLIGHT_STATUSES = (
     FlightStatus.ARRIVED,
     FlightStatus.DIVERTED,
 )
+
+FLOWN_FLIGHT_STATUSES = (FlightStatus.ARRIVED, FlightStatus.DIVERTED, FlightStatus.COMPLETED)
+"""Flights that flew: their actual times and landings are history (crew recency, totals)."""
 """Statuses in which a flight occupies its aircraft (cancelled and completed ones do not)."""
 
 

@@ -17,7 +17,7 @@ from celery import shared_task
 
 from clients.choices import NotificationEvent
 from fleet.models import Airport
-from flights.choices import FlightStatus, LegType
+from flights.choices import FLOWN_FLIGHT_STATUSES, FlightStatus, LegType
 from flights.manifest import local_time_text, utc_time_text
 from flights.models import Flight, Quote, Trip
 from flights.services import quotes_expire
@@ -150,7 +150,7 @@ _AIRBORNE_OR_LATER = {
     FlightStatus.DIVERTED,
     FlightStatus.COMPLETED,
 }
-_LANDED_OR_LATER = {FlightStatus.ARRIVED, FlightStatus.DIVERTED, FlightStatus.COMPLETED}
+_LANDED_OR_LATER = set(FLOWN_FLIGHT_STATUSES)
 
 
 def _flight_status(flight_id: int, status: str | None = None) -> ClientMessage | None:

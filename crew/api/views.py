@@ -224,7 +224,7 @@ class CrewMemberViewSet(
             raise ValidationError({"flights": [f"Unknown flights: {', '.join(map(str, missing))}."]})
         verdict = selectors.legality(member, flights, serializer.validated_data["role"])
         return Response(
-            {"legal": verdict.legal, "results": [services.result_json(r) for r in verdict.results]}
+            {"legal": verdict.legal, "results": [selectors.result_json(r) for r in verdict.results]}
         )
 
     @extend_schema(request=None, responses={200: CrewMemberSerializer})
