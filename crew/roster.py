@@ -256,3 +256,20 @@ def rest_gaps(
                 gaps.append((gap_start, gap_end))
         released = hi if released is None else max(released, hi)
     return gaps
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """A roster's figures over a period: flights flown or planned, flight and duty hours."""
+
+    flights: int
+    flight_hours: float
+    duty_hours: float
+
+
+def totals(roster: Roster, start: datetime, end: datetime, settings: DutySettings) -> Totals:
+    return Totals(
+        flights=sum(1 for leg in roster.legs if leg.off_block < end and leg.on_block > start),
+        flight_hours=flight_hours(roster, start, end),
+        duty_hours=hours_within(duty_intervals(roster, settings), start, end),
+    )

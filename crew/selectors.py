@@ -196,6 +196,16 @@ def expiries_by_member(
     return {m.pk: expiry_items(record_of(m, experience.get(m.pk, [])), today, rules) for m in members}
 
 
+def expiring_within(queryset: QuerySet[CrewMember], days: int) -> QuerySet[CrewMember]:
+    """The members (of ``crew_queryset``) with an item expired, never recorded or expiring
+    within ``days``."""
+    today = timezone.localdate()
+    expiries = expiries_by_member(list(queryset), today)
+    soonest = {pk: items[0].days_left(today) for pk, items in expiries.items() if items}
+    ids = [pk for pk, left in soonest.items() if left is None or left <= days]
+    return queryset.filter(pk__in=ids)
+
+
 def rosters(member_ids: Iterable[int], start: datetime, end: datetime) -> dict[int, Roster]:
     """Each member's roster between ``start`` and ``end``, in four queries."""
     ids = list(member_ids)

@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from crew import selectors
 from crew.admin.common import LIGHTS, traffic_light
+from crew.legality.timeline import from_us, quarter_bounds, quarter_of, to_us
 from crew.models import CrewMember
 from crew.qualifications import AMBER_DAYS, ExpiryItem
-from crew.roster import duty_intervals, flight_hours, hours_within
+from crew.roster import flight_hours, totals
 
 ROSTER_DEFAULT_DAYS = 30
 ROSTER_MAX_DAYS = 92
@@ -87,18 +88,13 @@ def _midnight(day: date) -> datetime:
 
 
 def calendar_periods(now: datetime, tz: Any) -> tuple[datetime, datetime, datetime, datetime, str]:
-    """Start and end of the calendar quarter and year of ``now`` in ``tz``, and the quarter's name."""
-    local = now.astimezone(tz)
-    first_month = 3 * ((local.month - 1) // 3) + 1
-    quarter_start = datetime(local.year, first_month, 1, tzinfo=tz)
-    quarter_end = (
-        datetime(local.year + 1, 1, 1, tzinfo=tz)
-        if first_month == 10
-        else datetime(local.year, first_month + 3, 1, tzinfo=tz)
-    )
-    year_start = datetime(local.year, 1, 1, tzinfo=tz)
-    year_end = datetime(local.year + 1, 1, 1, tzinfo=tz)
-    return quarter_start, quarter_end, year_start, year_end, f"Q{(first_month + 2) // 3} {local.year}"
+    """Start and end of the calendar quarter and year of ``now`` in ``tz`` (the legality
+    engine's own quarter arithmetic), and the quarter's name."""
+    quarter = quarter_of(to_us(now), tz)
+    quarter_start, quarter_end = (from_us(bound) for bound in quarter_bounds(quarter, tz))
+    year_start = datetime(quarter[0], 1, 1, tzinfo=tz)
+    year_end = datetime(quarter[0] + 1, 1, 1, tzinfo=tz)
+    return quarter_start, quarter_end, year_start, year_end, f"Q{quarter[1]} {quarter[0]}"
 
 
 class CrewReportsMixin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -184,12 +180,13 @@ class CrewReportsMixin(admin.ModelAdmin):  # type: ignore[type-arg]
                     rules.year_flight_hours,
                     rules.limit_warn_ratio,
                 )
+            period_totals = totals(roster, start, end, duty_settings)
             rows.append(
                 RosterRow(
                     member=member,
-                    flights=sum(1 for leg in roster.legs if leg.off_block < end and leg.on_block > start),
-                    flight_hours=flight_hours(roster, start, end),
-                    duty_hours=hours_within(duty_intervals(roster, duty_settings), start, end),
+                    flights=period_totals.flights,
+                    flight_hours=period_totals.flight_hours,
+                    duty_hours=period_totals.duty_hours,
                     quarter=quarter,
                     year=year,
                 )

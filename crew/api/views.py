@@ -4,6 +4,7 @@ and a flight's crew with suggestions."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,7 +39,7 @@ from crew.api.serializers import (
 from crew.choices import OVERRIDE_LEGALITY, CrewRole
 from crew.filtersets import CrewFilterSet
 from crew.models import CrewAssignment, CrewAvailability, CrewMember, new_calendar_token
-from crew.roster import duty_intervals, flight_hours, hours_within
+from crew.roster import totals
 from fleet.api.views import schedule_window
 from flights.models import Flight
 from jetops.activity import acting_user
@@ -122,15 +123,7 @@ class CrewMemberViewSet(
         if within is not None:
             if not within.isdigit() or int(within) > 3650:
                 raise ValidationError({"expiring_within": ["A number of days from 0 to 3650."]})
-            today = timezone.localdate()
-            expiries = selectors.expiries_by_member(list(queryset))
-            ids = [
-                pk
-                for pk, items in expiries.items()
-                if items
-                and (items[0].days_left(today) is None or (items[0].days_left(today) or 0) <= int(within))
-            ]
-            queryset = queryset.filter(pk__in=ids)
+            queryset = selectors.expiring_within(queryset, int(within))
         page = self.paginate_queryset(queryset)
         members = list(page if page is not None else queryset)
         data = CrewMemberSerializer(members, many=True, context=self._context_for(members)).data
@@ -311,11 +304,7 @@ class CrewAssignmentViewSet(mixins.ListModelMixin, JetOpsGenericViewSet):
                 "position": m.position,
                 "home_base": m.home_base_id,
                 "assignments": AssignmentSerializer(by_member[m.pk], many=True).data,
-                "totals": {
-                    "flights": len(by_member[m.pk]),
-                    "flight_hours": flight_hours(rosters[m.pk], start, end),
-                    "duty_hours": hours_within(duty_intervals(rosters[m.pk], settings), start, end),
-                },
+                "totals": asdict(totals(rosters[m.pk], start, end, settings)),
             }
             for m in members
         ]
