@@ -62,22 +62,12 @@ class RatingSerializer(StrictModelSerializer):
 
 class MedicalSerializer(StrictSerializer):
     locals()["class"] = serializers.ChoiceField(choices=[1, 2, 3], source="medical_class")
-    exam_date = serializers.DateField()
-
-    def validate_exam_date(self, value: date) -> date:
-        if value > timezone.localdate():
-            raise serializers.ValidationError("An exam date cannot be in the future.")
-        return value
+    exam_date = serializers.DateField()  # not in the future, not before birth: MedicalCertificate.clean
 
 
 class TrainingSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=TrainingKind.choices)
-    completed_on = serializers.DateField()
-
-    def validate_completed_on(self, value: date) -> date:
-        if value > timezone.localdate():
-            raise serializers.ValidationError("A completion cannot be in the future.")
-        return value
+    completed_on = serializers.DateField()  # not in the future: TrainingRecord.clean
 
 
 class QualificationsSerializer(StrictSerializer):

@@ -94,6 +94,29 @@ def test_bad_qualifications_are_refused_and_nothing_is_written(ops_user):
     assert not CrewMember.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"medical": {"class": 1, "exam_date": "2099-01-01"}}, "exam_date"),
+        ({"medical": {"class": 1, "exam_date": "1970-01-01"}}, "exam_date"),  # before birth (1984)
+        ({"recurrent_training": [{"kind": "line_check", "completed_on": "2099-01-01"}]}, "completed_on"),
+    ],
+)
+def test_impossible_qualification_dates_are_refused(ops_user, change, field):
+    body = crew_body()
+    body["qualifications"].update(change)
+    response = bearer(ops_user).post("/api/v1/crew", body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not CrewMember.objects.exists()
+
+
+def test_flight_attendants_hold_no_type_ratings(ops_user):
+    response = bearer(ops_user).post("/api/v1/crew", crew_body(position="flight_attendant"), format="json")
+    assert response.status_code == 400
+    assert not CrewMember.objects.exists()
+
+
 def test_duplicate_rating_types_are_refused_atomically(ops_user):
     body = crew_body()
     body["qualifications"]["ratings"] = [
