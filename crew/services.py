@@ -88,6 +88,13 @@ def _member_user_check(member: CrewMember) -> None:
         raise ValidationError({"user": ["This user is already linked to another crew member."]})
 
 
+def _delete_all(rows: Any, actor: User | None) -> None:
+    """Delete ``rows`` one by one, so each history record names who removed it."""
+    for row in rows:
+        row._history_user = actor
+        row.delete()
+
+
 def _qualifications_set(member: CrewMember, data: dict[str, Any], actor: User | None) -> None:
     """Replace each qualification set given in ``data`` (keys of ``QUALIFICATION_KEYS``).
 
@@ -97,11 +104,11 @@ def _qualifications_set(member: CrewMember, data: dict[str, Any], actor: User | 
     if unknown:
         raise ValidationError({"qualifications": [f"Unknown keys: {', '.join(sorted(unknown))}."]})
     if "licenses" in data:
-        member.licenses.all().delete()
+        _delete_all(member.licenses.all(), actor)
         for item in data["licenses"]:
             save_validated(License(crew_member=member, **item), actor)
     if "ratings" in data:
-        member.ratings.all().delete()
+        _delete_all(member.ratings.all(), actor)
         types = [item["aircraft_type"] for item in data["ratings"]]
         if len(types) != len(set(types)):
             raise ValidationError({"qualifications": ["One rating per aircraft type."]})
@@ -114,13 +121,14 @@ def _qualifications_set(member: CrewMember, data: dict[str, Any], actor: User | 
         exam.medical_class = medical["medical_class"]
         save_validated(exam, actor)
     if "recurrent_training" in data:
-        member.training.all().delete()
+        _delete_all(member.training.all(), actor)
         seen = set()
         for item in data["recurrent_training"]:
             key = (item["kind"], item["completed_on"])
             if key not in seen:
                 seen.add(key)
                 save_validated(TrainingRecord(crew_member=member, **item), actor)
+    # A rating's own check covers new ratings; this one a member who becomes an attendant.
     if member.position == Position.FLIGHT_ATTENDANT and member.ratings.exists():
         raise ValidationError({"qualifications": ["Flight attendants hold no type ratings."]})
 

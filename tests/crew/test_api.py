@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from crew import services
-from crew.models import CrewAssignment, CrewMember, LegalityRuleSet
+from crew.models import CrewAssignment, CrewMember, LegalityRuleSet, TypeRating
 from flights.models import TripEvent
 from tests.concurrency import race
 from tests.conftest import bearer
@@ -138,6 +138,8 @@ def test_patch_replaces_one_qualification_set(ops_user):
     assert response.status_code == 200, response.json()
     assert response.json()["qualifications"]["ratings"] == [{"aircraft_type": "C68A", "role": "SIC"}]
     assert member.training.count() == 5  # untouched
+    removed = TypeRating.history.filter(history_type="-").get()
+    assert removed.history_user == ops_user
 
 
 def test_link_user_must_hold_the_crew_role(ops_user, admin_user, client_a_user, crew_user):
