@@ -138,6 +138,13 @@ def test_patch_replaces_one_qualification_set(ops_user):
     assert response.status_code == 200, response.json()
     assert response.json()["qualifications"]["ratings"] == [{"aircraft_type": "C68A", "role": "SIC"}]
     assert member.training.count() == 5  # untouched
+
+
+def test_replaced_rows_name_who_removed_them_outside_a_request(ops_user):
+    member = make_crew("E1")
+    services.crew_member_update(
+        member=member, actor=ops_user, qualifications={"ratings": [{"aircraft_type": "C68A", "role": "SIC"}]}
+    )
     removed = TypeRating.history.filter(history_type="-").get()
     assert removed.history_user == ops_user
 
