@@ -67,6 +67,7 @@ class CrewMember(BaseModel):
         ordering = ["name", "id"]
         permissions = [
             ("override_legality", "Can override crew legality violations (with a reason and step-up)"),
+            ("reset_calendar", "Can issue a new secret calendar URL"),
         ]
 
     def __str__(self) -> str:

@@ -30,6 +30,7 @@ from crew.models import (
     MedicalCertificate,
     TrainingRecord,
     TypeRating,
+    new_calendar_token,
 )
 from flights.choices import ACTIVE_FLIGHT_STATUSES, FLOWN_FLIGHT_STATUSES, FlightStatus, TripEventKind
 from flights.models import Flight, TripEvent
@@ -155,6 +156,15 @@ def crew_member_update(
     save_validated(member, actor)
     if qualifications:
         _qualifications_set(member, qualifications, actor)
+    return member
+
+
+@transaction.atomic
+def calendar_token_reset(*, member: CrewMember, actor: User | None) -> CrewMember:
+    """Issue a new secret calendar URL; the old one stops working at once."""
+    member = CrewMember.objects.select_for_update().get(pk=member.pk)
+    member.calendar_token = new_calendar_token()
+    save_validated(member, actor, "Calendar URL replaced")
     return member
 
 

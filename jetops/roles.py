@@ -128,6 +128,7 @@ ROLES: tuple[RoleDef, ...] = (
             # self-service: flying done elsewhere and duties for other operators
             "crew.add_experiencerecord",
             "crew.add_dutyperiod",
+            "crew.reset_calendar",
             "flights.view_flight",
             "fleet.view_aircraft",
         ),

@@ -8,7 +8,6 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -38,7 +37,7 @@ from crew.api.serializers import (
 )
 from crew.choices import OVERRIDE_LEGALITY, CrewRole
 from crew.filtersets import CrewFilterSet
-from crew.models import CrewAssignment, CrewAvailability, CrewMember, new_calendar_token
+from crew.models import CrewAssignment, CrewAvailability, CrewMember
 from crew.roster import totals
 from fleet.api.views import schedule_window
 from flights.models import Flight
@@ -89,7 +88,7 @@ class CrewMemberViewSet(
         "duties": "crew.view_dutyperiod",
         "schedule": "crew.view_crewmember",
         "legality": "crew.add_crewassignment",
-        "calendar_reset": "crew.view_crewmember",
+        "calendar_reset": "crew.reset_calendar",
     }
 
     def get_permissions(self) -> Any:
@@ -224,15 +223,7 @@ class CrewMemberViewSet(
     @action(detail=True, methods=["post"], url_path="calendar-token")
     def calendar_reset(self, request: Request, pk: str) -> Response:
         """Issue a new secret calendar URL (the old one stops working)."""
-        member = self.get_object()
-        if not (
-            user_can(request.user, "crew.change_crewmember", member) or member.user_id == request.user.pk
-        ):
-            raise PermissionDenied()
-        with transaction.atomic():
-            member.calendar_token = new_calendar_token()
-            member._history_user = acting_user(request)  # type: ignore[attr-defined]
-            member.save(update_fields=["calendar_token", "updated_at"])
+        member = services.calendar_token_reset(member=self.get_object(), actor=acting_user(request))
         return self._answer(member)
 
 

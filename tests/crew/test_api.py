@@ -454,6 +454,17 @@ def test_calendar_token_can_be_rotated(ops_user, anon):
     assert anon.get(f"/api/v1/crew/calendar/{captain.calendar_token}.ics").status_code == 200
 
 
+def test_crew_user_rotates_only_their_own_calendar_url(crew_user, cs_user):
+    mine, other = make_crew("E1", user=crew_user), make_crew("E2")
+    api = bearer(crew_user)
+    assert api.post(f"/api/v1/crew/{mine.pk}/calendar-token").status_code == 200
+    assert api.post(f"/api/v1/crew/{other.pk}/calendar-token").status_code == 404
+    assert bearer(cs_user).post(f"/api/v1/crew/{other.pk}/calendar-token").status_code == 404  # not visible
+    old = other.calendar_token
+    other.refresh_from_db()
+    assert other.calendar_token == old
+
+
 def test_availability_blocks_assignment_and_refuses_overlaps(ops_user, flight):
     captain = make_crew("E1")
     api = bearer(ops_user)
