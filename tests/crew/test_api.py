@@ -340,6 +340,24 @@ def test_seat_rules(ops_user, flight):
     )
 
 
+def test_crew_of_a_flight_that_left_cannot_change(ops_user, flight):
+    from flights import services as flight_services
+
+    captain, other = make_crew("E1"), make_crew("E2", position="first_officer")
+    assignment = services.crew_assign(flight=flight, member=captain, role="PIC", actor=None)
+    flight_services.flight_status_change(flight=flight, status="departed", actor=None)
+    api = bearer(ops_user)
+    added = api.post(
+        f"/api/v1/flights/{flight.pk}/crew", {"crew_member": other.pk, "role": "SIC"}, format="json"
+    )
+    assert added.status_code == 409
+    assert added.json()["code"] == "flight_closed"
+    removed = api.delete(f"/api/v1/flights/{flight.pk}/crew/{assignment.pk}")
+    assert removed.status_code == 409
+    assert removed.json()["code"] == "flight_closed"
+    assert CrewAssignment.objects.filter(flight=flight).count() == 1
+
+
 def test_schedule_change_rechecks_the_crew(ops_user, flight):
     from tests.fleet.conftest import make_aircraft
 
@@ -502,6 +520,7 @@ def test_day_off_over_an_assigned_flight_is_refused(ops_user, flight):
     }
     response = bearer(ops_user).post("/api/v1/crew/availability", body, format="json")
     assert response.status_code == 409
+    assert response.json()["code"] == "crew_assigned"
     assert response.json()["flights"] == [flight.flight_number]
 
 
