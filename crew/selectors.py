@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from crew.choices import POSITION_ROLES, UNAVAILABLE_KINDS, AvailabilityKind, CrewRole
@@ -59,6 +59,8 @@ from crew.roster import (
 from flights.choices import FLOWN_FLIGHT_STATUSES, FlightStatus, LegType
 from flights.models import Flight
 from jetops.geo import great_circle_nm
+from jetops.models import User
+from jetops.roles import SUPER_ADMIN_LEVEL, Role
 from jetops.sun import is_night_for_currency
 
 # How far around a proposal the roster is read: a calendar year and two quarters back
@@ -91,6 +93,18 @@ def rules_in_force(day: date) -> Rules:
     """The rule set effective on ``day`` (DOMAIN.md defaults when none is recorded)."""
     ruleset = LegalityRuleSet.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
     return ruleset.as_rules() if ruleset else DEFAULT_RULES
+
+
+def crew_login_candidates() -> QuerySet[User]:
+    """Users who may be linked to a crew record: they hold the Crew Member role (a super
+    admin's mask holds every bit, but is not a crew login)."""
+    crew = int(Role.CREW)
+    return (
+        User.objects.annotate(crew_bit=F("level").bitand(crew))
+        .filter(crew_bit=crew)
+        .exclude(level=SUPER_ADMIN_LEVEL)
+        .order_by("username")
+    )
 
 
 def crew_queryset() -> QuerySet[CrewMember]:

@@ -36,7 +36,6 @@ from flights.choices import ACTIVE_FLIGHT_STATUSES, FLOWN_FLIGHT_STATUSES, Fligh
 from flights.models import Flight, TripEvent
 from jetops.api.exceptions import Conflict
 from jetops.models import User
-from jetops.roles import SUPER_ADMIN_LEVEL, Role
 from jetops.writes import apply_fields, save_validated
 
 MEMBER_FIELDS = (
@@ -82,7 +81,7 @@ def _member_user_check(member: CrewMember) -> None:
     user = member.user
     if user is None:
         return
-    if not user.level & Role.CREW or user.level == SUPER_ADMIN_LEVEL:
+    if not selectors.crew_login_candidates().filter(pk=user.pk).exists():
         raise ValidationError({"user": ["The linked user must hold the Crew Member role."]})
     taken = CrewMember.objects.filter(user=user).exclude(pk=member.pk).exists()
     if taken:

@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -37,16 +37,8 @@ from crew.models import (
 from crew.qualifications import ExpiryItem
 from jetops.activity import acting_user
 from jetops.admin import JetOpsModelAdmin
-from jetops.models import User
-from jetops.roles import Role
 
 EXPIRY_ITEMS_ATTR = "_admin_expiry_items"
-
-
-def crew_role_users() -> QuerySet[User]:
-    """Users who may be linked to a crew record (the rule of ``services._member_user_check``)."""
-    crew = int(Role.CREW)
-    return User.objects.annotate(crew_bit=F("level").bitand(crew)).filter(crew_bit=crew).order_by("username")
 
 
 class AddPageFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
@@ -155,7 +147,7 @@ class CrewMemberAdminForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "user" in self.fields:
-            self.fields["user"].queryset = crew_role_users()  # type: ignore[attr-defined]
+            self.fields["user"].queryset = selectors.crew_login_candidates()  # type: ignore[attr-defined]
             self.fields["user"].help_text = "The Crew Member login that may read this record."
 
 
