@@ -237,7 +237,8 @@ def expiry_items(record: Record, as_of: date, rules: Rules) -> list[ExpiryItem]:
     checks = check_dates(record, as_of)
     for kind in POSITION_CHECKS[record.position]:
         items.append(ExpiryItem(f"check:{kind}", TrainingKind(kind).label, CHECK_RULE[kind], checks[kind]))
-    if pilot and (record.position == Position.CAPTAIN or "SIC" in rules.recency_roles):
+    usual_role = "PIC" if record.position == Position.CAPTAIN else "SIC"
+    if pilot and usual_role in rules.recency_roles:
         current = recency_dates(record, as_of, RecencyRules())
         for aircraft_type, _role in record.ratings:
             items.append(
