@@ -203,4 +203,3 @@ class FxRate(BaseModel):
 
     def __str__(self) -> str:
         return f"1 {self.base} = {self.rate} {self.quote} ({self.effective_on})"
-

@@ -303,8 +303,8 @@ class PricingTable:
         """Whether ``place`` is in the 225-mile zone (26 U.S.C. 4262(c)(2)): in Canada or
         Mexico, at most ``zone_statute_miles`` from the continental United States."""
         return (
-            bool(self.domestic_countries)
-            and place.country in ZONE_COUNTRIES
+            place.country in ZONE_COUNTRIES
+            and bool(self.domestic_countries)
             and self.zone_distance_mi(place) <= self.zone_statute_miles
         )
 
@@ -313,21 +313,30 @@ class PricingTable:
         49.4262(a)-1(a)(1)): it begins in the United States or the 225-mile zone and ends
         in the United States or the zone, in either direction (KTEB-CYUL and CYUL-KTEB
         alike, and CYUL-CYYZ too: 26 CFR 49.4261-3(a))."""
-        return all(self.in_united_states(place) or self.in_zone(place) for place in (departure, arrival))
+        return self.taxability(departure, arrival)[0]
 
     def taxable_share(self, departure: Place, arrival: Place) -> Decimal:
         """The share of a leg's miles that is taxable transportation: 0 unless domestic;
         for a leg with an end in Alaska or Hawaii, what 26 U.S.C. 4262(b) (26 CFR
         49.4262(b)-1) leaves after excluding each stretch outside the United States that
         passes more than ``zone_statute_miles`` from it, to four decimals; else 1."""
-        if not self.is_domestic(departure, arrival):
-            return ZERO
+        return self.taxability(departure, arrival)[1]
+
+    def taxability(self, departure: Place, arrival: Place) -> tuple[bool, Decimal]:
+        """``(is_domestic(), taxable_share())`` of a leg, computed together."""
+        countries = self.domestic_countries
+        if not (departure.country in countries or self.in_zone(departure)) or not (
+            arrival.country in countries or self.in_zone(arrival)
+        ):
+            return False, ZERO
+        if departure.subdivision not in ALASKA_HAWAII and arrival.subdivision not in ALASKA_HAWAII:
+            return True, ONE
         if not (self.in_alaska_or_hawaii(departure) or self.in_alaska_or_hawaii(arrival)):
-            return ONE
+            return True, ONE
         excluded = self.territory.excluded_fraction(
             (departure.lat, departure.lon), (arrival.lat, arrival.lon), float(self.zone_statute_miles)
         )
-        return CONTEXT.subtract(ONE, Decimal(f"{excluded:.4f}"))
+        return True, CONTEXT.subtract(ONE, Decimal(f"{excluded:.4f}"))
 
     def small_aircraft(self, aircraft: AircraftSpec) -> bool:
         """Whether 26 U.S.C. 4281 exempts ``aircraft`` from the 4261 taxes: a certificated

@@ -89,6 +89,7 @@ def estimate_leg(
     billed = max(block, table.short_leg_min_minutes) if kind == "revenue" else block
     duration = timedelta(minutes=block)
     departs_at = at - duration if arriving else at
+    domestic, taxable_share = table.taxability(departure, arrival)
     return LegEstimate(
         kind=kind,
         departure=departure,
@@ -101,8 +102,8 @@ def estimate_leg(
         fuel_stops=fuel_stops,
         block_minutes=block,
         billed_minutes=billed,
-        domestic=table.is_domestic(departure, arrival),
-        taxable_share=table.taxable_share(departure, arrival),
+        domestic=domestic,
+        taxable_share=taxable_share,
     )
 
 
