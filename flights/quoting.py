@@ -10,17 +10,20 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from finance.models import AirportFee, FxRate, PermitFee, PricingProfile, SegmentFeeRate
+from finance.models import AirportFee, FxRate, PermitFee, PricingProfile, TaxKind, TaxRate
 from fleet.choices import UNAVAILABLE_STATUSES
 from fleet.models import Aircraft, Airport, Blackout
 from flights import pricing
 from flights.choices import ACTIVE_FLIGHT_STATUSES
 from flights.models import Flight
+from flights.tax_territory import us_territory
 from jetops.api.exceptions import Conflict
 
 
 def place(airport: Airport) -> pricing.Place:
-    return pricing.Place(airport.icao, airport.latitude, airport.longitude, airport.country)
+    return pricing.Place(
+        airport.icao, airport.latitude, airport.longitude, airport.country, airport.subdivision
+    )
 
 
 def aircraft_spec(aircraft: Aircraft, location: Airport) -> pricing.AircraftSpec:
@@ -41,6 +44,7 @@ def aircraft_spec(aircraft: Aircraft, location: Airport) -> pricing.AircraftSpec
         daily_minimum_hours=aircraft.daily_minimum_hours,
         current_location=place(location),
         home_base=place(aircraft.home_base),
+        mtow_lb=aircraft.mtow,
     )
 
 
@@ -57,10 +61,9 @@ def pricing_table(profile: PricingProfile) -> pricing.PricingTable:
         for row in AirportFee.objects.filter(profile=profile)
     }
     permits = {row.country: row.amount for row in PermitFee.objects.filter(profile=profile)}
-    segments = tuple(
-        pricing.SegmentFee(row.effective_from, row.amount)
-        for row in SegmentFeeRate.objects.filter(currency=profile.currency)
-    )
+    rates: dict[str, list[pricing.DatedRate]] = defaultdict(list)
+    for row in TaxRate.objects.filter(currency=profile.currency):
+        rates[row.tax].append(pricing.DatedRate(row.effective_from, row.amount))
     return pricing.PricingTable(
         currency=profile.currency,
         default_airport_fees=pricing.AirportFees(
@@ -84,7 +87,12 @@ def pricing_table(profile: PricingProfile) -> pricing.PricingTable:
         permit_fees=permits,
         fet_rate=profile.fet_rate,
         domestic_countries=frozenset(profile.domestic_countries),
-        segment_fees=segments,
+        segment_fees=tuple(rates[TaxKind.SEGMENT_FEE]),
+        facilities_taxes=tuple(rates[TaxKind.FACILITIES]),
+        alaska_hawaii_facilities_taxes=tuple(rates[TaxKind.FACILITIES_ALASKA_HAWAII]),
+        zone_statute_miles=profile.zone_statute_miles,
+        small_aircraft_max_mtow_lb=profile.small_aircraft_max_mtow_lb,
+        territory=us_territory(),
         day_boundary_tz=ZoneInfo(profile.day_boundary_tz),
         validity_hours=profile.validity_hours,
     )
@@ -174,6 +182,7 @@ def legs_json(legs: tuple[pricing.LegEstimate, ...]) -> list[dict[str, Any]]:
             "block_minutes": leg.block_minutes,
             "fuel_stops": leg.fuel_stops,
             "domestic": leg.domestic,
+            "taxable_share": str(leg.taxable_share),
         }
         for leg in legs
     ]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from finance.models import PricingProfile, SegmentFeeRate
+from finance.models import PricingProfile, TaxRate
 from tests.fleet.conftest import make_aircraft
 
 
@@ -19,7 +19,7 @@ def future(days: int = 10, hour: int = 14, minute: int = 0) -> datetime:
 
 @pytest.fixture
 def profile(db: Any) -> PricingProfile:
-    SegmentFeeRate.objects.create(effective_from=date(2025, 1, 1), amount=Decimal("5.30"))
+    TaxRate.objects.create(effective_from=date(2025, 1, 1), amount=Decimal("5.30"))  # segment fee
     return PricingProfile.objects.create(name="Standard", is_active=True, return_to_base=False)
 
 

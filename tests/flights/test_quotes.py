@@ -3,6 +3,7 @@ sending, accepting (booking) and expiry; client scoping."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -187,3 +188,76 @@ def test_airport_codes_resolve_like_people_write_them(cs_user, client_a, jet):
     response = bearer(cs_user).post("/api/v1/flights/quote", body, format="json")
     assert response.status_code == 201
     assert response.json()["legs"][0]["arrival_airport"] == "KDJT"
+
+
+def one_leg(client_id: int, arrival: str, passengers: int = 2) -> dict:
+    leg = {"departure_datetime": future(10, 14).isoformat(), "passengers": passengers}
+    return {
+        "client_id": client_id,
+        "legs": [{"departure_airport": "KTEB", "arrival_airport": arrival, **leg}],
+    }
+
+
+@pytest.fixture
+def facilities_tax(profile):
+    """The operator's international facilities tax amounts (made-up test data)."""
+    from finance.models import TaxKind, TaxRate
+
+    TaxRate.objects.create(tax=TaxKind.FACILITIES, effective_from=date(2025, 1, 1), amount=Decimal("22.20"))
+    TaxRate.objects.create(
+        tax=TaxKind.FACILITIES_ALASKA_HAWAII, effective_from=date(2025, 1, 1), amount=Decimal("11.10")
+    )
+
+
+def quoted_lines(api, body) -> dict[str, Decimal]:
+    response = api.post("/api/v1/flights/quote", body, format="json")
+    assert response.status_code == 201, response.json()
+    candidate = response.json()["candidates"][0]
+    lines: dict[str, Decimal] = {}
+    for line in candidate["lines"]:
+        lines[line["kind"]] = lines.get(line["kind"], Decimal(0)) + Decimal(line["amount"])
+    assert sum(lines.values()) == Decimal(candidate["total"]["amount"])
+    return lines
+
+
+def test_ops_quote_kteb_cyul_pays_fet_and_segment_fee(ops_user, client_a, jet, facilities_tax):
+    # Montreal is in the 225-mile zone: the flight is taxable transportation (26 U.S.C.
+    # 4262(a)(1)) and a domestic segment, with no facilities tax.
+    jet.mtow = 13870
+    jet.save()
+    lines = quoted_lines(bearer(ops_user), one_leg(client_a.pk, "CYUL"))
+    assert lines["fet"] > 0
+    assert lines["segment_fee"] == Decimal("10.60")  # 2 passengers x 5.30
+    assert "facilities_tax" not in lines
+
+
+def test_ops_quote_kteb_mynn_pays_the_facilities_tax_and_no_fet(ops_user, client_a, jet, facilities_tax):
+    jet.mtow = 13870
+    jet.save()
+    api = bearer(ops_user)
+    lines = quoted_lines(api, one_leg(client_a.pk, "MYNN"))
+    assert "fet" not in lines
+    assert "segment_fee" not in lines
+    assert lines["facilities_tax"] == Decimal("44.40")  # 2 passengers x 1 departure x 22.20
+    # Staff can override the tax line with a reason, like any other line.
+    quote = Quote.objects.get()
+    option = quote.options.get()
+    payload = {
+        "option": option.pk,
+        "kind": "facilities_tax",
+        "amount": "0.00",
+        "reason": "Crew positioning only",
+    }
+    response = api.post(f"/api/v1/quotes/{quote.pk}/override", payload, format="json")
+    assert response.status_code == 200, response.json()
+    updated = response.json()["candidates"][0]
+    tax = [line for line in updated["lines"] if line["kind"] == "facilities_tax"]
+    assert [(t["amount"], t["override_reason"]) for t in tax] == [("0.00", "Crew positioning only")]
+    assert sum(Decimal(line["amount"]) for line in updated["lines"]) == Decimal(updated["total"]["amount"])
+
+
+def test_small_aircraft_quote_has_no_excise_tax_lines(ops_user, client_a, jet, facilities_tax):
+    jet.mtow = 6000
+    jet.save()
+    lines = quoted_lines(bearer(ops_user), one_leg(client_a.pk, "KPBI"))
+    assert not {"fet", "segment_fee", "facilities_tax"} & lines.keys()
