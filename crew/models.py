@@ -30,7 +30,7 @@ from crew.choices import (
     TrainingKind,
 )
 from crew.legality import Rules
-from fleet.models import type_designator_validator
+from fleet.models import AirportField, type_designator_validator
 from jetops.fields import EncryptedJSONField
 from jetops.models import BaseModel
 
@@ -54,7 +54,7 @@ class CrewMember(BaseModel):
         related_name="crew_member",
     )
     date_of_birth = models.DateField(help_text="Needed for medical certificate durations (61.23(d)).")
-    home_base = models.ForeignKey("fleet.Airport", on_delete=models.PROTECT, related_name="+")
+    home_base = AirportField()
     contact_info = models.JSONField(default=dict, blank=True, help_text='{"email", "phone", "address"}')
     emergency_contact = EncryptedJSONField(null=True, blank=True)
     is_active = models.BooleanField(default=True)

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from fleet.models import AirportField
 from jetops.models import BaseModel
 
 currency_validator = RegexValidator(r"^[A-Z]{3}$", "An ISO 4217 code, e.g. USD.")
@@ -115,7 +116,7 @@ class AirportFee(BaseModel):
     """Fees at one airport, overriding the profile's defaults."""
 
     profile = models.ForeignKey(PricingProfile, on_delete=models.CASCADE, related_name="airport_fees")
-    airport = models.ForeignKey("fleet.Airport", on_delete=models.PROTECT, related_name="+")
+    airport = AirportField()
     landing = money_field()
     handling = money_field()
     per_passenger = money_field()

@@ -17,6 +17,7 @@ from rest_framework.exceptions import APIException
 from clients.models import Client
 from crew.models import CrewAssignment
 from fleet.choices import AircraftCategory
+from fleet.forms import AirportChoiceField
 from fleet.models import Aircraft
 from flights import services
 from flights.models import (
@@ -148,8 +149,8 @@ class QuoteAddForm(ServiceAddForm):
         super().__init__(*args, **kwargs)
         for n in range(1, QUOTE_FORM_LEGS + 1):
             first = n == 1
-            self.fields[f"leg{n}_from"] = forms.CharField(label=f"Leg {n} from", max_length=4, required=first)
-            self.fields[f"leg{n}_to"] = forms.CharField(label=f"Leg {n} to", max_length=4, required=first)
+            self.fields[f"leg{n}_from"] = AirportChoiceField(label=f"Leg {n} from", required=first)
+            self.fields[f"leg{n}_to"] = AirportChoiceField(label=f"Leg {n} to", required=first)
             self.fields[f"leg{n}_departure"] = forms.SplitDateTimeField(
                 label=f"Leg {n} departure (UTC)", widget=AdminSplitDateTime, required=first
             )
@@ -170,8 +171,8 @@ class QuoteAddForm(ServiceAddForm):
             origin, destination, departure, passengers = values
             rows.append(
                 {
-                    "departure_airport": str(origin).strip().upper(),
-                    "arrival_airport": str(destination).strip().upper(),
+                    "departure_airport": origin,
+                    "arrival_airport": destination,
                     "departure_datetime": departure.astimezone(UTC),  # type: ignore[union-attr]
                     "passengers": passengers,
                 }

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from fleet.models import AirportField
 from flights.choices import (
     ACTIVE_FLIGHT_STATUSES,
     ConciergeStatus,
@@ -166,8 +167,8 @@ class Flight(BaseModel):
     aircraft = models.ForeignKey("fleet.Aircraft", on_delete=models.PROTECT, related_name="flights")
     sequence = models.PositiveSmallIntegerField(default=1)
     leg_type = models.CharField(max_length=12, choices=LegType.choices, default=LegType.REVENUE)
-    departure_airport = models.ForeignKey("fleet.Airport", on_delete=models.PROTECT, related_name="+")
-    arrival_airport = models.ForeignKey("fleet.Airport", on_delete=models.PROTECT, related_name="+")
+    departure_airport = AirportField()
+    arrival_airport = AirportField()
     departure_at = models.DateTimeField(db_index=True)
     arrival_at = models.DateTimeField()
     busy_until = models.DateTimeField()
@@ -180,9 +181,7 @@ class Flight(BaseModel):
     actual_off_block = models.DateTimeField(null=True, blank=True)
     actual_on_block = models.DateTimeField(null=True, blank=True)
     landings = models.PositiveSmallIntegerField(default=0)
-    diverted_to = models.ForeignKey(
-        "fleet.Airport", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    diverted_to = AirportField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=300, blank=True)
     flight_plan = models.JSONField(default=dict, blank=True)
     billing_info = models.JSONField(default=dict, blank=True)

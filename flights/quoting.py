@@ -4,18 +4,14 @@ from the fleet, the pricing profile and the client, and turns its results into r
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from finance.models import AirportFee, FxRate, PermitFee, PricingProfile, TaxKind, TaxRate
-from fleet.choices import UNAVAILABLE_STATUSES
-from fleet.models import Aircraft, Airport, Blackout
+from fleet.models import Aircraft, Airport
 from flights import pricing
-from flights.choices import ACTIVE_FLIGHT_STATUSES
-from flights.models import Flight
 from flights.tax_territory import us_territory
 from jetops.api.exceptions import Conflict
 
@@ -119,48 +115,10 @@ def fx_rate(base: str, quote: str, on: datetime) -> Decimal | None:
     raise Conflict(f"No FX rate from {base} to {quote} is on file: add one in the admin.", "no_fx_rate")
 
 
-@dataclass(frozen=True)
-class Busy:
-    """What keeps aircraft busy around a trip, loaded once for every candidate."""
-
-    flights: dict[int, list[Flight]]
-    blackouts: dict[int, list[Blackout]]
-
-    def free(self, aircraft_id: int, start: datetime, end: datetime) -> bool:
-        if any(f.departure_at < end and f.busy_until > start for f in self.flights.get(aircraft_id, [])):
-            return False
-        return not any(b.start < end and b.end > start for b in self.blackouts.get(aircraft_id, []))
-
-    def position_at(self, aircraft: Aircraft, when: datetime) -> Airport:
-        """Where the aircraft will be at ``when``: where its last flight before then lands."""
-        before = [f for f in self.flights.get(aircraft.pk, []) if f.departure_at < when]
-        if not before:
-            return aircraft.current_location
-        last = max(before, key=lambda f: f.departure_at)
-        return last.diverted_to or last.arrival_airport
-
-
-def busy_around(aircraft_ids: list[int], start: datetime, end: datetime) -> Busy:
-    """Active flights and blackouts of these aircraft from ``start`` - 7 days (to know where
-    each aircraft will be) to ``end``."""
-    flights: dict[int, list[Flight]] = defaultdict(list)
-    for flight in Flight.objects.filter(
-        aircraft_id__in=aircraft_ids,
-        status__in=ACTIVE_FLIGHT_STATUSES,
-        departure_at__lt=end,
-        busy_until__gt=start - timedelta(days=7),
-    ).select_related("arrival_airport", "diverted_to"):
-        flights[flight.aircraft_id].append(flight)
-    blackouts: dict[int, list[Blackout]] = defaultdict(list)
-    for blackout in Blackout.objects.filter(aircraft_id__in=aircraft_ids, start__lt=end, end__gt=start):
-        blackouts[blackout.aircraft_id].append(blackout)
-    return Busy(dict(flights), dict(blackouts))
-
-
 def candidate_aircraft(*, ids: list[int] | None, category: str | None, passengers: int) -> list[Aircraft]:
-    queryset = Aircraft.objects.filter(is_active=True, seating_capacity__gte=passengers).exclude(
-        status__in=UNAVAILABLE_STATUSES
-    )
+    """Aircraft in service that may be offered (whether each is free for the itinerary is
+    ``fleet.selectors.FleetOccupancy``'s answer, once the legs it would fly are known)."""
+    queryset = Aircraft.objects.in_service().filter(seating_capacity__gte=passengers)
     if ids:
         queryset = queryset.filter(pk__in=ids)
     if category:

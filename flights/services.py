@@ -19,7 +19,8 @@ from simple_history.utils import bulk_create_with_history
 from clients.models import Client, Passenger
 from finance.models import PricingProfile
 from fleet.choices import AircraftStatus
-from fleet.models import Aircraft, Airport
+from fleet.models import Aircraft, Airport, unknown_airport_message
+from fleet.selectors import aircraft_occupancy
 from flights import pricing
 from flights.choices import (
     FlightStatus,
@@ -28,12 +29,11 @@ from flights.choices import (
     TripEventKind,
     TripStatus,
 )
-from flights.conflicts import LegPlan, aircraft_conflicts, aircraft_position, alternatives, next_departure
+from flights.conflicts import LegPlan, alternatives
 from flights.models import Flight, FlightPassenger, Quote, QuoteLine, QuoteOption, Trip, TripEvent
 from flights.quoting import (
     active_profile,
     aircraft_spec,
-    busy_around,
     candidate_aircraft,
     fx_rate,
     legs_json,
@@ -102,25 +102,21 @@ class RequestedLeg:
 
 
 def requested_legs(legs: list[dict[str, Any]]) -> list[RequestedLeg]:
-    """Validate the client's legs: known airports, aware times in order, passengers ≥ 1."""
+    """Validate the client's legs: known airports (an ``Airport``, or any code a person means:
+    ``AirportQuerySet.resolve``), aware times in order, passengers ≥ 1."""
     if not legs:
         raise ValidationError({"legs": ["At least one leg is required."]})
-    from fleet.selectors import airport_resolve
-
-    codes = {
-        str(leg.get(k, "")).strip().upper() for leg in legs for k in ("departure_airport", "arrival_airport")
-    }
-    airports = {code: found for code in codes if (found := airport_resolve(code)) is not None}
     errors: dict[str, Any] = {}
     result: list[RequestedLeg] = []
     for index, leg in enumerate(legs):
         problems: dict[str, list[str]] = {}
-        dep = airports.get(str(leg.get("departure_airport", "")).strip().upper())
-        arr = airports.get(str(leg.get("arrival_airport", "")).strip().upper())
-        if dep is None:
-            problems["departure_airport"] = ["Unknown ICAO code."]
-        if arr is None:
-            problems["arrival_airport"] = ["Unknown ICAO code."]
+        ends: dict[str, Airport | None] = {}
+        for name in ("departure_airport", "arrival_airport"):
+            value = leg.get(name)
+            ends[name] = value if isinstance(value, Airport) else Airport.objects.resolve(value)
+            if ends[name] is None:
+                problems[name] = [unknown_airport_message(value)]
+        dep, arr = ends["departure_airport"], ends["arrival_airport"]
         if dep is not None and dep == arr:
             problems["arrival_airport"] = ["Arrival must differ from departure."]
         at = leg.get("departure_datetime")
@@ -172,12 +168,13 @@ def quote_create(
     passengers = max(leg.passengers for leg in wanted)
     candidates = candidate_aircraft(ids=aircraft_ids, category=category, passengers=1)
     first, last = wanted[0].departure_at, wanted[-1].departure_at
-    busy = busy_around([a.pk for a in candidates], first - timedelta(days=1), last + timedelta(days=2))
+    # Wide enough for a positioning leg before the first departure and the last leg's flight.
+    occupancy = aircraft_occupancy(candidates, first - timedelta(days=1), last + timedelta(days=2))
     turnaround = timedelta(minutes=profile.turnaround_minutes)
     results: list[tuple[Aircraft, pricing.Quote]] = []
     left_out: list[dict[str, Any]] = []
     for aircraft in candidates:
-        spec = aircraft_spec(aircraft, busy.position_at(aircraft, first))
+        spec = aircraft_spec(aircraft, occupancy.position_at(aircraft.pk, first))
         if aircraft.seating_capacity < passengers:
             left_out.append(
                 {
@@ -198,12 +195,15 @@ def quote_create(
             )
             continue
         flown = feasibility.legs
-        if not busy.free(aircraft.pk, flown[0].departure_datetime, flown[-1].arrival_datetime + turnaround):
+        conflicts = occupancy.conflicts(
+            aircraft.pk, flown[0].departure_datetime, flown[-1].arrival_datetime + turnaround
+        )
+        if conflicts:
             left_out.append(
                 {
                     "aircraft": aircraft.pk,
                     "tail_number": aircraft.tail_number,
-                    "reasons": ["Not available for the whole itinerary."],
+                    "reasons": [conflict["detail"] for conflict in conflicts],
                 }
             )
             continue
@@ -440,12 +440,9 @@ def _check_leg(
     busy_until = plan.arrival_at + turnaround
     if plan.arrival_at <= plan.departure_at:
         raise ValidationError({"arrival": ["The arrival must be after the departure."]})
-    conflicts = aircraft_conflicts(aircraft, plan.departure_at, busy_until, exclude_flight_ids=exclude)
-    where = (
-        previous.arrival_airport
-        if previous
-        else aircraft_position(aircraft, plan.departure_at, exclude_flight_ids=exclude)
-    )
+    occupancy = aircraft_occupancy([aircraft], plan.departure_at, busy_until, exclude={"flights": exclude})
+    conflicts = occupancy.conflicts(aircraft.pk, plan.departure_at, busy_until)
+    where = previous.arrival_airport if previous else occupancy.position_at(aircraft.pk, plan.departure_at)
     if where != plan.departure_airport:
         from jetops.geo import great_circle_nm
 
@@ -465,18 +462,20 @@ def _check_leg(
                 },
             }
         )
-    following = next_departure(aircraft, plan.departure_at, exclude_flight_ids=exclude)
+    following = occupancy.next_departure(aircraft.pk, plan.departure_at)
     if (
         following is not None
-        and following.departure_at >= busy_until
-        and following.departure_airport != plan.arrival_airport
+        and following.origin is not None
+        and following.start >= busy_until
+        and following.origin != plan.arrival_airport
     ):
         conflicts.append(
             {
                 "type": "position",
-                "detail": f"{following.flight_number} departs {following.departure_airport_id} afterwards, "
+                "detail": f"{following.title} departs {following.origin.icao} afterwards, "
                 f"but this flight ends at {plan.arrival_airport.icao}.",
-                "flight": following.pk,
+                "id": following.ref,
+                "kind": following.kind,
             }
         )
     if conflicts:

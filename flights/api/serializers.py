@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from fleet.api.serializers import AirportCodeField
 from flights.choices import ConciergeStatus, FlightStatus, ServiceKind, ServiceStatus
 from flights.models import (
     ConciergeRequest,
@@ -23,8 +24,8 @@ def money(amount: Any, currency: str) -> dict[str, str]:
 
 
 class LegRequestSerializer(StrictSerializer):
-    departure_airport = serializers.CharField(max_length=4)
-    arrival_airport = serializers.CharField(max_length=4)
+    departure_airport = AirportCodeField()
+    arrival_airport = AirportCodeField()
     departure_datetime = serializers.DateTimeField()
     passengers = serializers.IntegerField(min_value=1, max_value=100)
 
@@ -146,7 +147,7 @@ class QuoteOverrideSerializer(StrictSerializer):
 
 
 class EndpointSerializer(StrictSerializer):
-    airport = serializers.CharField(max_length=4)
+    airport = AirportCodeField()
     datetime = serializers.DateTimeField()
     fbo = serializers.CharField(max_length=120, required=False, allow_blank=True)
 
@@ -178,7 +179,7 @@ class StatusChangeSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=FlightStatus.choices)
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
     at = serializers.DateTimeField(required=False)
-    diverted_to = serializers.CharField(max_length=4, required=False)
+    diverted_to = AirportCodeField(required=False)
     landings = serializers.IntegerField(min_value=0, max_value=20, required=False)
 
 

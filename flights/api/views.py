@@ -17,8 +17,7 @@ from rest_framework.response import Response
 
 from clients.models import Client
 from crew.models import CrewAssignment
-from fleet.models import Aircraft, Airport
-from fleet.selectors import airport_resolve
+from fleet.models import Aircraft
 from flights import selectors, services
 from flights.api.serializers import (
     ConciergeCreateSerializer,
@@ -55,13 +54,6 @@ def visible(model: Any, user: Any, pk: Any, *, field: str = "pk", code: str = ""
         return restrict(model.objects.all(), user, "view").get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError) as exc:
         raise ValidationError({field: [f"Unknown {model._meta.verbose_name}."]}) from exc
-
-
-def airport(code: str, field: str) -> Airport:
-    found = airport_resolve(str(code))
-    if found is None:
-        raise ValidationError({field: ["Unknown airport code."]})
-    return found
 
 
 FLIGHT_QUERYSET = Flight.objects.select_related("aircraft").prefetch_related(
@@ -209,11 +201,9 @@ def _plan(data: dict[str, Any], aircraft: Aircraft, index: int) -> services.LegP
     departure, arrival = data.get("departure"), data.get("arrival")
     if not departure or not arrival:
         raise ValidationError({"legs": {str(index): {"departure": ["departure and arrival are required."]}}})
-    dep = airport(departure["airport"], "departure")
-    arr = airport(arrival["airport"], "arrival")
     return services.LegPlan(
-        departure_airport=dep,
-        arrival_airport=arr,
+        departure_airport=departure["airport"],
+        arrival_airport=arrival["airport"],
         departure_at=departure["datetime"],
         arrival_at=arrival["datetime"],
         leg_type=data.get("leg_type", "revenue"),
@@ -279,8 +269,8 @@ class FlightViewSet(
             client=client,
             aircraft=aircraft,
             trip=trip,
-            departure_airport=airport(data["departure"]["airport"], "departure"),
-            arrival_airport=airport(data["arrival"]["airport"], "arrival"),
+            departure_airport=data["departure"]["airport"],
+            arrival_airport=data["arrival"]["airport"],
             departure_at=data["departure"]["datetime"],
             arrival_at=data["arrival"].get("datetime"),
             departure_fbo=data["departure"].get("fbo", ""),
@@ -309,7 +299,7 @@ class FlightViewSet(
             changes["aircraft"] = visible(Aircraft, request.user, data["aircraft_id"], field="aircraft_id")
         for end in ("departure", "arrival"):
             if end in data:
-                changes[f"{end}_airport"] = airport(data[end]["airport"], end)
+                changes[f"{end}_airport"] = data[end]["airport"]
                 changes[f"{end}_at"] = data[end]["datetime"]
                 if "fbo" in data[end]:
                     changes[f"{end}_fbo"] = data[end]["fbo"]
@@ -353,7 +343,7 @@ class FlightViewSet(
             status=data["status"],
             reason=data.get("reason", ""),
             at=data.get("at"),
-            diverted_to=airport(data["diverted_to"], "diverted_to") if data.get("diverted_to") else None,
+            diverted_to=data.get("diverted_to"),
             landings=data.get("landings"),
             actor=acting_user(request),
         )
