@@ -45,6 +45,7 @@ from flights.quoting import (
 from jetops.api.exceptions import Conflict
 from jetops.models import User
 from jetops.numbering import next_number
+from jetops.permissions import PORTAL_REFUSAL, is_portal_user
 from jetops.writes import save_validated
 
 # Legal status moves (from → allowed targets). "diverted" is an arrival elsewhere.
@@ -161,7 +162,10 @@ def quote_create(
     now: datetime | None = None,
 ) -> tuple[Quote, list[dict[str, Any]]]:
     """Price the itinerary on every suitable, available aircraft and store the quote with one
-    option per candidate. Returns the quote and the aircraft left out, with the reason."""
+    option per candidate. Returns the quote and the aircraft left out, with the reason.
+    A discount is a staff decision: a portal user asking for one is refused."""
+    if quote_discount and is_portal_user(actor):
+        raise ValidationError({"discount": [PORTAL_REFUSAL]})
     now = now or timezone.now()
     wanted = requested_legs(legs)
     profile = active_profile()
@@ -374,12 +378,18 @@ def quotes_expire(*, now: datetime | None = None) -> int:
 
 def quote_accept(*, quote: Quote, actor: User | None, option_id: int | None = None) -> Trip:
     """Book the chosen option: re-check availability and create the trip and its flights in
-    one transaction. An expired quote is marked expired and refused."""
+    one transaction. An expired quote is marked expired and refused. A portal user accepts
+    only what staff sent (staff may book a draft, e.g. a booking taken on the phone)."""
     expired = False
     with transaction.atomic():
         quote = Quote.objects.select_for_update().get(pk=quote.pk)
         if quote.status not in (QuoteStatus.DRAFT, QuoteStatus.SENT):
             raise Conflict(f"This quote is {quote.status}: it cannot be accepted.", "quote_closed")
+        if quote.status != QuoteStatus.SENT and is_portal_user(actor):
+            raise Conflict(
+                "This quote has not been sent to you yet: our team will send it once it is priced.",
+                "quote_not_sent",
+            )
         if quote.is_expired():
             quote.status = QuoteStatus.EXPIRED
             save_validated(quote, actor, reason="accepted after validity")

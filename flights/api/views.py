@@ -93,6 +93,7 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGener
         "conversion": "flights.view_quote",
     }
     step_up_actions = ("override",)
+    portal_fields = {"accept": ("option",)}
 
     @extend_schema(request=None, responses={200: QuoteSerializer})
     @action(detail=True, methods=["post"])
@@ -154,6 +155,7 @@ class TripViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGeneri
     ordering_fields = ["created_at", "number"]
     ordering = ["-created_at"]
     action_perms = {"concierge": "flights.view_conciergerequest", "create": "flights.add_trip"}
+    portal_fields = {"concierge": ("subject", "detail")}
 
     def get_serializer_class(self) -> Any:
         return TripDetailSerializer if self.action == "retrieve" else TripSerializer
@@ -251,6 +253,20 @@ class FlightViewSet(
         "service_detail": "flights.change_specialservice",
         "feedback": "flights.view_feedback",
         "feedback_report": "flights.view_feedback",
+    }
+    # A client asks for a quote (prices and discounts are staff's), lists who flies, rates it.
+    portal_fields = {
+        "quote": (
+            "client_id",
+            "legs.departure_airport",
+            "legs.arrival_airport",
+            "legs.departure_datetime",
+            "legs.passengers",
+            "aircraft",
+            "category",
+        ),
+        "manifest": ("passenger", "seat", "weight", "bags"),
+        "feedback": ("rating", "comment"),
     }
 
     def get_permissions(self) -> Any:
