@@ -226,6 +226,8 @@ class JetOpsPermission(BasePermission):
     - Object checks through ``user_can`` (visible but not allowed → 403).
     - ``step_up_actions``: the token's OTP verification must be recent (``otp_required``).
     - ``critical_actions``: the client IP must be inside ``CRITICAL_IP_ALLOWLIST``.
+    - ``fleet_wide_actions``: reports across every client need the permission over every
+      object (a staff role); a scoped role's permission over its own objects is not enough.
     - A portal user's write may carry only the view's ``portal_fields`` for the action.
     """
 
@@ -254,6 +256,8 @@ class JetOpsPermission(BasePermission):
             raise PermissionDenied("This operation is not allowed from your network.", code="ip_not_allowed")
         perm = self._required(request, view)
         if perm is not None and not user_can(user, perm):
+            return False
+        if action in getattr(view, "fleet_wide_actions", ()) and not (perm and has_global(user, perm)):
             return False
         if action in getattr(view, "step_up_actions", ()):
             step_up_check(request)

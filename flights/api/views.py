@@ -93,6 +93,8 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGener
         "conversion": "flights.view_quote",
     }
     step_up_actions = ("override",)
+    # Conversion covers every client's quotes: staff only (a portal user has its own quotes).
+    fleet_wide_actions = ("conversion",)
     portal_fields = {"accept": ("option",)}
 
     @extend_schema(request=None, responses={200: QuoteSerializer})
@@ -254,6 +256,8 @@ class FlightViewSet(
         "feedback": "flights.view_feedback",
         "feedback_report": "flights.view_feedback",
     }
+    # Ratings of every client's flights: staff only (a portal user reads its own feedback).
+    fleet_wide_actions = ("feedback_report",)
     # A client asks for a quote (prices and discounts are staff's), lists who flies, rates it.
     portal_fields = {
         "quote": (

@@ -224,6 +224,18 @@ def test_completion_counts_loyalty_and_requests_feedback(client_a_user, client_a
     assert api.post(f"/api/v1/flights/{flight.pk}/feedback", {"rating": 4}, format="json").status_code == 409
 
 
+def test_feedback_report_is_staff_only(ops_user, client_a_user, client_a, client_b_user, client_b, jet):
+    """Fleet-wide figures: staff read them; no portal user does, whoever gave the feedback."""
+    flight = book(client_a, jet)
+    for step in ["departed", "arrived", "completed"]:
+        flight = _move(flight, step)
+    services.feedback_submit(flight=flight, rating=2, comment="Late", actor=client_a_user)
+    for portal in (client_a_user, client_b_user):
+        assert bearer(portal).get("/api/v1/flights/feedback-report").status_code == 403
+    report = bearer(ops_user).get("/api/v1/flights/feedback-report").json()
+    assert (report["submitted"], report["distribution"]["2"]) == (1, 1)
+
+
 def _passengers(client, n):
     return [
         client_services.passenger_create(

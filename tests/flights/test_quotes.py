@@ -186,6 +186,15 @@ def test_conversion_report(cs_user, client_a, jet):
     assert report["conversion_rate"] == 0.5
 
 
+@pytest.mark.parametrize("persona", ["client_a_user", "client_b_user"])
+def test_conversion_report_is_staff_only(request, cs_user, client_a, client_b, jet, persona):
+    """Fleet-wide figures: a portal user (of the account quoted, or another) gets a 403."""
+    bearer(cs_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json")
+    response = bearer(request.getfixturevalue(persona)).get("/api/v1/quotes/conversion")
+    assert response.status_code == 403
+    assert set(response.json()) == {"code", "detail", "errors"}
+
+
 def test_airport_codes_resolve_like_people_write_them(cs_user, client_a, jet):
     body = quote_body(client_a.pk)
     body["legs"][0]["arrival_airport"] = "pbi"  # IATA, any case
