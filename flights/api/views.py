@@ -6,12 +6,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -41,8 +41,10 @@ from flights.api.serializers import (
     TripSerializer,
 )
 from flights.filtersets import ConciergeFilterSet, FlightFilterSet, QuoteFilterSet, TripFilterSet
+from flights.manifest import manifest_csv, manifest_pdf, manifest_rows
 from flights.models import ConciergeRequest, Flight, FlightPassenger, Quote, QuoteOption, SpecialService, Trip
 from jetops.activity import acting_user
+from jetops.api.renderers import CSVRenderer, FormatNegotiation, PDFRenderer
 from jetops.api.viewsets import JetOpsGenericViewSet
 from jetops.models import User
 from jetops.permissions import restrict, user_can
@@ -380,14 +382,21 @@ class FlightViewSet(
         return Response(FlightSerializer(self.get_queryset().get(pk=flight.pk)).data)
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=["json", "csv", "pdf"])],
         request=ManifestEntrySerializer(many=True),
-        responses={200: OpenApiTypes.OBJECT},
+        responses={
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+        },
     )
-    @action(detail=True, methods=["get", "put"], url_path="manifest")
+    @action(
+        detail=True,
+        methods=["get", "put"],
+        url_path="manifest",
+        renderer_classes=[JSONRenderer, CSVRenderer, PDFRenderer],
+        content_negotiation_class=FormatNegotiation,
+    )
     def manifest(self, request: Request, pk: str) -> Any:
-        from flights import manifest as documents
-
         flight = self.get_object()
         if request.method == "PUT":
             entries = ManifestEntrySerializer(data=request.data, many=True)
@@ -401,26 +410,19 @@ class FlightViewSet(
                 flight, [row.passenger for row in flight.manifest.select_related("passenger")], _months()
             )
         show = user_can(request.user, "clients.view_passport", flight.client)
-        fmt = request.query_params.get("format", "json")
-        if fmt == "csv":
-            response = HttpResponse(
-                documents.manifest_csv(flight, show_passports=show), content_type="text/csv"
+        fmt = request.accepted_renderer.format
+        if fmt in MANIFEST_DOCUMENTS:
+            return Response(
+                MANIFEST_DOCUMENTS[fmt](flight, show_passports=show),
+                headers={
+                    "Content-Disposition": f'attachment; filename="{flight.flight_number}-manifest.{fmt}"'
+                },
             )
-            response["Content-Disposition"] = f'attachment; filename="{flight.flight_number}-manifest.csv"'
-            return response
-        if fmt == "pdf":
-            response = HttpResponse(
-                documents.manifest_pdf(flight, show_passports=show), content_type="application/pdf"
-            )
-            response["Content-Disposition"] = f'attachment; filename="{flight.flight_number}-manifest.pdf"'
-            return response
-        if fmt != "json":
-            raise ValidationError({"format": ["One of json, csv, pdf."]})
         return Response(
             {
                 "flight": flight.flight_number,
                 "capacity": flight.aircraft.seating_capacity,
-                "passengers": documents.manifest_rows(flight, show_passports=show),
+                "passengers": manifest_rows(flight, show_passports=show),
                 "warnings": warnings,
             }
         )
@@ -475,6 +477,9 @@ class FlightViewSet(
     @action(detail=False, methods=["get"], url_path="feedback-report")
     def feedback_report(self, request: Request) -> Response:
         return Response(selectors.feedback_report())
+
+
+MANIFEST_DOCUMENTS = {"csv": manifest_csv, "pdf": manifest_pdf}
 
 
 def _months() -> int:
