@@ -11,7 +11,8 @@
 
 Field level: a portal user (``is_portal_user``) may send only the fields an endpoint offers the
 portal (the view's ``portal_fields``); prices, discounts, statuses and every other staff input
-are refused with a 400 naming them.
+are refused with a 400 naming them. A read hides a field the user may not see on an object
+(``user_can_memo``, one decision per object for a whole response).
 """
 
 from __future__ import annotations
@@ -142,6 +143,15 @@ def user_can(user: Any, perm: str, obj: Model | None = None) -> bool:
     if has_scoped(user, perm) and in_scope(user, obj):
         return True
     return bool(user.has_perm(perm, obj))
+
+
+def user_can_memo(user: Any, perm: str, obj: Model, memo: dict[tuple[str, str, Any], bool]) -> bool:
+    """``user_can`` for a field shown on many rows of one response: decided once per
+    (permission, object) and remembered in ``memo`` (kept by the caller for that response)."""
+    key = (perm, obj._meta.label, obj.pk)
+    if key not in memo:
+        memo[key] = user_can(user, perm, obj)
+    return memo[key]
 
 
 def is_portal_user(user: Any) -> bool:

@@ -16,6 +16,7 @@ from flights.models import (
     TripEvent,
 )
 from jetops.api.serializers import StrictSerializer
+from jetops.permissions import user_can_memo
 
 
 def money(amount: Any, currency: str) -> dict[str, str]:
@@ -250,6 +251,21 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance: Flight) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self._shows_billing(instance):
+            data["billing_info"] = None
+        return data
+
+    def _shows_billing(self, flight: Flight) -> bool:
+        """Billing details belong to the client account: shown to those who may read the
+        account (its portal users, client-facing and finance staff), never to crew."""
+        request = self.context.get("request")
+        if request is None:
+            return False
+        memo: dict[tuple[str, str, Any], bool] = self.root.__dict__.setdefault("_permission_memo", {})
+        return user_can_memo(request.user, "clients.view_client", flight.client, memo)
 
     def get_departure(self, flight: Flight) -> dict[str, Any]:
         return {

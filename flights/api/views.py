@@ -66,7 +66,7 @@ def airport(code: str, field: str) -> Airport:
     return found
 
 
-FLIGHT_QUERYSET = Flight.objects.select_related("aircraft").prefetch_related(
+FLIGHT_QUERYSET = Flight.objects.select_related("aircraft", "client").prefetch_related(
     Prefetch("manifest", queryset=FlightPassenger.objects.order_by("id")),
     "special_services",
     Prefetch(
@@ -115,7 +115,10 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGener
             actor=acting_user(request),
             option_id=serializer.validated_data.get("option"),
         )
-        return Response(TripDetailSerializer(trip).data, status=status.HTTP_201_CREATED)
+        return Response(
+            TripDetailSerializer(trip, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=None, responses={200: QuoteSerializer})
     @action(detail=True, methods=["post"])
@@ -190,7 +193,10 @@ class TripViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGeneri
             notes=data.get("notes", ""),
         )
         return Response(
-            TripDetailSerializer(self.get_queryset().get(pk=trip.pk)).data, status=status.HTTP_201_CREATED
+            TripDetailSerializer(
+                self.get_queryset().get(pk=trip.pk), context=self.get_serializer_context()
+            ).data,
+            status=status.HTTP_201_CREATED,
         )
 
     @extend_schema(request=ConciergeCreateSerializer, responses={200: ConciergeRequestSerializer(many=True)})
@@ -314,7 +320,10 @@ class FlightViewSet(
             actor=acting_user(request),
         )
         return Response(
-            FlightSerializer(self.get_queryset().get(pk=flight.pk)).data, status=status.HTTP_201_CREATED
+            FlightSerializer(
+                self.get_queryset().get(pk=flight.pk), context=self.get_serializer_context()
+            ).data,
+            status=status.HTTP_201_CREATED,
         )
 
     @extend_schema(request=FlightWriteSerializer, responses={200: FlightSerializer})
@@ -343,7 +352,11 @@ class FlightViewSet(
             services.flight_update(flight=flight, actor=actor, **changes)
         if "passengers" in data:
             services.manifest_set(flight=flight, entries=[dict(p) for p in data["passengers"]], actor=actor)
-        return Response(FlightSerializer(self.get_queryset().get(pk=flight.pk)).data)
+        return Response(
+            FlightSerializer(
+                self.get_queryset().get(pk=flight.pk), context=self.get_serializer_context()
+            ).data
+        )
 
     @extend_schema(request=QuoteRequestSerializer, responses={201: QuoteSerializer})
     @action(detail=False, methods=["post"])
@@ -379,7 +392,11 @@ class FlightViewSet(
             landings=data.get("landings"),
             actor=acting_user(request),
         )
-        return Response(FlightSerializer(self.get_queryset().get(pk=flight.pk)).data)
+        return Response(
+            FlightSerializer(
+                self.get_queryset().get(pk=flight.pk), context=self.get_serializer_context()
+            ).data
+        )
 
     @extend_schema(
         request=ManifestEntrySerializer(many=True),
