@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -45,8 +45,10 @@ from flights.quoting import (
 from jetops.api.exceptions import Conflict
 from jetops.models import User
 from jetops.numbering import next_number
-from jetops.permissions import PORTAL_REFUSAL, is_portal_user
+from jetops.permissions import PORTAL_REFUSAL, is_portal_user, user_can
 from jetops.writes import save_validated
+
+CHANGE_FLIGHT_STATUS = "flights.change_flight_status"
 
 # Legal status moves (from → allowed targets). "diverted" is an arrival elsewhere.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -684,7 +686,11 @@ def flight_status_change(
 ) -> Flight:
     """Move a flight along scheduled → boarding → departed → arrived → completed (or
     cancelled before departure, diverted on arrival elsewhere). Illegal moves are a 409.
-    Arrival records the on-block time, moves the aircraft and adds block hours and landings."""
+    Arrival records the on-block time, moves the aircraft and adds block hours and landings.
+    A user ``actor`` needs ``flights.change_flight_status`` on the flight (Operations), from the
+    API, the admin's actions or anywhere else; ``None`` is the system."""
+    if actor is not None and not user_can(actor, CHANGE_FLIGHT_STATUS, flight):
+        raise PermissionDenied("Only operations move a flight through its statuses or cancel it.")
     flight = (
         Flight.objects.select_for_update()
         .select_related("aircraft", "trip", "arrival_airport")

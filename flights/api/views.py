@@ -257,7 +257,7 @@ class FlightViewSet(
     ordering = ["departure_at", "id"]
     action_perms = {
         "quote": "flights.add_quote",
-        "status_change": "flights.change_flight_status",
+        "status_change": services.CHANGE_FLIGHT_STATUS,
         "manifest": "flights.view_manifest",
         "services": "flights.view_specialservice",
         "service_detail": "flights.change_specialservice",
