@@ -104,10 +104,17 @@ class RequestedLeg:
     passengers: int
 
 
+# Each leg multiplies the rows a quote stores (options × lines × history).
+MAX_QUOTE_LEGS = 12
+
+
 def requested_legs(legs: list[dict[str, Any]]) -> list[RequestedLeg]:
-    """Validate the client's legs: known airports, aware times in order, passengers ≥ 1."""
+    """Validate the client's legs: 1 to ``MAX_QUOTE_LEGS`` of them, known airports, aware
+    times in order, passengers ≥ 1."""
     if not legs:
         raise ValidationError({"legs": ["At least one leg is required."]})
+    if len(legs) > MAX_QUOTE_LEGS:
+        raise ValidationError({"legs": [f"At most {MAX_QUOTE_LEGS} legs in one quote."]})
     from fleet.selectors import airport_resolve
 
     codes = {

@@ -15,6 +15,7 @@ from flights.models import (
     Trip,
     TripEvent,
 )
+from flights.services import MAX_QUOTE_LEGS
 from jetops.api.serializers import StrictSerializer
 from jetops.permissions import user_can_memo
 
@@ -32,7 +33,7 @@ class LegRequestSerializer(StrictSerializer):
 
 class QuoteRequestSerializer(StrictSerializer):
     client_id = serializers.IntegerField()
-    legs = serializers.ListField(child=LegRequestSerializer(), allow_empty=False, max_length=12)
+    legs = serializers.ListField(child=LegRequestSerializer(), allow_empty=False, max_length=MAX_QUOTE_LEGS)
     aircraft = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=100)
     category = serializers.ChoiceField(
         choices=["light", "midsize", "super_midsize", "heavy", "ultra_long_range"], required=False

@@ -45,6 +45,7 @@ from flights.manifest import manifest_csv, manifest_pdf, manifest_rows
 from flights.models import ConciergeRequest, Flight, FlightPassenger, Quote, QuoteOption, SpecialService, Trip
 from jetops.activity import acting_user
 from jetops.api.renderers import CSVRenderer, FormatNegotiation, PDFRenderer
+from jetops.api.throttling import QuoteThrottle, UserThrottle
 from jetops.api.viewsets import JetOpsGenericViewSet
 from jetops.models import User
 from jetops.permissions import restrict, user_can
@@ -359,7 +360,7 @@ class FlightViewSet(
         )
 
     @extend_schema(request=QuoteRequestSerializer, responses={201: QuoteSerializer})
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], throttle_classes=[UserThrottle, QuoteThrottle])
     def quote(self, request: Request) -> Response:
         serializer = QuoteRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -268,3 +268,59 @@ def test_staff_may_book_a_draft_for_the_client(cs_user, client_a, jet):
     quote = api.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
     assert api.post(f"/api/v1/quotes/{quote['id']}/accept", {}, format="json").status_code == 201
     assert Trip.objects.get().client == client_a
+
+
+def legs_of(count: int) -> list[dict]:
+    """``count`` legs shuttling KTEB ⇄ KPBI, a day apart."""
+    airports = ["KTEB", "KPBI"]
+    return [
+        {
+            "departure_airport": airports[i % 2],
+            "arrival_airport": airports[(i + 1) % 2],
+            "departure_datetime": future(10 + i, 14),
+            "passengers": 2,
+        }
+        for i in range(count)
+    ]
+
+
+def test_a_quote_has_at_most_twelve_legs(cs_user, client_a, jet):
+    api = bearer(cs_user)
+    body = {
+        "client_id": client_a.pk,
+        "legs": [{**leg, "departure_datetime": leg["departure_datetime"].isoformat()} for leg in legs_of(13)],
+    }
+    response = api.post("/api/v1/flights/quote", body, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["legs"]
+    with pytest.raises(ValidationError) as refused:  # the admin and any other caller too
+        services.quote_create(client=client_a, legs=legs_of(13), actor=cs_user)
+    assert refused.value.message_dict == {"legs": ["At most 12 legs in one quote."]}
+    assert not Quote.objects.exists()
+    quote, _ = services.quote_create(client=client_a, legs=legs_of(12), actor=cs_user)
+    assert len(quote.legs) == 12
+
+
+def test_quote_requests_are_rate_limited_per_user(monkeypatch, client_a_user, cs_user, client_a, jet):
+    """Each quote writes hundreds of rows: a scoped throttle (THROTTLE_QUOTE) caps how many a
+    user may request; other users and other endpoints are not affected."""
+    from django.core.cache import cache
+
+    from jetops.api.throttling import QuoteThrottle
+
+    cache.clear()
+    monkeypatch.setitem(QuoteThrottle.THROTTLE_RATES, "quote", "2/min")
+    portal = bearer(client_a_user)
+    for _ in range(2):
+        assert portal.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").status_code == 201
+    response = portal.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json")
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled"
+    assert set(response.json()) == {"code", "detail", "errors"}
+    assert int(response["Retry-After"]) > 0
+    assert Quote.objects.count() == 2
+    assert portal.get("/api/v1/quotes").status_code == 200
+    assert (
+        bearer(cs_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").status_code
+        == 201
+    )
