@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -95,6 +96,18 @@ class Client(BaseModel):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def clean(self) -> None:
+        """An account manager is a staff user, never a portal or crew login. Checked when the
+        manager is set or changed, so a manager whose roles changed since does not block
+        unrelated edits of the account (or its erasure)."""
+        super().clean()
+        manager = self.account_manager
+        if manager is None or manager.is_staff:
+            return
+        stored = type(self).objects.filter(pk=self.pk).values_list("account_manager_id", flat=True).first()
+        if stored != manager.pk:
+            raise ValidationError({"account_manager": "An account manager must be a staff user."})
 
     @property
     def display_name(self) -> str:

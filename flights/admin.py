@@ -35,6 +35,7 @@ from flights.models import (
 from jetops.activity import acting_user
 from jetops.admin import JetOpsModelAdmin, ServiceAddAdminMixin, ServiceAddForm
 from jetops.models import User
+from jetops.permissions import user_can
 from jetops.writes import save_validated
 
 
@@ -47,6 +48,14 @@ def _run(model_admin: admin.ModelAdmin[Any], request: HttpRequest, label: str, a
         model_admin.message_user(request, f"{label}: {exc}", messages.ERROR)
     else:
         model_admin.message_user(request, f"{label}: done.", messages.SUCCESS)
+
+
+class FlightStatusActions:
+    """Admin actions that move flights through their statuses (cancelling included) are
+    offered to those who hold ``flights.change_flight_status``; the service checks it too."""
+
+    def has_change_flight_status_permission(self, request: HttpRequest) -> bool:
+        return user_can(request.user, services.CHANGE_FLIGHT_STATUS)
 
 
 class QuoteLineInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -317,7 +326,7 @@ class TripEventInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Trip)
-class TripAdmin(JetOpsModelAdmin):
+class TripAdmin(FlightStatusActions, JetOpsModelAdmin):
     list_display = ["number", "client", "status", "total", "currency", "created_at"]
     list_filter = ["status", "created_at"]
     search_fields = ["number", "client__company_name", "client__contact_person", "flights__flight_number"]
@@ -335,7 +344,7 @@ class TripAdmin(JetOpsModelAdmin):
     inlines = [FlightInline, TripEventInline]
     actions = ["cancel_trips"]
 
-    @admin.action(description="Cancel every flight not yet departed")
+    @admin.action(description="Cancel every flight not yet departed", permissions=["change_flight_status"])
     def cancel_trips(self, request: HttpRequest, queryset: QuerySet[Trip]) -> None:
         for trip in queryset:
             for flight in trip.flights.filter(status__in=["scheduled", "boarding"]):
@@ -393,7 +402,7 @@ class CrewAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Flight)
-class FlightAdmin(JetOpsModelAdmin):
+class FlightAdmin(FlightStatusActions, JetOpsModelAdmin):
     list_display = [
         "flight_number",
         "client",
@@ -457,19 +466,19 @@ class FlightAdmin(JetOpsModelAdmin):
                 ),
             )
 
-    @admin.action(description="Status: boarding")
+    @admin.action(description="Status: boarding", permissions=["change_flight_status"])
     def mark_boarding(self, request: HttpRequest, queryset: QuerySet[Flight]) -> None:
         self._status(request, queryset, "boarding")
 
-    @admin.action(description="Status: departed (now)")
+    @admin.action(description="Status: departed (now)", permissions=["change_flight_status"])
     def mark_departed(self, request: HttpRequest, queryset: QuerySet[Flight]) -> None:
         self._status(request, queryset, "departed")
 
-    @admin.action(description="Status: arrived (now)")
+    @admin.action(description="Status: arrived (now)", permissions=["change_flight_status"])
     def mark_arrived(self, request: HttpRequest, queryset: QuerySet[Flight]) -> None:
         self._status(request, queryset, "arrived")
 
-    @admin.action(description="Status: completed")
+    @admin.action(description="Status: completed", permissions=["change_flight_status"])
     def mark_completed(self, request: HttpRequest, queryset: QuerySet[Flight]) -> None:
         self._status(request, queryset, "completed")
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -45,7 +45,10 @@ from flights.quoting import (
 from jetops.api.exceptions import Conflict
 from jetops.models import User
 from jetops.numbering import next_number
+from jetops.permissions import PORTAL_REFUSAL, is_portal_user, user_can
 from jetops.writes import save_validated
+
+CHANGE_FLIGHT_STATUS = "flights.change_flight_status"
 
 # Legal status moves (from → allowed targets). "diverted" is an arrival elsewhere.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -101,11 +104,18 @@ class RequestedLeg:
     passengers: int
 
 
+# Each leg multiplies the rows a quote stores (options × lines × history).
+MAX_QUOTE_LEGS = 12
+
+
 def requested_legs(legs: list[dict[str, Any]]) -> list[RequestedLeg]:
-    """Validate the client's legs: known airports (an ``Airport``, or any code a person means:
-    ``AirportQuerySet.resolve``), aware times in order, passengers ≥ 1."""
+    """Validate the client's legs: 1 to ``MAX_QUOTE_LEGS`` of them, known airports (an
+    ``Airport``, or any code a person means: ``AirportQuerySet.resolve``), aware times in order,
+    passengers ≥ 1."""
     if not legs:
         raise ValidationError({"legs": ["At least one leg is required."]})
+    if len(legs) > MAX_QUOTE_LEGS:
+        raise ValidationError({"legs": [f"At most {MAX_QUOTE_LEGS} legs in one quote."]})
     errors: dict[str, Any] = {}
     result: list[RequestedLeg] = []
     for index, leg in enumerate(legs):
@@ -157,7 +167,10 @@ def quote_create(
     now: datetime | None = None,
 ) -> tuple[Quote, list[dict[str, Any]]]:
     """Price the itinerary on every suitable, available aircraft and store the quote with one
-    option per candidate. Returns the quote and the aircraft left out, with the reason."""
+    option per candidate. Returns the quote and the aircraft left out, with the reason.
+    A discount is a staff decision: a portal user asking for one is refused."""
+    if quote_discount and is_portal_user(actor):
+        raise ValidationError({"discount": [PORTAL_REFUSAL]})
     now = now or timezone.now()
     wanted = requested_legs(legs)
     profile = active_profile()
@@ -374,12 +387,18 @@ def quotes_expire(*, now: datetime | None = None) -> int:
 
 def quote_accept(*, quote: Quote, actor: User | None, option_id: int | None = None) -> Trip:
     """Book the chosen option: re-check availability and create the trip and its flights in
-    one transaction. An expired quote is marked expired and refused."""
+    one transaction. An expired quote is marked expired and refused. A portal user accepts
+    only what staff sent (staff may book a draft, e.g. a booking taken on the phone)."""
     expired = False
     with transaction.atomic():
         quote = Quote.objects.select_for_update().get(pk=quote.pk)
         if quote.status not in (QuoteStatus.DRAFT, QuoteStatus.SENT):
             raise Conflict(f"This quote is {quote.status}: it cannot be accepted.", "quote_closed")
+        if quote.status != QuoteStatus.SENT and is_portal_user(actor):
+            raise Conflict(
+                "This quote has not been sent to you yet: our team will send it once it is priced.",
+                "quote_not_sent",
+            )
         if quote.is_expired():
             quote.status = QuoteStatus.EXPIRED
             save_validated(quote, actor, reason="accepted after validity")
@@ -673,7 +692,11 @@ def flight_status_change(
 ) -> Flight:
     """Move a flight along scheduled → boarding → departed → arrived → completed (or
     cancelled before departure, diverted on arrival elsewhere). Illegal moves are a 409.
-    Arrival records the on-block time, moves the aircraft and adds block hours and landings."""
+    Arrival records the on-block time, moves the aircraft and adds block hours and landings.
+    A user ``actor`` needs ``flights.change_flight_status`` on the flight (Operations), from the
+    API, the admin's actions or anywhere else; ``None`` is the system."""
+    if actor is not None and not user_can(actor, CHANGE_FLIGHT_STATUS, flight):
+        raise PermissionDenied("Only operations move a flight through its statuses or cancel it.")
     flight = (
         Flight.objects.select_for_update()
         .select_related("aircraft", "trip", "arrival_airport")

@@ -269,6 +269,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("THROTTLE_USER", "600/min"),
         "anon": env.str("THROTTLE_ANON", "60/min"),
+        "quote": env.str("THROTTLE_QUOTE", "60/hour"),
         "login_ip": env.str("THROTTLE_LOGIN_IP", "30/min"),
         "login_user": env.str("THROTTLE_LOGIN_USER", "10/min"),
     },

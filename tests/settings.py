@@ -33,6 +33,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "user": "100000/min",
         "anon": "100000/min",
+        "quote": "100000/min",
         "login_ip": "100000/min",
         "login_user": "100000/min",
     },

@@ -16,7 +16,9 @@ from flights.models import (
     Trip,
     TripEvent,
 )
+from flights.services import MAX_QUOTE_LEGS
 from jetops.api.serializers import StrictSerializer
+from jetops.permissions import user_can_memo
 
 
 def money(amount: Any, currency: str) -> dict[str, str]:
@@ -32,7 +34,7 @@ class LegRequestSerializer(StrictSerializer):
 
 class QuoteRequestSerializer(StrictSerializer):
     client_id = serializers.IntegerField()
-    legs = serializers.ListField(child=LegRequestSerializer(), allow_empty=False, max_length=12)
+    legs = serializers.ListField(child=LegRequestSerializer(), allow_empty=False, max_length=MAX_QUOTE_LEGS)
     aircraft = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=100)
     category = serializers.ChoiceField(
         choices=["light", "midsize", "super_midsize", "heavy", "ultra_long_range"], required=False
@@ -251,6 +253,21 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance: Flight) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self._shows_billing(instance):
+            data["billing_info"] = None
+        return data
+
+    def _shows_billing(self, flight: Flight) -> bool:
+        """Billing details belong to the client account: shown to those who may read the
+        account (its portal users, client-facing and finance staff), never to crew."""
+        request = self.context.get("request")
+        if request is None:
+            return False
+        memo: dict[tuple[str, str, Any], bool] = self.root.__dict__.setdefault("_permission_memo", {})
+        return user_can_memo(request.user, "clients.view_client", flight.client, memo)
 
     def get_departure(self, flight: Flight) -> dict[str, Any]:
         return {

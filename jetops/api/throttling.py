@@ -14,6 +14,13 @@ class UserThrottle(UserRateThrottle):
     scope = "user"
 
 
+class QuoteThrottle(UserThrottle):
+    """Quote requests per user (``THROTTLE_QUOTE``): each prices the itinerary on every
+    candidate aircraft and stores hundreds of rows, on top of the general per-user rate."""
+
+    scope = "quote"
+
+
 class AnonThrottle(AnonRateThrottle):
     scope = "anon"
 

@@ -56,3 +56,38 @@ def test_admin_erase_action_respects_legal_hold(admin_client, client_a, client_b
     assert response.status_code == 200
     assert Client.objects.get(pk=client_a.pk).erased_at is not None
     assert Client.objects.get(pk=client_b.pk).erased_at is None
+
+
+def _form_values(form) -> dict[str, str]:
+    """A bound-as-shown form's fields as a browser posts them (unchecked boxes left out)."""
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is False or value is None:
+            continue
+        data[form.add_prefix(name)] = "on" if value is True else str(value)
+    return data
+
+
+def unchanged_post(page) -> dict[str, str]:
+    """The change page's main form and inline rows, posted as they are shown."""
+    data = _form_values(page.context["adminform"].form)
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(_form_values(formset.management_form))
+        for row in formset.initial_forms:
+            data.update(_form_values(row))
+    return data
+
+
+def test_admin_refuses_a_portal_user_as_account_manager(admin_client, client_a, client_a_user):
+    url = f"/admin/clients/client/{client_a.pk}/change/"
+    data = unchanged_post(admin_client.get(url))
+    assert admin_client.post(url, {**data, "vip_status": "vip"}).status_code == 302  # the form posts
+
+    response = admin_client.post(url, {**data, "account_manager": str(client_a_user.pk)})
+
+    assert response.status_code == 200
+    assert "account_manager" in response.context["adminform"].form.errors
+    client_a.refresh_from_db()
+    assert client_a.account_manager is None

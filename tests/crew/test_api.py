@@ -682,6 +682,19 @@ def test_crew_user_sees_only_their_own_record_schedule_and_flights(crew_user, cl
     )
 
 
+def test_crew_do_not_see_a_flights_billing_information(crew_user, ops_user, client_a_user, client_a, jet):
+    """Billing is the client account's business: crew read their flight without it, staff who
+    read client accounts and the account's own portal user with it."""
+    billing = {"po_number": "PO-7731", "cost_center": "Board travel"}
+    flight = book(client_a, jet, billing_info=billing)
+    services.crew_assign(flight=flight, member=make_crew("E1", user=crew_user), role="PIC", actor=None)
+    crew = bearer(crew_user)
+    assert crew.get(f"/api/v1/flights/{flight.pk}").json()["billing_info"] is None
+    assert [f["billing_info"] for f in crew.get("/api/v1/flights").json()["results"]] == [None]
+    for reader in (ops_user, client_a_user):
+        assert bearer(reader).get(f"/api/v1/flights/{flight.pk}").json()["billing_info"] == billing
+
+
 def test_client_user_cannot_reach_crew(client_a_user, client_a, jet):
     member = make_crew("E1")
     flight = book(client_a, jet)

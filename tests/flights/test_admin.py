@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from flights.models import Quote
+from fleet.models import Airport
+from flights import services
+from flights.models import Flight, Quote
 from tests.flights.conftest import future
 from tests.jetops.test_admin import admin_login
 
@@ -60,3 +62,37 @@ def test_bad_itinerary_is_shown_on_the_form_and_nothing_is_stored(ops_client, cl
     assert response.status_code == 200
     assert b"errorlist" in response.content
     assert not Quote.objects.exists()
+
+
+def test_client_services_cannot_cancel_trips_in_the_admin(client, cs_user, client_a, jet):
+    flight = services.flight_create(
+        client=client_a,
+        aircraft=jet,
+        departure_airport=Airport.objects.get(icao="KTEB"),
+        arrival_airport=Airport.objects.get(icao="KDJT"),
+        departure_at=future(10, 14),
+        actor=None,
+    )
+    cs_client = admin_login(client, cs_user)
+    changelist = cs_client.get("/admin/flights/trip/")
+    assert changelist.status_code == 200
+    assert b"cancel_trips" not in changelist.content
+    response = cs_client.post(
+        "/admin/flights/trip/", {"action": "cancel_trips", "_selected_action": [flight.trip_id]}, follow=True
+    )
+    assert response.status_code == 200
+    assert Flight.objects.get().status == "scheduled"
+
+
+def test_operations_cancel_trips_in_the_admin(client, ops_user, client_a, jet):
+    flight = services.flight_create(
+        client=client_a,
+        aircraft=jet,
+        departure_airport=Airport.objects.get(icao="KTEB"),
+        arrival_airport=Airport.objects.get(icao="KDJT"),
+        departure_at=future(10, 14),
+        actor=None,
+    )
+    ops_client = admin_login(client, ops_user)
+    ops_client.post("/admin/flights/trip/", {"action": "cancel_trips", "_selected_action": [flight.trip_id]})
+    assert Flight.objects.get().status == "cancelled"

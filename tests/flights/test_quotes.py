@@ -9,8 +9,11 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import ValidationError
 
-from flights.models import Flight, Quote, Trip
+from flights import services
+from flights.models import Flight, Quote, QuoteLine, Trip
+from jetops.api.exceptions import Conflict
 from tests.conftest import bearer
 from tests.flights.conftest import future
 
@@ -134,7 +137,9 @@ def test_send_emails_client_and_accept_books_trip(
 
 
 def test_expired_quote_cannot_be_accepted(cs_user, client_a_user, client_a, jet):
-    quote = bearer(cs_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
+    api = bearer(cs_user)
+    quote = api.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
+    assert api.post(f"/api/v1/quotes/{quote['id']}/send").status_code == 200
     with time_machine.travel(future(5), tick=False):
         response = bearer(client_a_user).post(f"/api/v1/quotes/{quote['id']}/accept", {}, format="json")
     assert response.status_code == 409
@@ -180,6 +185,15 @@ def test_conversion_report(cs_user, client_a, jet):
     assert report["total"] == 2
     assert report["accepted"] == 1
     assert report["conversion_rate"] == 0.5
+
+
+@pytest.mark.parametrize("persona", ["client_a_user", "client_b_user"])
+def test_conversion_report_is_staff_only(request, cs_user, client_a, client_b, jet, persona):
+    """Fleet-wide figures: a portal user (of the account quoted, or another) gets a 403."""
+    bearer(cs_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json")
+    response = bearer(request.getfixturevalue(persona)).get("/api/v1/quotes/conversion")
+    assert response.status_code == 403
+    assert set(response.json()) == {"code", "detail", "errors"}
 
 
 def test_airport_codes_resolve_like_people_write_them(cs_user, client_a, jet):
@@ -261,3 +275,126 @@ def test_small_aircraft_quote_has_no_excise_tax_lines(ops_user, client_a, jet, f
     jet.save()
     lines = quoted_lines(bearer(ops_user), one_leg(client_a.pk, "KPBI"))
     assert not {"fet", "segment_fee", "facilities_tax"} & lines.keys()
+
+
+def test_staff_discount_is_a_line_of_the_quote(cs_user, client_a, jet):
+    response = bearer(cs_user).post(
+        "/api/v1/flights/quote", quote_body(client_a.pk, discount="500.00"), format="json"
+    )
+    assert response.status_code == 201, response.json()
+    lines = response.json()["candidates"][0]["lines"]
+    assert [line["amount"] for line in lines if line["kind"] == "quote_discount"] == ["-500.00"]
+
+
+def test_portal_user_cannot_give_itself_a_discount(client_a_user, client_a, jet):
+    response = bearer(client_a_user).post(
+        "/api/v1/flights/quote", quote_body(client_a.pk, discount="5000.00"), format="json"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert list(body["errors"]) == ["discount"]
+    assert not Quote.objects.exists()
+    assert not QuoteLine.objects.exists()
+
+
+def test_quote_service_refuses_a_discount_from_a_portal_user(client_a_user, client_a, jet):
+    legs = [
+        {**leg, "departure_datetime": future(10 + i, 14)}
+        for i, leg in enumerate(quote_body(client_a.pk)["legs"])
+    ]
+    with pytest.raises(ValidationError) as refused:
+        services.quote_create(client=client_a, legs=legs, actor=client_a_user, quote_discount=Decimal("10"))
+    assert list(refused.value.message_dict) == ["discount"]
+    assert not Quote.objects.exists()
+
+
+def test_portal_user_cannot_accept_a_draft_nobody_sent(cs_user, client_a_user, client_a, jet):
+    quote = bearer(cs_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
+    response = bearer(client_a_user).post(f"/api/v1/quotes/{quote['id']}/accept", {}, format="json")
+    assert response.status_code == 409
+    assert response.json()["code"] == "quote_not_sent"
+    assert Quote.objects.get().status == "draft"
+    assert not Trip.objects.exists()
+    assert not Flight.objects.exists()
+
+
+def test_portal_user_cannot_accept_its_own_quote_request(client_a_user, client_a, jet):
+    api = bearer(client_a_user)
+    quote = api.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
+    response = api.post(f"/api/v1/quotes/{quote['id']}/accept", {}, format="json")
+    assert response.status_code == 409
+    assert not Trip.objects.exists()
+
+
+def test_accept_service_refuses_an_unsent_quote_to_a_portal_user(cs_user, client_a_user, client_a, jet):
+    """Whoever calls the service (API, admin, a command) meets the rule, not only the API."""
+    quote = bearer(cs_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
+    with pytest.raises(Conflict) as refused:
+        services.quote_accept(quote=Quote.objects.get(pk=quote["id"]), actor=client_a_user)
+    assert refused.value.get_codes() == "quote_not_sent"
+    assert not Trip.objects.exists()
+
+
+def test_staff_may_book_a_draft_for_the_client(cs_user, client_a, jet):
+    """A booking taken on the phone: Client Services accepts without sending first."""
+    api = bearer(cs_user)
+    quote = api.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
+    assert api.post(f"/api/v1/quotes/{quote['id']}/accept", {}, format="json").status_code == 201
+    assert Trip.objects.get().client == client_a
+
+
+def legs_of(count: int) -> list[dict]:
+    """``count`` legs shuttling KTEB ⇄ KPBI, a day apart."""
+    airports = ["KTEB", "KPBI"]
+    return [
+        {
+            "departure_airport": airports[i % 2],
+            "arrival_airport": airports[(i + 1) % 2],
+            "departure_datetime": future(10 + i, 14),
+            "passengers": 2,
+        }
+        for i in range(count)
+    ]
+
+
+def test_a_quote_has_at_most_twelve_legs(cs_user, client_a, jet):
+    api = bearer(cs_user)
+    body = {
+        "client_id": client_a.pk,
+        "legs": [{**leg, "departure_datetime": leg["departure_datetime"].isoformat()} for leg in legs_of(13)],
+    }
+    response = api.post("/api/v1/flights/quote", body, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["legs"]
+    with pytest.raises(ValidationError) as refused:  # the admin and any other caller too
+        services.quote_create(client=client_a, legs=legs_of(13), actor=cs_user)
+    assert refused.value.message_dict == {"legs": ["At most 12 legs in one quote."]}
+    assert not Quote.objects.exists()
+    quote, _ = services.quote_create(client=client_a, legs=legs_of(12), actor=cs_user)
+    assert len(quote.legs) == 12
+
+
+def test_quote_requests_are_rate_limited_per_user(monkeypatch, client_a_user, cs_user, client_a, jet):
+    """Each quote writes hundreds of rows: a scoped throttle (THROTTLE_QUOTE) caps how many a
+    user may request; other users and other endpoints are not affected."""
+    from django.core.cache import cache
+
+    from jetops.api.throttling import QuoteThrottle
+
+    cache.clear()
+    monkeypatch.setitem(QuoteThrottle.THROTTLE_RATES, "quote", "2/min")
+    portal = bearer(client_a_user)
+    for _ in range(2):
+        assert portal.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").status_code == 201
+    response = portal.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json")
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled"
+    assert set(response.json()) == {"code", "detail", "errors"}
+    assert int(response["Retry-After"]) > 0
+    assert Quote.objects.count() == 2
+    assert portal.get("/api/v1/quotes").status_code == 200
+    assert (
+        bearer(cs_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").status_code
+        == 201
+    )

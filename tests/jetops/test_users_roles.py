@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import override_settings
@@ -52,6 +54,26 @@ def test_admin_edits_to_a_group_apply_and_survive_resync():
     role_groups_sync()
     fresh = User.objects.get(pk=user.pk)
     assert not fresh.has_perm("jetops.view_activitylog")
+
+
+def test_client_services_lose_the_flight_status_workflow_on_existing_installs():
+    """An install migrated before the change had granted it: the migration takes it back and
+    the role sync does not give it again; Operations keep it."""
+    from django.apps import apps
+
+    revoke = importlib.import_module("flights.migrations.0003_client_services_without_flight_status").revoke
+    group = RoleGroup.objects.get(bit=int(Role.CLIENT_SERVICES)).group
+    status = Permission.objects.get(content_type__app_label="flights", codename="change_flight_status")
+    assert "flights.change_flight_status" not in group_perms(Role.CLIENT_SERVICES)
+    group.permissions.add(status)
+    RoleGroup.objects.get(bit=int(Role.CLIENT_SERVICES)).granted.add(status)
+
+    revoke(apps, None)
+    role_groups_sync()
+
+    assert "flights.change_flight_status" not in group_perms(Role.CLIENT_SERVICES)
+    assert "flights.change_flight_status" in group_perms(Role.OPERATIONS_MANAGER)
+    assert not make_user("cs-after", int(Role.CLIENT_SERVICES)).has_perm("flights.change_flight_status")
 
 
 def test_invalid_level_refused():
