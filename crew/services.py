@@ -8,17 +8,24 @@ other (the second sees the first).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from crew import selectors
-from crew.choices import POSITION_ROLES, UNAVAILABLE_KINDS, AvailabilityKind, CrewRole, Position
+from crew.choices import (
+    POSITION_ROLES,
+    SET_PILOT_FLYING,
+    UNAVAILABLE_KINDS,
+    AvailabilityKind,
+    CrewRole,
+    Position,
+)
 from crew.models import (
     CrewAssignment,
     CrewAvailability,
@@ -36,6 +43,7 @@ from flights.choices import ACTIVE_FLIGHT_STATUSES, FLOWN_FLIGHT_STATUSES, Fligh
 from flights.models import Flight, TripEvent
 from jetops.api.exceptions import Conflict
 from jetops.models import User
+from jetops.permissions import user_can
 from jetops.writes import apply_fields, save_validated
 
 MEMBER_FIELDS = (
@@ -59,6 +67,8 @@ EXPERIENCE_FIELDS = (
     "night_takeoffs",
     "night_landings",
     "approaches",
+    "holding",
+    "intercepting_tracking",
     "source",
     "remarks",
 )
@@ -66,7 +76,7 @@ DUTY_FIELDS = (
     "kind",
     "report_at",
     "release_at",
-    "flight_minutes",
+    "flights",
     "aircraft_type",
     "overrun_minutes",
     "remarks",
@@ -252,13 +262,29 @@ def availability_remove(*, period: CrewAvailability, actor: User | None) -> None
     period.delete()
 
 
+def _block_time_json(value: Any) -> Any:
+    """A block time as the duty stores it: ISO 8601 in UTC (other values are left for the
+    model's validation to refuse)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).isoformat()
+    return value
+
+
 @transaction.atomic
 def duty_record(*, member: CrewMember, actor: User | None, **data: Any) -> DutyPeriod:
     """Record a duty that is not one of the operator's flights (e.g. flying reported by the
-    crew member for another operator). Recorded duties of one crew member never overlap
-    (the member's row is locked, so two concurrent records are checked one after the other)."""
+    crew member for another operator), with the block-out and block-in times of the flights
+    flown in it (``flights``: ``{"block_out", "block_in"}`` pairs, date-times or ISO 8601).
+    Recorded duties of one crew member never overlap (the member's row is locked, so two
+    concurrent records are checked one after the other)."""
     member = CrewMember.objects.select_for_update().get(pk=member.pk)
-    duty = DutyPeriod(crew_member=member, **data)
+    flights = data.pop("flights", None) or []
+    if isinstance(flights, list):
+        flights = [
+            {key: _block_time_json(value) for key, value in dict(f).items()} if isinstance(f, dict) else f
+            for f in flights
+        ]
+    duty = DutyPeriod(crew_member=member, flights=flights, **data)
     duty.full_clean()
     clash = DutyPeriod.objects.filter(
         crew_member=member, report_at__lt=duty.release_at, release_at__gt=duty.report_at
@@ -417,6 +443,37 @@ def overrun_record(
         role=assignment.role,
         minutes=minutes,
         reason=assignment.overrun_reason,
+    )
+    return assignment
+
+
+@transaction.atomic
+def pilot_flying_set(*, assignment: CrewAssignment, actor: User | None) -> CrewAssignment:
+    """Record that the pilot of ``assignment`` flew the leg (sole manipulator of the
+    controls): its takeoffs and landings count toward their recency (61.57(a)) instead of
+    the PIC's. Operations may record it for any pilot; a crew member for their own legs.
+    Only for a pilot of a flight that flew; the flight's other pilot stops being recorded
+    as flying it. The flight's row is locked, so two concurrent changes apply in turn."""
+    if not user_can(actor, SET_PILOT_FLYING, assignment):
+        raise PermissionDenied("You may not record who flew this leg.")
+    flight = (
+        Flight.objects.select_for_update(of=("self",)).select_related("trip").get(pk=assignment.flight_id)
+    )
+    assignment = CrewAssignment.objects.select_related("crew_member").get(pk=assignment.pk)
+    if assignment.role not in (CrewRole.PIC, CrewRole.SIC):
+        raise ValidationError({"role": ["Only a pilot can be the pilot flying."]})
+    if flight.status not in FLOWN_FLIGHT_STATUSES:
+        raise Conflict("The pilot flying is recorded once the flight has flown.", code="flight_not_flown")
+    if assignment.pilot_flying:
+        return assignment
+    for other in flight.crew_assignments.filter(pilot_flying=True):
+        other.pilot_flying = False
+        save_validated(other, actor, "Another pilot recorded as pilot flying")
+    assignment.pilot_flying = True
+    save_validated(assignment, actor, "Recorded as pilot flying")
+    member = assignment.crew_member
+    _crew_event(
+        flight, actor, action="pilot_flying", crew_member=member.pk, name=member.name, role=assignment.role
     )
     return assignment
 

@@ -386,7 +386,7 @@ class CrewAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
     template = "admin/crew/flight_crew_inline.html"
     extra = 0
     can_delete = False
-    fields = ("crew_member", "role", "overridden", "override_reason")
+    fields = ("crew_member", "role", "pilot_flying", "overridden", "override_reason")
     readonly_fields = fields
     show_change_link = True
     verbose_name_plural = "crew"
@@ -413,7 +413,7 @@ class FlightAdmin(FlightStatusActions, JetOpsModelAdmin):
         "status",
         "leg_type",
     ]
-    list_filter = ["status", "leg_type", "aircraft", ("departure_at", admin.DateFieldListFilter)]
+    list_filter = ["status", "leg_type", "ifr", "aircraft", ("departure_at", admin.DateFieldListFilter)]
     search_fields = [
         "flight_number",
         "aircraft__tail_number",
@@ -444,7 +444,15 @@ class FlightAdmin(FlightStatusActions, JetOpsModelAdmin):
         "estimated_block_minutes",
         "passenger_count",
     ]
-    fields = [*readonly_fields, "departure_fbo", "arrival_fbo", "flight_plan", "billing_info"]
+    fields = [
+        *readonly_fields,
+        "ifr",
+        "flight_attendants",
+        "departure_fbo",
+        "arrival_fbo",
+        "flight_plan",
+        "billing_info",
+    ]
     inlines = [ManifestInline, SpecialServiceInline, CrewAssignmentInline]
     actions = ["mark_boarding", "mark_departed", "mark_arrived", "mark_completed"]
 

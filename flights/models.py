@@ -167,6 +167,19 @@ class Flight(BaseModel):
     aircraft = models.ForeignKey("fleet.Aircraft", on_delete=models.PROTECT, related_name="flights")
     sequence = models.PositiveSmallIntegerField(default=1)
     leg_type = models.CharField(max_length=12, choices=LegType.choices, default=LegType.REVENUE)
+    ifr = models.BooleanField(
+        "IFR",
+        default=True,
+        help_text="Flown under instrument flight rules: its PIC needs a 135.297 instrument proficiency "
+        "check and its pilots 61.57(c) instrument currency.",
+    )
+    flight_attendants = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(9)],
+        help_text="Flight attendants the flight is planned to carry (0: what the aircraft requires). "
+        "Attendants above the minimum complement allow their duty over 14 h (135.273(b)(4)-(6)); "
+        "seats not yet filled stay open for assignment.",
+    )
     departure_airport = AirportField()
     arrival_airport = AirportField()
     departure_at = models.DateTimeField(db_index=True)

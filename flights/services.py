@@ -604,8 +604,13 @@ FLIGHT_EDIT_FIELDS = (
     "flight_plan",
     "billing_info",
     "passenger_count",
+    "ifr",
+    "flight_attendants",
 )
 SCHEDULE_FIELDS = {"departure_airport", "arrival_airport", "departure_at", "arrival_at", "aircraft"}
+CREW_RULE_FIELDS = SCHEDULE_FIELDS | {"ifr", "flight_attendants"}
+"""Changes after which the flight's crew is judged again (135.297 and 61.57(c) follow IFR,
+135.273(b)(4)-(6) the attendants carried)."""
 
 
 def flight_update(*, flight: Flight, actor: User | None, **data: Any) -> Flight:
@@ -648,6 +653,7 @@ def flight_update(*, flight: Flight, actor: User | None, **data: Any) -> Flight:
                     f"itinerary:{flight.pk}:{flight.updated_at.timestamp():.0f}",
                     flight_id=flight.pk,
                 )
+            if changed & CREW_RULE_FIELDS:
                 from crew.services import assignments_recheck  # crew builds on flights
 
                 assignments_recheck(flight=flight, actor=actor)
@@ -877,6 +883,8 @@ def flight_create(
     arrival_at: datetime | None = None,
     trip: Trip | None = None,
     leg_type: str = LegType.REVENUE,
+    ifr: bool = True,
+    flight_attendants: int = 0,
     departure_fbo: str = "",
     arrival_fbo: str = "",
     flight_plan: dict[str, Any] | None = None,
@@ -899,7 +907,12 @@ def flight_create(
         block_minutes=block if arrival_at is None else 0,
         departure_fbo=departure_fbo,
         arrival_fbo=arrival_fbo,
-        extra={"flight_plan": flight_plan or {}, "billing_info": billing_info or {}},
+        extra={
+            "flight_plan": flight_plan or {},
+            "billing_info": billing_info or {},
+            "ifr": ifr,
+            "flight_attendants": flight_attendants,
+        },
     )
     with transaction.atomic():
         if trip is None:

@@ -130,6 +130,8 @@ ROLES: tuple[RoleDef, ...] = (
             "crew.add_experiencerecord",
             "crew.add_dutyperiod",
             "crew.reset_calendar",
+            # who flew their own legs (61.57(a) recency)
+            "crew.set_pilot_flying",
             "flights.view_flight",
             "fleet.view_aircraft",
         ),

@@ -9,18 +9,29 @@ asks for the current authenticator code (``step_up_verify``).
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Model, Q, QuerySet, Subquery
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html, format_html_join
 
-from crew import services
+from crew import selectors, services
 from crew.admin.common import ServiceAddAdmin, ServiceAddForm, TypeDesignatorMixin
-from crew.choices import OVERRIDE_LEGALITY
-from crew.models import CrewAssignment, CrewAvailability, CrewExpiryAlert, DutyPeriod, LegalityRuleSet
+from crew.choices import OVERRIDE_LEGALITY, SET_PILOT_FLYING
+from crew.models import (
+    CrewAssignment,
+    CrewAvailability,
+    CrewExpiryAlert,
+    DutyPeriod,
+    LegalityRuleSet,
+    rule_parameter_names,
+)
 from flights.choices import FlightStatus
 from jetops.activity import acting_user, activity_record, request_meta
 from jetops.admin import JetOpsModelAdmin, ReadOnlyAdmin
@@ -103,12 +114,13 @@ class CrewAssignmentAdmin(ServiceAddAdmin):
     ``crew_unassign``; never edited."""
 
     form = CrewAssignmentAddForm
-    list_display = ["flight", "crew_member", "role", "overridden", "created_at"]
-    list_filter = ["role", "overridden"]
+    list_display = ["flight", "crew_member", "role", "pilot_flying", "overridden", "created_at"]
+    list_filter = ["role", "overridden", "pilot_flying"]
     search_fields = ["flight__flight_number", "crew_member__name", "crew_member__employee_id"]
     list_select_related = ["flight", "crew_member"]  # also the rows of "delete selected"
     autocomplete_fields = ["flight", "crew_member"]
     date_hierarchy = "created_at"
+    actions = ["record_pilot_flying"]
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
@@ -122,6 +134,7 @@ class CrewAssignmentAdmin(ServiceAddAdmin):
             "override_reason",
             "violations",
             "warnings",
+            "pilot_flying",
             "created_at",
         ]
 
@@ -136,11 +149,75 @@ class CrewAssignmentAdmin(ServiceAddAdmin):
         except Conflict as exc:
             self.message_user(request, f"{obj}: {exc.detail}", messages.ERROR)
 
+    def has_set_pilot_flying_permission(self, request: HttpRequest) -> bool:
+        return user_can(request.user, SET_PILOT_FLYING)
+
+    @admin.action(description="Record as the pilot who flew the leg", permissions=["set_pilot_flying"])
+    def record_pilot_flying(self, request: HttpRequest, queryset: QuerySet[CrewAssignment]) -> None:
+        """Through ``crew.services.pilot_flying_set``, one assignment at a time (the last of
+        two selected on one flight wins)."""
+        actor = acting_user(request)
+        for assignment in queryset.select_related("flight", "crew_member"):
+            try:
+                services.pilot_flying_set(assignment=assignment, actor=actor)
+            except Conflict as exc:
+                self.message_user(request, f"{assignment}: {exc.detail}", messages.ERROR)
+            except ValidationError as exc:
+                self.message_user(request, f"{assignment}: {' '.join(exc.messages)}", messages.ERROR)
+            except PermissionDenied:
+                self.message_user(request, f"{assignment}: not allowed.", messages.ERROR)
+            else:
+                self.message_user(request, f"{assignment}: recorded as pilot flying.", messages.SUCCESS)
+
 
 # ---------------------------------------------------------------- duties and availability
 
 
+class BlockTimesField(forms.CharField):
+    """The flights of a recorded duty, one per line: block-out and block-in separated by a
+    comma, in UTC unless an offset is given; cleaned to the duty's stored shape."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "help_text",
+            "One flight per line: block-out, block-in (UTC unless an offset is given), "
+            "e.g. 2025-03-03 07:05, 2025-03-03 09:40.",
+        )
+        super().__init__(required=False, **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return "\n".join(
+                f"{f.get('block_out')}, {f.get('block_in')}" for f in value if isinstance(f, dict)
+            )
+        return value
+
+    def clean(self, value: Any) -> list[dict[str, str]]:
+        text = super().clean(value) or ""
+        flights = []
+        for number, line in enumerate((ln for ln in text.splitlines() if ln.strip()), start=1):
+            parts = [_utc(part) for part in line.split(",")]
+            if len(parts) != 2 or None in parts:
+                raise ValidationError(f"Line {number}: give a block-out and a block-in date and time.")
+            flights.append({"block_out": str(parts[0]), "block_in": str(parts[1])})
+        return flights
+
+
+def _utc(text: str) -> str | None:
+    try:
+        parsed = parse_datetime(text.strip())
+    except ValueError:
+        return None
+    if parsed is None:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+
+
 class DutyPeriodAddForm(TypeDesignatorMixin, ServiceAddForm):
+    flights = BlockTimesField()
+
     class Meta:
         model = DutyPeriod
         fields = ["crew_member", *services.DUTY_FIELDS]
@@ -167,6 +244,11 @@ class DutyPeriodAdmin(CrewPeriodAdmin):
 
     form = DutyPeriodAddForm
     list_display = ["crew_member", "kind", "report_at", "release_at", "flight_minutes", "aircraft_type"]
+
+    @admin.display(description="Flight minutes")
+    def flight_minutes(self, obj: DutyPeriod) -> int:
+        return obj.flight_minutes
+
     date_hierarchy = "report_at"
 
     def remove(self, request: HttpRequest, obj: DutyPeriod) -> None:
@@ -210,11 +292,56 @@ class CrewAvailabilityAdmin(CrewPeriodAdmin):
 @admin.register(LegalityRuleSet)
 class LegalityRuleSetAdmin(JetOpsModelAdmin):
     """Dated legality parameters; the set with the latest ``effective_from`` not after a day
-    is in force on that day. Parameters are checked against the engine's ``Rules``."""
+    is in force on that day (the list marks today's). Parameters are checked against the
+    engine's ``Rules``; the change page lists every number the set applies, its own or the
+    built-in default. The 135.273 numbers and ``fa_minimum_complement`` are "verify"
+    settings: check them against the current regulation text."""
 
-    list_display = ["name", "effective_from", "calendar_time_zone", "updated_at"]
+    list_display = ["name", "effective_from", "in_force", "calendar_time_zone", "updated_at"]
     search_fields = ["name", "notes"]
     date_hierarchy = "effective_from"
+    readonly_fields = ["in_force", "applied_parameters"]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        if selectors.ruleset_in_force(timezone.localdate()) is None:
+            self.message_user(
+                request,
+                "No rule set is in force today: the built-in US Part 135 defaults apply.",
+                messages.INFO,
+            )
+        return super().changelist_view(request, extra_context)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LegalityRuleSet]:
+        current = LegalityRuleSet.objects.filter(effective_from__lte=timezone.localdate()).order_by(
+            "-effective_from"
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(current_pk=Subquery(current.values("pk")[:1]))
+            .annotate(is_in_force=Q(pk=F("current_pk")))
+        )
+
+    @admin.display(description="In force today", boolean=True)
+    def in_force(self, obj: LegalityRuleSet) -> bool:
+        return bool(getattr(obj, "is_in_force", False))
+
+    @admin.display(description="Numbers applied (bold: set here; others: built-in defaults)")
+    def applied_parameters(self, obj: LegalityRuleSet) -> str:
+        try:
+            rules = obj.as_rules()
+        except ValidationError:
+            return "—"
+        own = set(obj.parameters or {})
+        rows = [
+            (format_html("<b>{}</b>", name) if name in own else name, _shown(getattr(rules, name)))
+            for name in rule_parameter_names()
+        ]
+        return format_html("<table>{}</table>", format_html_join("", "<tr><td>{}</td><td>{}</td></tr>", rows))
+
+
+def _shown(value: Any) -> str:
+    return ", ".join(sorted(value)) if isinstance(value, frozenset) else str(value)
 
 
 @admin.register(CrewExpiryAlert)

@@ -35,7 +35,7 @@ from crew.api.serializers import (
     OverrunRequestSerializer,
     UnassignRequestSerializer,
 )
-from crew.choices import OVERRIDE_LEGALITY, CrewRole
+from crew.choices import OVERRIDE_LEGALITY, SET_PILOT_FLYING, CrewRole
 from crew.filtersets import CrewFilterSet
 from crew.models import CrewAssignment, CrewAvailability, CrewMember
 from crew.roster import totals
@@ -105,7 +105,12 @@ class CrewMemberViewSet(
         return _with_upcoming(super().get_queryset())
 
     def _context_for(self, members: list[CrewMember]) -> dict[str, Any]:
-        return {**self.get_serializer_context(), "expiries": selectors.expiries_by_member(members)}
+        today = timezone.localdate()
+        return {
+            **self.get_serializer_context(),
+            "expiries": selectors.expiries_by_member(members, today),
+            "rules": selectors.rules_in_force(today),
+        }
 
     @extend_schema(
         parameters=[
@@ -309,7 +314,7 @@ class FlightCrewViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, JetOpsG
     queryset = CrewAssignment.objects.select_related("flight", "crew_member").order_by("role", "id")
     serializer_class = AssignmentSerializer
     pagination_class = None
-    action_perms = {"suggestions": "crew.add_crewassignment"}
+    action_perms = {"suggestions": "crew.add_crewassignment", "pilot_flying": SET_PILOT_FLYING}
 
     def flight(self) -> Flight:
         flights = restrict(
@@ -361,6 +366,15 @@ class FlightCrewViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, JetOpsG
             reason=serializer.validated_data["reason"],
             actor=acting_user(request),
         )
+        return Response(self.get_serializer(assignment).data)
+
+    @extend_schema(request=None, responses={200: AssignmentSerializer})
+    @action(detail=True, methods=["post"], url_path="pilot-flying")
+    def pilot_flying(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Record this pilot as the one who flew the leg (its takeoffs and landings count
+        toward their recency): operations for any pilot, crew for their own legs."""
+        self.flight()
+        assignment = services.pilot_flying_set(assignment=self.get_object(), actor=acting_user(request))
         return Response(self.get_serializer(assignment).data)
 
     @extend_schema(request=UnassignRequestSerializer, responses={204: None})

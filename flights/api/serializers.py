@@ -175,6 +175,13 @@ class FlightWriteSerializer(StrictSerializer):
     flight_plan = serializers.JSONField(required=False)
     billing_info = serializers.JSONField(required=False)
     leg_type = serializers.ChoiceField(choices=["revenue", "positioning"], required=False)
+    ifr = serializers.BooleanField(required=False, help_text="Flown under IFR (default true).")
+    flight_attendants = serializers.IntegerField(
+        min_value=0,
+        max_value=9,
+        required=False,
+        help_text="Flight attendants planned (0: what the aircraft needs).",
+    )
 
 
 class StatusChangeSerializer(StrictSerializer):
@@ -234,6 +241,8 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "trip_id",
             "sequence",
             "leg_type",
+            "ifr",
+            "flight_attendants",
             "departure",
             "arrival",
             "passengers",

@@ -305,6 +305,8 @@ class FlightViewSet(
             departure_fbo=data["departure"].get("fbo", ""),
             arrival_fbo=data["arrival"].get("fbo", ""),
             leg_type=data.get("leg_type", "revenue"),
+            ifr=data.get("ifr", True),
+            flight_attendants=data.get("flight_attendants", 0),
             flight_plan=data.get("flight_plan"),
             billing_info=data.get("billing_info"),
             passengers=[dict(p) for p in data.get("passengers", [])],
@@ -335,7 +337,7 @@ class FlightViewSet(
                 changes[f"{end}_at"] = data[end]["datetime"]
                 if "fbo" in data[end]:
                     changes[f"{end}_fbo"] = data[end]["fbo"]
-        for name in ("flight_plan", "billing_info"):
+        for name in ("flight_plan", "billing_info", "ifr", "flight_attendants"):
             if name in data:
                 changes[name] = data[name]
         actor = acting_user(request)

@@ -621,7 +621,7 @@ def test_experience_must_count_something(admin_client, page):
         response = post_change(admin_client, member, **added_row(member, "experience", **row))
         assert member.experience.count() == 1
     assert response.status_code == 200
-    assert "Record at least one takeoff, landing or approach." in response.content.decode()
+    assert "Record at least one takeoff, landing or instrument task." in response.content.decode()
     assert not CrewMember.objects.filter(employee_id="E500").exists()
 
 
@@ -670,7 +670,7 @@ def test_duty_is_recorded_through_the_service(ops_client, ops_user):
         "report_at_1": "08:00:00",
         "release_at_0": day,
         "release_at_1": "14:00:00",
-        "flight_minutes": "180",
+        "flights": f"{day} 09:00, {day} 11:00\n{day}T12:00:00+01:00, {day} 12:00",
         "aircraft_type": "c25b",
         "overrun_minutes": "0",
         "remarks": "Flying for another operator",
@@ -678,10 +678,20 @@ def test_duty_is_recorded_through_the_service(ops_client, ops_user):
     assert ops_client.post("/admin/crew/dutyperiod/add/", data).status_code == 302
     duty = DutyPeriod.objects.get()
     assert (duty.aircraft_type, duty.flight_minutes) == ("C25B", 180)
+    assert duty.flights == [
+        {"block_out": f"{day}T09:00:00+00:00", "block_in": f"{day}T11:00:00+00:00"},
+        {"block_out": f"{day}T11:00:00+00:00", "block_in": f"{day}T12:00:00+00:00"},
+    ]
     assert duty.history.latest().history_user == ops_user
     overlapping = ops_client.post("/admin/crew/dutyperiod/add/", data | {"report_at_1": "09:00:00"})
     assert overlapping.status_code == 200
     assert "Overlaps another recorded duty." in overlapping.content.decode()
+    garbled = ops_client.post("/admin/crew/dutyperiod/add/", data | {"flights": f"{day} 09:00"})
+    assert "Line 1: give a block-out and a block-in date and time." in garbled.content.decode()
+    outside = ops_client.post(
+        "/admin/crew/dutyperiod/add/", data | {"report_at_0": day, "flights": f"{day} 07:00, {day} 09:00"}
+    )
+    assert "Every flight lies inside the duty, from report to release." in outside.content.decode()
     assert DutyPeriod.objects.count() == 1
 
 
@@ -735,3 +745,61 @@ def test_duties_and_availability_are_removed_through_the_services(ops_client, op
         *CrewAvailability.history.filter(history_type="-"),
     ]
     assert [h.history_user for h in removed] == [ops_user] * 3
+
+
+def test_rule_sets_show_the_one_in_force_and_every_number_they_apply(admin_client):
+    today = timezone.localdate()
+    older = LegalityRuleSet.objects.create(name="Older", effective_from=today - timedelta(days=400))
+    current = LegalityRuleSet.objects.create(
+        name="Current", effective_from=today - timedelta(days=10), parameters={"line_check_months": 6}
+    )
+    LegalityRuleSet.objects.create(name="Next year", effective_from=today + timedelta(days=300))
+
+    listing = admin_client.get("/admin/crew/legalityruleset/")
+    page = admin_client.get(f"/admin/crew/legalityruleset/{current.pk}/change/").content.decode()
+
+    in_force = {row.name: row.is_in_force for row in listing.context["cl"].result_list}
+    assert in_force == {"Next year": False, "Current": True, "Older": False}
+    assert "<b>line_check_months</b></td><td>6</td>" in page
+    assert "<tr><td>medical_first_class_months_under</td><td>12</td></tr>" in page
+    assert "<tr><td>recency_days</td><td>90</td></tr>" in page
+    assert rules_in_force(today).line_check_months == 6
+    assert older.as_rules().line_check_months == 12
+
+
+def test_rule_set_without_a_set_in_force_says_the_defaults_apply(admin_client):
+    response = admin_client.get("/admin/crew/legalityruleset/", follow=True)
+
+    assert "the built-in US Part 135 defaults apply" in response.content.decode()
+
+
+def test_rule_set_numbers_of_counts_must_be_whole(admin_client):
+    data = {
+        "name": "Company",
+        "effective_from": "2027-01-01",
+        "parameters": '{"recency_days": 90.5}',
+        "calendar_time_zone": "UTC",
+        "notes": "",
+    }
+    response = admin_client.post("/admin/crew/legalityruleset/add/", data)
+
+    assert "recency_days must be a whole number." in response.content.decode()
+    assert not LegalityRuleSet.objects.exists()
+
+
+def test_pilot_flying_is_recorded_with_an_admin_action(ops_client, ops_user, flight):
+    captain, first_officer = make_crew("E1"), make_crew("E2", position="first_officer")
+    services.crew_assign(flight=flight, member=captain, role="PIC", actor=None)
+    sic = services.crew_assign(flight=flight, member=first_officer, role="SIC", actor=None)
+    action = {"action": "record_pilot_flying", "_selected_action": [sic.pk]}
+
+    refused = ops_client.post("/admin/crew/crewassignment/", action, follow=True)
+    type(flight).objects.filter(pk=flight.pk).update(status="completed")
+    done = ops_client.post("/admin/crew/crewassignment/", action, follow=True)
+
+    assert "recorded once the flight has flown" in refused.content.decode()
+    assert "recorded as pilot flying." in done.content.decode()
+    sic.refresh_from_db()
+    assert sic.pilot_flying is True
+    assert sic.history.latest().history_user == ops_user
+    assert TripEvent.objects.filter(flight=flight, detail__action="pilot_flying").count() == 1

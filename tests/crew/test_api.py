@@ -608,27 +608,6 @@ def test_flown_night_legs_count_as_night_experience(client_a, jet):
     assert (event.takeoffs, event.night_takeoffs, event.night_landings) == (1, 1, 1)
 
 
-def test_reported_other_commercial_flying_counts(crew_user, ops_user, flight):
-    captain = make_crew("E1", user=crew_user)
-    report = flight.departure_at - timedelta(hours=20)
-    duty = {
-        "kind": "other_commercial",
-        "report_at": report.isoformat(),
-        "release_at": (report + timedelta(hours=14)).isoformat(),
-        "flight_minutes": 600,
-        "aircraft_type": "C25B",
-    }
-    response = bearer(crew_user).post(f"/api/v1/crew/{captain.pk}/duties", duty, format="json")
-    assert response.status_code == 201, response.json()
-    refused = bearer(ops_user).post(
-        f"/api/v1/flights/{flight.pk}/crew", {"crew_member": captain.pk, "role": "PIC"}, format="json"
-    )
-    assert refused.status_code == 409
-    assert "14 CFR 135.267(b)(2)" in [
-        v["rule"] for v in refused.json()["violations"]
-    ] or "14 CFR 135.267(d)" in [v["rule"] for v in refused.json()["violations"]]
-
-
 def test_assignments_report_totals_per_crew_member(ops_user, flight):
     captain = make_crew("E1")
     make_crew("E2")
