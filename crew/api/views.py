@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -397,14 +397,20 @@ class FlightCrewViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, JetOpsG
 class CrewCalendarView(APIView):
     """``/crew/calendar/{token}.ics``: the crew member's schedule as an iCalendar feed. The
     secret token in the URL is the credential (calendar apps cannot send a bearer token);
-    ``POST /crew/{id}/calendar-token`` replaces it."""
+    ``POST /crew/{id}/calendar-token`` replaces it. The feed ends (404) with the crew
+    member's record or with its login: a deactivated login must not keep reading the
+    schedule through a URL it saved."""
 
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
 
     @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.STR})
     def get(self, request: Request, token: str) -> HttpResponse:
-        member = get_object_or_404(CrewMember, calendar_token=token, is_active=True)
+        member = get_object_or_404(
+            CrewMember.objects.filter(Q(user__isnull=True) | Q(user__is_active=True)),
+            calendar_token=token,
+            is_active=True,
+        )
         now = timezone.now()
         data = selectors.schedule(member, now - timedelta(days=30), now + timedelta(days=90))
         calendar = Calendar()

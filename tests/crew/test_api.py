@@ -13,6 +13,7 @@ from django.utils import timezone
 from crew import services
 from crew.models import CrewAssignment, CrewMember, LegalityRuleSet, TypeRating
 from flights.models import TripEvent
+from jetops.services import user_update
 from tests.concurrency import race
 from tests.conftest import bearer
 from tests.crew.conftest import book, make_crew, qualified
@@ -470,6 +471,23 @@ def test_calendar_token_can_be_rotated(ops_user, anon):
     assert anon.get(f"/api/v1/crew/calendar/{old}.ics").status_code == 404
     captain.refresh_from_db()
     assert anon.get(f"/api/v1/crew/calendar/{captain.calendar_token}.ics").status_code == 200
+
+
+def test_calendar_feed_stops_when_the_login_or_the_member_is_deactivated(crew_user, admin_user, anon):
+    member = make_crew("E1", user=crew_user)
+    url = f"/api/v1/crew/calendar/{member.calendar_token}.ics"
+    assert anon.get(url).status_code == 200
+    user_update(user=crew_user, actor=admin_user, is_active=False)
+    assert anon.get(url).status_code == 404
+    user_update(user=crew_user, actor=admin_user, is_active=True)
+    assert anon.get(url).status_code == 200
+    services.crew_member_update(member=member, actor=None, is_active=False)
+    assert anon.get(url).status_code == 404
+
+
+def test_calendar_feed_of_a_member_without_login(anon):
+    member = make_crew("E1")
+    assert anon.get(f"/api/v1/crew/calendar/{member.calendar_token}.ics").status_code == 200
 
 
 def test_crew_user_rotates_only_their_own_calendar_url(crew_user, cs_user):
