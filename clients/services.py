@@ -19,9 +19,10 @@ from clients.models import Client, ClientMembership, DataRequest, Passenger, Pay
 from clients.preferences import default_preferences, preferences_validate
 from jetops.activity import RequestMeta, activity_record
 from jetops.api.exceptions import Conflict
+from jetops.critical import critical_check
 from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, User
 from jetops.roles import Role
-from jetops.services import user_create
+from jetops.services import client_login_create
 from jetops.writes import apply_fields, save_validated
 
 CLIENT_FIELDS = (
@@ -230,10 +231,9 @@ def portal_user_create(
         )
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": ["This username is taken."]})
-    user = user_create(
+    user = client_login_create(
         username=username,
         password=password,
-        level=int(Role.CLIENT),
         actor=actor,
         meta=meta,
         email=email,
@@ -326,12 +326,20 @@ def client_export_record(
     return data
 
 
-@transaction.atomic
 def client_erase(*, client: Client, actor: User | None, meta: RequestMeta | None = None) -> Client:
     """Erase the client's personal data everywhere (GDPR Art. 17): personal fields are replaced
     by a pseudonym, payment tokens deleted, portal users deactivated and anonymised, and the
     history rows that still hold the old values purged. Flight and financial records stay,
-    under the pseudonym. Refused while a legal hold is set."""
+    under the pseudonym. Refused while a legal hold is set. A critical operation
+    (``clients.erase_client``, the IP allow-list and the step-up, ``jetops.critical``)."""
+    critical_check(
+        actor=actor, meta=meta, perm="clients.erase_client", action="erase personal data", obj=client
+    )
+    with transaction.atomic():
+        return _client_erase(client, actor, meta)
+
+
+def _client_erase(client: Client, actor: User | None, meta: RequestMeta | None) -> Client:
     from clients.gdpr import anonymise_client
 
     client = Client.objects.select_for_update().get(pk=client.pk)

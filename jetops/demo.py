@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from jetops.critical import operator_context
 from jetops.models import User
 from jetops.roles import SUPER_ADMIN_LEVEL, Role
 from jetops.services import user_create
@@ -58,6 +59,7 @@ def seed_users() -> list[str]:
                 password=DEMO_PASSWORD,
                 level=demo.level,
                 actor=None,
+                meta=operator_context("seed_demo"),
                 name=demo.name,
                 email=f"{demo.username}@demo.jetops.example",
             )

@@ -163,6 +163,7 @@ class ActivityAction(models.TextChoices):
     DATA_EXPORT = "data_export", "Personal data export"
     DATA_ERASURE = "data_erasure", "Personal data erasure"
     PAYMENT_METHOD_CHANGE = "payment_method_change", "Payment method change"
+    LEGALITY_OVERRIDE = "legality_override", "Crew legality override"
 
 
 class ActivityOutcome(models.TextChoices):

@@ -15,6 +15,7 @@ from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from jetops.auth.tokens import token_pair_issue
+from jetops.critical import operator_context
 from jetops.models import User
 from jetops.roles import Role
 from jetops.services import user_create
@@ -29,7 +30,15 @@ hypothesis_settings.load_profile("jetops")
 
 
 def make_user(username: str, level: int, **fields: Any) -> User:
-    return user_create(username=username, password=PASSWORD, level=level, actor=None, **fields)
+    """A user set up as an operator would, from the server (``jetops.critical``)."""
+    return user_create(
+        username=username,
+        password=PASSWORD,
+        level=level,
+        actor=None,
+        meta=operator_context("tests"),
+        **fields,
+    )
 
 
 def totp_now(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
@@ -37,6 +46,11 @@ def totp_now(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
     generator = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     generator.time = time.time() + steps_ahead * device.step
     return f"{generator.token():0{device.digits}d}"
+
+
+def next_code(user: User) -> str:
+    """A valid code not used yet: signing in to the admin spent the current time step's code."""
+    return totp_now(TOTPDevice.objects.get(user=user), steps_ahead=1)
 
 
 def enrol_totp(user: User) -> TOTPDevice:

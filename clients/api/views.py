@@ -55,8 +55,6 @@ class ClientViewSet(
         "payment_method_detail": "clients.delete_paymentmethod",
         "data_requests": "clients.view_datarequest",
     }
-    step_up_actions: tuple[str, ...] = ("erase",)
-    critical_actions: tuple[str, ...] = ("erase",)
 
     def get_serializer_class(self) -> Any:
         if not has_global(self.request.user, "clients.view_client"):

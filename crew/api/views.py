@@ -35,7 +35,7 @@ from crew.api.serializers import (
     OverrunRequestSerializer,
     UnassignRequestSerializer,
 )
-from crew.choices import OVERRIDE_LEGALITY, CrewRole
+from crew.choices import CrewRole
 from crew.filtersets import CrewFilterSet
 from crew.models import CrewAssignment, CrewAvailability, CrewMember
 from crew.roster import totals
@@ -43,7 +43,7 @@ from fleet.api.views import schedule_window
 from flights.models import Flight
 from jetops.activity import acting_user
 from jetops.api.viewsets import JetOpsGenericViewSet
-from jetops.permissions import restrict, step_up_check, user_can
+from jetops.permissions import restrict, user_can
 
 WINDOW_PARAMS = [
     OpenApiParameter("from", OpenApiTypes.DATETIME, description="Start (default: now)"),
@@ -334,17 +334,13 @@ class FlightCrewViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, JetOpsG
         member = restrict(CrewMember.objects.all(), request.user).filter(pk=data["crew_member"]).first()
         if member is None:
             raise ValidationError({"crew_member": ["Unknown crew member."]})
-        reason = data["override_reason"].strip()
-        if reason:
-            if not user_can(request.user, OVERRIDE_LEGALITY):
-                raise PermissionDenied("Only an operations manager may override crew legality.")
-            step_up_check(request)
         assignment = services.crew_assign(
             flight=flight,
             member=member,
             role=data["role"],
             actor=acting_user(request),
-            override_reason=reason,
+            override_reason=data["override_reason"],
+            meta=self.meta,
         )
         return Response(self.get_serializer(assignment).data, status=status.HTTP_201_CREATED)
 

@@ -28,7 +28,6 @@ class JetOpsViewSetMixin:
     lookup_value_regex = ID_PATTERN
     action_perms: dict[str, str | None] = {}
     step_up_actions: tuple[str, ...] = ()
-    critical_actions: tuple[str, ...] = ()
 
     def get_queryset(self) -> QuerySet[Any]:
         queryset = super().get_queryset()  # type: ignore[misc]

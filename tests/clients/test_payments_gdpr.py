@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 from datetime import date
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 
 from clients import services
 from clients.gdpr import client_relations
@@ -237,6 +239,19 @@ def test_erasure_needs_step_up(cs_user, client_a):
     assert response.json()["code"] == "otp_required"
     client_a.refresh_from_db()
     assert client_a.erased_at is None
+
+
+@override_settings(CRITICAL_IP_NETWORKS=[ipaddress.ip_network("10.0.0.0/8")])
+def test_erasure_from_outside_the_allow_list_is_refused(cs_user, client_a):
+    api = stepped_up(cs_user)
+    response = api.post(f"/api/v1/clients/{client_a.pk}/erase", REMOTE_ADDR="192.0.2.7")
+    assert response.status_code == 403
+    assert response.json()["code"] == "ip_not_allowed"
+    client_a.refresh_from_db()
+    assert (client_a.erased_at, client_a.contact_person) == (None, "Alice Anders")
+    done = api.post(f"/api/v1/clients/{client_a.pk}/erase", REMOTE_ADDR="10.0.0.5")
+    assert done.status_code == 200, done.json()
+    assert ActivityLog.objects.get(action=ActivityAction.DATA_ERASURE).ip == "10.0.0.5"
 
 
 def test_erasure_refused_under_legal_hold(cs_user, client_a):
