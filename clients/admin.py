@@ -11,9 +11,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from simple_history.models import ModelChange
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from clients import services
 from clients.models import Client, ClientMembership, DataRequest, Passenger, PaymentMethod
+from clients.personal import masked_value, sees_sensitive, sensitive_fields
 from jetops.activity import acting_user, request_meta_with_code
 from jetops.admin import JetOpsModelAdmin, authenticator_code_field, critical_refusal
 from jetops.api.exceptions import Conflict
@@ -148,6 +151,13 @@ class ClientAdmin(JetOpsModelAdmin):
         return bool(request.user.has_perm("clients.erase_client"))
 
 
+class MaskedHistoryContextHelper(HistoricalRecordContextHelper):
+    """A change history whose sensitive values read as masked (``clients.personal``)."""
+
+    def prepare_delta_change_value(self, change: ModelChange, value: Any) -> Any:
+        return super().prepare_delta_change_value(change, masked_value(self.model, change.field, value))
+
+
 @admin.register(Passenger)
 class PassengerAdmin(JetOpsModelAdmin):
     list_display = ["__str__", "client", "nationality", "passport_expiry", "is_active"]
@@ -155,6 +165,21 @@ class PassengerAdmin(JetOpsModelAdmin):
     search_fields = ["first_name", "last_name", "email", "client__company_name", "client__contact_person"]
     autocomplete_fields = ["client"]
     list_select_related = ["client"]
+
+    def get_exclude(self, request: HttpRequest, obj: Passenger | None = None) -> Any:
+        """Passports in clear only for those the API shows them to (``clients.personal``);
+        the others' form leaves the fields out, so they are neither shown nor changed."""
+        if sees_sensitive(request.user, obj.client if obj is not None else None):
+            return super().get_exclude(request, obj)
+        return [*(super().get_exclude(request, obj) or ()), *sensitive_fields(Passenger)]
+
+    def get_historical_record_context_helper(
+        self, request: HttpRequest, historical_record: Any
+    ) -> HistoricalRecordContextHelper:
+        # The change history shows old and new values: masked like the form.
+        if sees_sensitive(request.user, historical_record.client):
+            return super().get_historical_record_context_helper(request, historical_record)
+        return MaskedHistoryContextHelper(self.model, historical_record)
 
     def save_model(self, request: HttpRequest, obj: Passenger, form: Any, change: bool) -> None:
         data = {

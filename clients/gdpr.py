@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clients.models import Client
+from clients.personal import SENSITIVE_FIELDS, masked
 from clients.preferences import default_preferences
 from jetops.models import ActivityLog, NotificationDelivery, User
 
@@ -67,21 +68,35 @@ def _users(client: Client) -> list[User]:
     return list(User.objects.filter(client_memberships__client=client).order_by("pk"))
 
 
-def client_export(client: Client) -> dict[str, Any]:
-    """Everything JetOps holds about the client, as JSON-ready data."""
+def client_export(client: Client, *, complete: bool) -> dict[str, Any]:
+    """Everything JetOps holds about the client, as JSON-ready data. Unless ``complete``, the
+    sensitive fields (``clients.personal``) are masked as the reads mask them, and ``masked``
+    names them."""
+
+    def row(obj: models.Model) -> dict[str, Any]:
+        data = _row(obj)
+        return data if complete else masked(obj, data)
+
     users = _users(client)
     related = {
-        rel.related_model._meta.label_lower: [_row(obj) for obj in _related_rows(client, rel)]
+        rel.related_model._meta.label_lower: [row(obj) for obj in _related_rows(client, rel)]
         for rel in client_relations()
     }
     notifications = NotificationDelivery.objects.filter(client_id=client.pk).order_by("created_at")
     activity = ActivityLog.objects.filter(
         Q(user__in=users) | Q(subject_type="clients.client", subject_id=str(client.pk))
     ).order_by("created_at")
+    hidden = (
+        []
+        if complete
+        else [f"{label}.{name}" for label, fields in SENSITIVE_FIELDS.items() for name in fields]
+    )
     return {
         "format": EXPORT_FORMAT,
         "generated_at": timezone.now().isoformat(),
-        "client": _row(client),
+        "complete": complete,
+        "masked": hidden,
+        "client": row(client),
         "related": related,
         "portal_users": [
             {

@@ -148,10 +148,6 @@ class Passenger(BaseModel):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
-    @property
-    def passport_last4(self) -> str:
-        return (self.passport_number or "")[-4:]
-
     def anonymise(self, pseudonym: str) -> None:
         self.first_name = pseudonym
         self.last_name = ""

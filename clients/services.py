@@ -16,11 +16,13 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from clients.choices import ClientType, DataRequestKind, DataRequestStatus
 from clients.models import Client, ClientMembership, DataRequest, Passenger, PaymentMethod, one_month_after
+from clients.personal import sees_sensitive
 from clients.preferences import default_preferences, preferences_validate
 from jetops.activity import RequestMeta, activity_record
 from jetops.api.exceptions import Conflict
 from jetops.critical import critical_check
 from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, User
+from jetops.permissions import step_up_fresh
 from jetops.roles import Role
 from jetops.services import client_login_create
 from jetops.writes import apply_fields, save_validated
@@ -310,10 +312,15 @@ def client_export_record(
     *, client: Client, actor: User | None, meta: RequestMeta | None = None
 ) -> dict[str, Any]:
     """Build the GDPR export (``clients.gdpr.client_export``), log it, and close any open
-    access request."""
+    access request. The export shows what the actor's reads show (``clients.personal``): a
+    complete one, with passports in clear, also needs a recent step-up (the data subject's
+    own export included); without it, the sensitive fields are masked and the export says so."""
     from clients.gdpr import client_export
 
-    data = client_export(client)
+    trusted = meta is not None and meta.trusted
+    fresh = meta is not None and step_up_fresh(meta.step_up.otp_at)
+    complete = trusted or (fresh and sees_sensitive(actor, client))
+    data = client_export(client, complete=complete)
     with transaction.atomic():
         activity_record(
             action=ActivityAction.DATA_EXPORT,
@@ -321,6 +328,7 @@ def client_export_record(
             user=actor,
             meta=meta,
             subject=client,
+            detail={"complete": complete},
         )
         _complete_requests(client, DataRequestKind.ACCESS, actor)
     return data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from datetime import date
 
 import pytest
 from django.test import override_settings
@@ -103,3 +104,64 @@ def test_admin_erase_from_the_allow_list_with_a_code(admin_client, client_a):
     client_a.refresh_from_db()
     assert client_a.erased_at is not None
     assert ActivityLog.objects.get(action=ActivityAction.DATA_ERASURE).ip == "10.0.0.9"
+
+
+def test_passenger_admin_masks_passports_like_the_api(client, cs_user, client_a):
+    # given: a passenger whose passport changed once (the history shows old and new values)
+    passenger = services.passenger_create(
+        client=client_a,
+        actor=None,
+        first_name="Peter",
+        last_name="Parker",
+        passport_number="PP123456",
+        date_of_birth=date(1990, 8, 10),
+    )
+    services.passenger_update(passenger=passenger, actor=None, passport_number="PP654321")
+    cs_client = admin_login(client, cs_user)
+    pages = [
+        f"/admin/clients/passenger/{passenger.pk}/change/",
+        f"/admin/clients/passenger/{passenger.pk}/history/",
+        f"/admin/clients/passenger/{passenger.pk}/history/{passenger.history.earliest().history_id}/",
+    ]
+    # when / then: Client Services sees neither number nor the date of birth
+    for url in pages:
+        page = cs_client.get(url)
+        assert page.status_code == 200, url
+        text = page.content.decode()
+        for secret in ("PP123456", "PP654321", "1990"):
+            assert secret not in text, (url, secret)
+    assert "•••••4321" in cs_client.get(pages[1]).content.decode()
+
+
+def test_passenger_admin_shows_passports_to_a_super_admin(admin_client, client_a):
+    passenger = services.passenger_create(
+        client=client_a, actor=None, first_name="Peter", last_name="Parker", passport_number="PP123456"
+    )
+    page = admin_client.get(f"/admin/clients/passenger/{passenger.pk}/change/").content.decode()
+    assert "PP123456" in page
+
+
+def test_client_services_admin_edit_keeps_the_passport(client, cs_user, client_a):
+    passenger = services.passenger_create(
+        client=client_a, actor=None, first_name="Peter", last_name="Parker", passport_number="PP123456"
+    )
+    cs_client = admin_login(client, cs_user)
+    response = cs_client.post(
+        f"/admin/clients/passenger/{passenger.pk}/change/",
+        {
+            "client": client_a.pk,
+            "first_name": "Pete",
+            "last_name": "Parker",
+            "nationality": "",
+            "passport_expiry": "",
+            "passport_country": "",
+            "weight_kg": "",
+            "email": "",
+            "phone": "",
+            "preferences": "{}",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    passenger.refresh_from_db()
+    assert (passenger.first_name, passenger.passport_number) == ("Pete", "PP123456")

@@ -174,11 +174,45 @@ def test_export_contains_every_model_pointing_at_the_client(cs_user, client_a):
     } <= labels
     assert data["client"]["email"] == "alice@a.example"
     assert data["client"]["special_instructions"] == "Call Sister Sue first"
-    assert data["related"]["clients.passenger"][0]["passport_number"] == "PP123456"
     assert "token" not in data["related"]["clients.paymentmethod"][0]
     assert data["portal_users"][0]["username"] == "client-a"
     assert data["notifications"][0]["recipient"] == "alice@a.example"
     assert ActivityLog.objects.filter(action=ActivityAction.DATA_EXPORT, subject_id=str(client_a.pk)).exists()
+
+
+def test_export_shows_client_services_what_its_reads_show(cs_user, client_a):
+    # given: Client Services may not see passports (masked on the passenger endpoints)
+    _rich_client(client_a)
+    api = bearer(cs_user)
+    read = api.get(f"/api/v1/clients/{client_a.pk}/passengers").json()["results"][0]
+    # when
+    export = api.get(f"/api/v1/clients/{client_a.pk}/export").json()
+    # then: the export masks the same fields the same way, and says so
+    passenger = export["related"]["clients.passenger"][0]
+    assert (passenger["passport_number"], passenger["date_of_birth"]) == ("•••••3456", None)
+    assert (read["passport_number"], read["date_of_birth"]) == ("•••••3456", None)
+    assert export["complete"] is False
+    assert export["masked"] == ["clients.passenger.passport_number", "clients.passenger.date_of_birth"]
+    assert "PP123456" not in json.dumps(export)
+    assert "1990-08-10" not in json.dumps(export)
+
+
+def test_full_export_needs_a_step_up(client_a_user, client_a):
+    # given: the data subject may see its passports, but its session verified no code lately
+    _rich_client(client_a)
+    url = f"/api/v1/clients/{client_a.pk}/export"
+    # when
+    stale = bearer(client_a_user, otp=False).get(url).json()
+    full = stepped_up(client_a_user).get(url).json()
+    # then
+    assert stale["complete"] is False
+    assert stale["related"]["clients.passenger"][0]["passport_number"] == "•••••3456"
+    assert full["complete"] is True
+    assert full["masked"] == []
+    assert full["related"]["clients.passenger"][0]["passport_number"] == "PP123456"
+    assert full["related"]["clients.passenger"][0]["date_of_birth"] == "1990-08-10"
+    rows = ActivityLog.objects.filter(action=ActivityAction.DATA_EXPORT, user=client_a_user).order_by("id")
+    assert [row.detail for row in rows] == [{"complete": False}, {"complete": True}]
 
 
 def test_portal_user_exports_own_data(client_a_user, client_a):
