@@ -21,7 +21,7 @@ from clients.preferences import default_preferences, preferences_validate
 from jetops.activity import RequestMeta, activity_record
 from jetops.api.exceptions import Conflict
 from jetops.critical import critical_check
-from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, User
+from jetops.models import ActivityAction, ActivityOutcome, User
 from jetops.permissions import step_up_fresh
 from jetops.roles import Role
 from jetops.services import client_login_create
@@ -335,11 +335,12 @@ def client_export_record(
 
 
 def client_erase(*, client: Client, actor: User | None, meta: RequestMeta | None = None) -> Client:
-    """Erase the client's personal data everywhere (GDPR Art. 17): personal fields are replaced
-    by a pseudonym, payment tokens deleted, portal users deactivated and anonymised, and the
-    history rows that still hold the old values purged. Flight and financial records stay,
-    under the pseudonym. Refused while a legal hold is set. A critical operation
-    (``clients.erase_client``, the IP allow-list and the step-up, ``jetops.critical``)."""
+    """Erase the client's personal data everywhere (GDPR Art. 17, ``clients.gdpr``): personal
+    fields of every row hanging off the client are replaced by a pseudonym (history included),
+    payment tokens deleted, portal users deactivated and anonymised, their security log and
+    the admin's log scrubbed. Flight and financial records stay, under the pseudonym.
+    Refused while a legal hold is set. A critical operation (``clients.erase_client``, the IP
+    allow-list and the step-up, ``jetops.critical``)."""
     critical_check(
         actor=actor, meta=meta, perm="clients.erase_client", action="erase personal data", obj=client
     )
@@ -348,7 +349,7 @@ def client_erase(*, client: Client, actor: User | None, meta: RequestMeta | None
 
 
 def _client_erase(client: Client, actor: User | None, meta: RequestMeta | None) -> Client:
-    from clients.gdpr import anonymise_client
+    from clients.gdpr import erase_client_data
 
     client = Client.objects.select_for_update().get(pk=client.pk)
     if client.legal_hold:
@@ -360,11 +361,9 @@ def _client_erase(client: Client, actor: User | None, meta: RequestMeta | None) 
     if client.is_erased:
         raise Conflict("This client was already erased.", "client_erased")
     pseudonym = f"ERASED-{secrets.token_hex(4).upper()}"
-    user_ids = list(client.memberships.values_list("user_id", flat=True))
-    anonymise_client(client, pseudonym, actor)
-    ActivityLog.objects.filter(user_id__in=user_ids).update(
-        username=pseudonym, ip=None, user_agent="", detail={}
-    )
+    client.pseudonym = pseudonym
+    client.erased_at = timezone.now()
+    erase_client_data(client, pseudonym, actor)
     _complete_requests(client, DataRequestKind.ERASURE, actor)
     activity_record(
         action=ActivityAction.DATA_ERASURE,
