@@ -29,11 +29,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clients.models import Client
 from clients.personal import SENSITIVE_FIELDS, masked
-from jetops.models import ActivityLog, NotificationDelivery, User
+from jetops.models import ActivityLog, EncryptedTOTPDevice, NotificationDelivery, User
 
 ERASURE_STRATEGIES = {"anonymise", "delete", "keep"}
 EXPORT_FORMAT = "jetops-gdpr-export/1"
@@ -246,7 +245,7 @@ def _user_erase(user: User, pseudonym: str, actor: User | None) -> None:
         "is_active": False,
     }
     anonymise(user, values, actor)
-    TOTPDevice.objects.filter(user=user).delete()
+    EncryptedTOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
 
 

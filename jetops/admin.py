@@ -14,6 +14,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.exceptions import APIException
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -21,7 +22,7 @@ from jetops import services
 from jetops.activity import acting_user, activity_record, request_meta, request_meta_with_code
 from jetops.api.exceptions import Conflict
 from jetops.critical import CriticalOperationRefused
-from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, User
+from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, EncryptedTOTPDevice, User
 from jetops.roles import ROLES, SUPER_ADMIN_LEVEL, Role
 
 
@@ -241,6 +242,27 @@ class ActivityLogAdmin(ReadOnlyAdmin):
     search_fields = ["username", "ip", "path", "user_agent", "reason"]
     date_hierarchy = "created_at"
     list_select_related = ["user"]
+
+
+# django-otp's device, superseded by ``EncryptedTOTPDevice``: its admin shows the secret as a
+# QR code and lets anyone with the permission create one with a chosen key, in clear.
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(EncryptedTOTPDevice)
+class EncryptedTOTPDeviceAdmin(ReadOnlyAdmin):
+    """Who has an authenticator app and when it was last used. A device can be removed (a lost
+    phone: the user enrols again at the next sign-in), never shown or edited: the secret stays
+    encrypted."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count"]
+    list_select_related = ["user"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)
 
 
 admin.site.unregister(Group)

@@ -13,7 +13,6 @@ from django.contrib.auth.models import Permission
 from django.test import override_settings
 from django.utils import timezone
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from crew import services
 from crew.admin.reports import HoursAgainstLimit, calendar_periods
@@ -29,7 +28,7 @@ from crew.models import (
 )
 from crew.selectors import rules_in_force
 from flights.models import TripEvent
-from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, RoleGroup
+from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, EncryptedTOTPDevice, RoleGroup
 from jetops.roles import Role
 from tests.conftest import next_code
 from tests.crew.conftest import book, make_crew, qualified
@@ -304,7 +303,7 @@ def override(client, flight, member, otp_code: str):
 
 def spent_code(user) -> str:
     """The code of the last time step the user's device accepted (at login)."""
-    device = TOTPDevice.objects.get(user=user)
+    device = EncryptedTOTPDevice.objects.get(user=user)
     generator = TOTP(device.bin_key, device.step, device.t0, device.digits)
     generator.time = device.t0 + device.last_t * device.step
     return f"{generator.token():0{device.digits}d}"
