@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -66,6 +67,7 @@ class Client(BaseModel):
     pseudonym = models.CharField(max_length=40, blank=True)
 
     tenant_path = ""
+    gdpr_erasure = "anonymise"
 
     class Meta:
         ordering = ["company_name", "contact_person", "id"]
@@ -119,6 +121,19 @@ class Client(BaseModel):
     def is_erased(self) -> bool:
         return self.erased_at is not None
 
+    def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
+        """What erasure puts in place of the personal fields (a company name is not one)."""
+        return {
+            "contact_person": pseudonym,
+            "company_name": self.company_name if self.client_type == ClientType.CORPORATE else "",
+            "email": f"{pseudonym.lower()}@erased.invalid",
+            "phone": "",
+            "billing_address": {},
+            "preferences": default_preferences(),
+            "emergency_contacts": None,
+            "special_instructions": None,
+        }
+
 
 class Passenger(BaseModel):
     """A person who flies on a client's account. Passport number and date of birth are
@@ -161,23 +176,21 @@ class Passenger(BaseModel):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
-    @property
-    def passport_last4(self) -> str:
-        return (self.passport_number or "")[-4:]
-
-    def anonymise(self, pseudonym: str) -> None:
-        self.first_name = pseudonym
-        self.last_name = ""
-        self.date_of_birth = None
-        self.nationality = ""
-        self.passport_number = None
-        self.passport_expiry = None
-        self.passport_country = ""
-        self.weight_kg = None
-        self.email = ""
-        self.phone = ""
-        self.preferences = {}
-        self.is_active = False
+    def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
+        return {
+            "first_name": pseudonym,
+            "last_name": "",
+            "date_of_birth": None,
+            "nationality": "",
+            "passport_number": None,
+            "passport_expiry": None,
+            "passport_country": "",
+            "weight_kg": None,
+            "email": "",
+            "phone": "",
+            "preferences": {},
+            "is_active": False,
+        }
 
 
 class PaymentMethod(BaseModel):
@@ -283,8 +296,8 @@ class DataRequest(BaseModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.client} (due {self.due_on})"
 
-    def anonymise(self, pseudonym: str) -> None:
-        self.notes = ""
+    def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
+        return {"notes": ""}
 
     def overdue(self, today: date) -> bool:
         return (

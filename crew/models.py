@@ -401,6 +401,10 @@ class CrewAssignment(BaseModel):
     )
 
     crew_path = "crew_member"
+    # The crew's record of a client's flight: no data of the client, and the crew's own
+    # (legality results) is not the client's to export.
+    gdpr_erasure = "keep"
+    gdpr_export = False
 
     class Meta:
         ordering = ["flight", "role", "id"]

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from crew import selectors
 from crew.choices import (
+    OVERRIDE_LEGALITY,
     POSITION_ROLES,
     SET_PILOT_FLYING,
     UNAVAILABLE_KINDS,
@@ -41,8 +42,10 @@ from crew.models import (
 )
 from flights.choices import ACTIVE_FLIGHT_STATUSES, FLOWN_FLIGHT_STATUSES, FlightStatus, TripEventKind
 from flights.models import Flight, TripEvent
+from jetops.activity import RequestMeta, activity_record
 from jetops.api.exceptions import Conflict
-from jetops.models import User
+from jetops.critical import critical_check
+from jetops.models import ActivityAction, ActivityOutcome, User
 from jetops.permissions import user_can
 from jetops.writes import apply_fields, save_validated
 
@@ -325,7 +328,6 @@ def _assignment_mail(assignment: CrewAssignment) -> None:
     transaction.on_commit(lambda: send_mail(subject, body, None, [email], fail_silently=True))
 
 
-@transaction.atomic
 def crew_assign(
     *,
     flight: Flight,
@@ -333,10 +335,28 @@ def crew_assign(
     role: str,
     actor: User | None,
     override_reason: str = "",
+    meta: RequestMeta | None = None,
 ) -> CrewAssignment:
-    """Put ``member`` on ``flight`` in ``role`` if legal; with ``override_reason`` (the
-    caller checked the override permission and step-up) an illegal assignment is made and
-    its violations recorded. Raises 409 ``crew_illegal`` with the violations otherwise."""
+    """Put ``member`` on ``flight`` in ``role`` if legal. Raises 409 ``crew_illegal`` with the
+    violations otherwise, unless ``override_reason`` is given: asking to override is a
+    critical operation (``crew.override_legality``, the IP allow-list and the step-up,
+    ``jetops.critical``), and an illegal assignment is then made with its violations recorded
+    and an activity row (with the address it came from)."""
+    override_reason = override_reason.strip()
+    if override_reason:
+        critical_check(actor=actor, meta=meta, perm=OVERRIDE_LEGALITY, action="override crew legality")
+    with transaction.atomic():
+        return _crew_assign(flight, member, role, actor, override_reason, meta)
+
+
+def _crew_assign(
+    flight: Flight,
+    member: CrewMember,
+    role: str,
+    actor: User | None,
+    override_reason: str,
+    meta: RequestMeta | None,
+) -> CrewAssignment:
     member = CrewMember.objects.select_for_update().get(pk=member.pk)
     flight = (
         Flight.objects.select_for_update(of=("self",))
@@ -353,7 +373,6 @@ def crew_assign(
         raise Conflict(f"The {role} seat is already taken.", code="seat_taken")
     verdict = selectors.legality(member, [flight], role)
     violations = [selectors.result_json(r) for r in verdict.violations]
-    override_reason = override_reason.strip()
     if violations and not override_reason:
         raise Conflict(
             " ".join(f"{v['rule']}: {v['detail']}" for v in violations),
@@ -375,6 +394,7 @@ def crew_assign(
             save_validated(assignment, actor, override_reason or None)
     except IntegrityError as exc:  # a concurrent assignment took the seat
         raise Conflict(f"The {role} seat is already taken.", code="seat_taken") from exc
+    rules = [v["rule"] for v in violations]
     _crew_event(
         flight,
         actor,
@@ -384,8 +404,17 @@ def crew_assign(
         role=role,
         overridden=assignment.overridden,
         override_reason=assignment.override_reason,
-        violations=[v["rule"] for v in violations],
+        violations=rules,
     )
+    if assignment.overridden:
+        activity_record(
+            action=ActivityAction.LEGALITY_OVERRIDE,
+            outcome=ActivityOutcome.SUCCESS,
+            user=actor,
+            meta=meta,
+            subject=assignment,
+            detail={"flight": flight.pk, "crew_member": member.pk, "role": role, "violations": rules},
+        )
     _assignment_mail(assignment)
     return assignment
 

@@ -49,7 +49,7 @@ class Quote(BaseModel):
     notes = models.TextField(blank=True)
 
     tenant_path = "client"
-    gdpr_erasure = "keep"  # commercial record; personal data lives on the client and passengers
+    gdpr_erasure = "anonymise"  # a commercial record: only the free text goes
 
     class Meta:
         ordering = ["-created_at"]
@@ -64,6 +64,9 @@ class Quote(BaseModel):
 
     def is_expired(self, now: Any = None) -> bool:
         return (now or timezone.now()) >= self.valid_until
+
+    def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
+        return {"notes": ""}
 
 
 class QuoteOption(BaseModel):
@@ -81,6 +84,7 @@ class QuoteOption(BaseModel):
     inputs = models.JSONField(default=dict)
 
     tenant_path = "quote__client"
+    gdpr_erasure = "keep"  # aircraft and prices
 
     class Meta:
         ordering = ["quote", "rank", "id"]
@@ -108,6 +112,7 @@ class QuoteLine(BaseModel):
     )
 
     tenant_path = "option__quote__client"
+    gdpr_erasure = "keep"  # price lines
 
     class Meta:
         ordering = ["option", "position"]
@@ -143,8 +148,8 @@ class Trip(BaseModel):
     def __str__(self) -> str:
         return self.number
 
-    def anonymise(self, pseudonym: str) -> None:
-        self.notes = ""
+    def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
+        return {"notes": "", "cancel_reason": ""}
 
 
 class FlightQuerySet(models.QuerySet["Flight"]):
@@ -203,7 +208,9 @@ class Flight(BaseModel):
 
     tenant_path = "client"
     crew_path = "crew_assignments__crew_member"  # a crew user reads the flights they are on
-    gdpr_erasure = "keep"  # operational record; passengers are anonymised on their own rows
+    # An operational record (passengers are anonymised on their own rows); only the free
+    # text and the billing details go.
+    gdpr_erasure = "anonymise"
 
     class Meta:
         ordering = ["departure_at", "id"]
@@ -232,6 +239,9 @@ class Flight(BaseModel):
     def __str__(self) -> str:
         return self.flight_number
 
+    def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
+        return {"billing_info": {}, "cancel_reason": ""}
+
     @property
     def block_minutes_actual(self) -> int | None:
         if self.actual_off_block and self.actual_on_block:
@@ -255,6 +265,9 @@ class FlightPassenger(BaseModel):
     bags = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(20)])
 
     tenant_path = "flight__client"
+    # Seat, weight and bags of a passenger who is anonymised on its own row: the load record
+    # of a flown flight stays.
+    gdpr_erasure = "keep"
 
     class Meta:
         ordering = ["flight", "id"]
@@ -278,12 +291,16 @@ class SpecialService(BaseModel):
     currency = models.CharField(max_length=3, default="USD")
 
     tenant_path = "flight__client"
+    gdpr_erasure = "anonymise"  # the description may name people, places, diets
 
     class Meta:
         ordering = ["flight", "kind", "id"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.flight}"
+
+    def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
+        return {"description": ""}
 
 
 class ConciergeRequest(BaseModel):
@@ -303,12 +320,16 @@ class ConciergeRequest(BaseModel):
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     tenant_path = "trip__client"
+    gdpr_erasure = "anonymise"
 
     class Meta:
         ordering = ["due_at", "id"]
 
     def __str__(self) -> str:
         return self.subject
+
+    def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
+        return {"subject": pseudonym, "detail": ""}
 
 
 class Feedback(BaseModel):
@@ -323,6 +344,7 @@ class Feedback(BaseModel):
     submitted_at = models.DateTimeField(null=True, blank=True)
 
     tenant_path = "flight__client"
+    gdpr_erasure = "anonymise"  # the rating stays, the words go
 
     class Meta:
         constraints = [
@@ -335,6 +357,9 @@ class Feedback(BaseModel):
 
     def __str__(self) -> str:
         return f"Feedback on {self.flight}"
+
+    def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
+        return {"comment": ""}
 
 
 class TripEvent(BaseModel):
@@ -352,9 +377,13 @@ class TripEvent(BaseModel):
     detail = models.JSONField(default=dict, blank=True)
 
     tenant_path = "trip__client"
+    gdpr_erasure = "anonymise"  # the timeline stays; a status change's typed reason goes
 
     class Meta:
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.trip} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
+        return {"detail": {key: value for key, value in self.detail.items() if key != "reason"}}

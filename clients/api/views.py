@@ -56,8 +56,6 @@ class ClientViewSet(
         "payment_method_detail": "clients.delete_paymentmethod",
         "data_requests": "clients.view_datarequest",
     }
-    step_up_actions: tuple[str, ...] = ("erase",)
-    critical_actions: tuple[str, ...] = ("erase",)
     # The portal keeps its own preferences and cards and files data-subject requests (received
     # today: the date a request reached the operator by other means is staff's to record).
     portal_fields = {

@@ -4,7 +4,8 @@ availability, the dated legality rule sets and the expiry alert log.
 Assignments, duties and availability are made and removed by services (``ServiceAddAdmin``).
 An assignment against a legality violation (an override) needs a reason, the permission to
 override crew legality and, as in the API, a fresh two-factor verification: the add form
-asks for the current authenticator code (``step_up_verify``).
+asks for the current authenticator code, which ``crew.services.crew_assign`` checks
+(``jetops.critical``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.utils.html import format_html, format_html_join
 
 from crew import selectors, services
 from crew.admin.common import ServiceAddAdmin, ServiceAddForm, TypeDesignatorMixin
-from crew.choices import OVERRIDE_LEGALITY, SET_PILOT_FLYING
+from crew.choices import SET_PILOT_FLYING
 from crew.models import (
     CrewAssignment,
     CrewAvailability,
@@ -33,44 +34,17 @@ from crew.models import (
     rule_parameter_names,
 )
 from flights.choices import FlightStatus
-from jetops.activity import acting_user, activity_record, request_meta
-from jetops.admin import JetOpsModelAdmin, ReadOnlyAdmin
+from jetops.activity import acting_user, request_meta_with_code
+from jetops.admin import JetOpsModelAdmin, ReadOnlyAdmin, authenticator_code_field
 from jetops.api.exceptions import Conflict
-from jetops.auth.otp import otp_verify
-from jetops.models import ActivityAction, ActivityOutcome, User
+from jetops.models import User
 from jetops.permissions import user_can
 
 # ---------------------------------------------------------------- assignments
 
 
-def step_up_verify(request: HttpRequest | None, code: str) -> None:
-    """The admin's step-up: raise a ``ValidationError`` on ``otp_code`` unless ``code`` is a
-    valid, unused TOTP code of the request user's confirmed device (``jetops.auth.otp.otp_verify``,
-    which also refuses a code used before, e.g. at login). Each attempt is in the activity
-    log, like ``POST /api/v1/auth/step-up``."""
-    user = acting_user(request) if request is not None else None
-    # The OTP admin site admits only sessions verified with a device, so ``user`` has one.
-    verified = user is not None and otp_verify(user, code, allow_recovery=False)
-    activity_record(
-        action=ActivityAction.STEP_UP,
-        outcome=ActivityOutcome.SUCCESS if verified else ActivityOutcome.FAILURE,
-        user=user,
-        meta=request_meta(request) if request is not None else None,
-        detail={"via": "admin"},
-    )
-    if not verified:
-        raise ValidationError({"otp_code": "The code is wrong or was already used."})
-
-
 class CrewAssignmentAddForm(ServiceAddForm):
-    otp_code = forms.CharField(
-        label="Authenticator code",
-        required=False,
-        max_length=16,
-        strip=True,
-        help_text="Required to override: the code your authenticator app shows now.",
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
+    otp_code = authenticator_code_field("Required to override: the code your authenticator app shows now.")
 
     class Meta:
         model = CrewAssignment
@@ -82,28 +56,22 @@ class CrewAssignmentAddForm(ServiceAddForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        reason = (data.get("override_reason") or "").strip()
-        user = self.request.user if self.request else None
-        if reason and not user_can(user, OVERRIDE_LEGALITY):
-            self.add_error("override_reason", "You may not override crew legality: leave the reason empty.")
-        elif reason and not data.get("otp_code"):
+        if (data.get("override_reason") or "").strip() and not data.get("otp_code"):
             self.add_error("otp_code", "Enter the code of your authenticator app to override.")
         return data
 
     def perform(self, actor: User | None) -> Model:
+        # Called once every field is valid: a code works once, so a typo elsewhere does not
+        # spend it. The service checks the override permission before it looks at the code.
         data = self.cleaned_data
-        reason = (data.get("override_reason") or "").strip()
-        if reason:
-            # Checked last, once every field is valid: a code works once, so a typo elsewhere
-            # does not spend it. A refusal by the service (a taken seat) does, as in the API,
-            # where the step-up also comes before the call.
-            step_up_verify(self.request, data["otp_code"])
+        assert self.request is not None  # noqa: S101  (bound by ServiceAddAdminMixin)
         return services.crew_assign(
             flight=data["flight"],
             member=data["crew_member"],
             role=data["role"],
             actor=actor,
-            override_reason=reason,
+            override_reason=data.get("override_reason") or "",
+            meta=request_meta_with_code(self.request, data["otp_code"]),
         )
 
 

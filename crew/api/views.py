@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -35,7 +35,7 @@ from crew.api.serializers import (
     OverrunRequestSerializer,
     UnassignRequestSerializer,
 )
-from crew.choices import OVERRIDE_LEGALITY, SET_PILOT_FLYING, CrewRole
+from crew.choices import SET_PILOT_FLYING, CrewRole
 from crew.filtersets import CrewFilterSet
 from crew.models import CrewAssignment, CrewAvailability, CrewMember
 from crew.roster import totals
@@ -43,7 +43,7 @@ from fleet.api.views import schedule_window
 from flights.models import Flight
 from jetops.activity import acting_user
 from jetops.api.viewsets import JetOpsGenericViewSet
-from jetops.permissions import restrict, step_up_check, user_can
+from jetops.permissions import restrict, user_can
 
 WINDOW_PARAMS = [
     OpenApiParameter("from", OpenApiTypes.DATETIME, description="Start (default: now)"),
@@ -339,17 +339,13 @@ class FlightCrewViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, JetOpsG
         member = restrict(CrewMember.objects.all(), request.user).filter(pk=data["crew_member"]).first()
         if member is None:
             raise ValidationError({"crew_member": ["Unknown crew member."]})
-        reason = data["override_reason"].strip()
-        if reason:
-            if not user_can(request.user, OVERRIDE_LEGALITY):
-                raise PermissionDenied("Only an operations manager may override crew legality.")
-            step_up_check(request)
         assignment = services.crew_assign(
             flight=flight,
             member=member,
             role=data["role"],
             actor=acting_user(request),
-            override_reason=reason,
+            override_reason=data["override_reason"],
+            meta=self.meta,
         )
         return Response(self.get_serializer(assignment).data, status=status.HTTP_201_CREATED)
 
@@ -411,14 +407,20 @@ class FlightCrewViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, JetOpsG
 class CrewCalendarView(APIView):
     """``/crew/calendar/{token}.ics``: the crew member's schedule as an iCalendar feed. The
     secret token in the URL is the credential (calendar apps cannot send a bearer token);
-    ``POST /crew/{id}/calendar-token`` replaces it."""
+    ``POST /crew/{id}/calendar-token`` replaces it. The feed ends (404) with the crew
+    member's record or with its login: a deactivated login must not keep reading the
+    schedule through a URL it saved."""
 
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
 
     @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.STR})
     def get(self, request: Request, token: str) -> HttpResponse:
-        member = get_object_or_404(CrewMember, calendar_token=token, is_active=True)
+        member = get_object_or_404(
+            CrewMember.objects.filter(Q(user__isnull=True) | Q(user__is_active=True)),
+            calendar_token=token,
+            is_active=True,
+        )
         now = timezone.now()
         data = selectors.schedule(member, now - timedelta(days=30), now + timedelta(days=90))
         calendar = Calendar()

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jetops.activity import request_meta
+from jetops.activity import request_meta, token_claims
 from jetops.api.exceptions import error_body
 from jetops.api.throttling import LoginIPThrottle, LoginUsernameThrottle
 from jetops.auth import services
@@ -28,7 +28,6 @@ from jetops.auth.serializers import (
     TokenPairSerializer,
 )
 from jetops.auth.tokens import TokenPair
-from jetops.permissions import token_claims
 
 _ERROR = inline_serializer(
     "Error",

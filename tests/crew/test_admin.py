@@ -5,13 +5,14 @@ services."""
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.test import override_settings
 from django.utils import timezone
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from crew import services
 from crew.admin.reports import HoursAgainstLimit, calendar_periods
@@ -27,9 +28,9 @@ from crew.models import (
 )
 from crew.selectors import rules_in_force
 from flights.models import TripEvent
-from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, RoleGroup
+from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, EncryptedTOTPDevice, RoleGroup
 from jetops.roles import Role
-from tests.conftest import totp_now
+from tests.conftest import next_code
 from tests.crew.conftest import book, make_crew, qualified
 from tests.flights.conftest import future
 from tests.jetops.test_admin import admin_login
@@ -279,7 +280,7 @@ def test_roster_colours_hours_near_the_limit(admin_client):
 # ---------------------------------------------------------------- assignments
 
 
-def assign(client, flight, member, role="PIC", override_reason="", otp_code=""):
+def assign(client, flight, member, role="PIC", override_reason="", otp_code="", **extra):
     return client.post(
         "/admin/crew/crewassignment/add/",
         {
@@ -289,6 +290,7 @@ def assign(client, flight, member, role="PIC", override_reason="", otp_code=""):
             "override_reason": override_reason,
             "otp_code": otp_code,
         },
+        **extra,
     )
 
 
@@ -299,14 +301,9 @@ def override(client, flight, member, otp_code: str):
     return assign(client, flight, member, override_reason=REASON, otp_code=otp_code)
 
 
-def next_code(user) -> str:
-    """A valid code not used yet: logging in to the admin spent the current time step's code."""
-    return totp_now(TOTPDevice.objects.get(user=user), steps_ahead=1)
-
-
 def spent_code(user) -> str:
     """The code of the last time step the user's device accepted (at login)."""
-    device = TOTPDevice.objects.get(user=user)
+    device = EncryptedTOTPDevice.objects.get(user=user)
     generator = TOTP(device.bin_key, device.step, device.t0, device.digits)
     generator.time = device.t0 + device.last_t * device.step
     return f"{generator.token():0{device.digits}d}"
@@ -377,6 +374,28 @@ def test_override_with_the_permission_records_the_violations(ops_client, ops_use
         ActivityOutcome.SUCCESS,
         {"via": "admin"},
     )
+
+
+@override_settings(CRITICAL_IP_NETWORKS=[ipaddress.ip_network("10.0.0.0/8")])
+def test_override_from_outside_the_allow_list_is_refused(ops_client, ops_user, flight):
+    response = assign(
+        ops_client,
+        flight,
+        unqualified_captain(),
+        override_reason=REASON,
+        otp_code=next_code(ops_user),
+        REMOTE_ADDR="192.0.2.7",
+    )
+    assert response.status_code == 200
+    assert "You may not override crew legality from your network" in response.content.decode()
+    assert not CrewAssignment.objects.exists()
+    assert step_ups(ActivityOutcome.SUCCESS) == step_ups(ActivityOutcome.FAILURE) == 0  # code not spent
+
+
+def test_override_is_recorded_with_the_address(ops_client, ops_user, flight):
+    override(ops_client, flight, unqualified_captain(), next_code(ops_user))
+    row = ActivityLog.objects.get(action=ActivityAction.LEGALITY_OVERRIDE)
+    assert (row.user, row.ip, row.subject_id) == (ops_user, "127.0.0.1", str(CrewAssignment.objects.get().pk))
 
 
 def test_add_page_asks_for_the_authenticator_code(ops_client):

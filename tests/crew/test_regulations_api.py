@@ -14,6 +14,7 @@ from crew import selectors, services
 from crew.models import CrewAssignment, DutyPeriod
 from flights import services as flight_services
 from flights.models import Flight
+from jetops.critical import operator_context
 from tests.conftest import bearer
 from tests.crew.conftest import book, make_crew, qualified
 from tests.fleet.conftest import make_aircraft
@@ -193,7 +194,12 @@ def test_135_267_b_limit_follows_the_pilots_assigned(ops_user, client_a, profile
     alone_legal, alone = legality(ops_user, captain, [leg])
     assert (alone_legal, blocked(alone)) == (False, {"14 CFR 135.267(b)(1)"})
     services.crew_assign(
-        flight=leg, member=first_officer, role="SIC", actor=None, override_reason="test set-up"
+        flight=leg,
+        member=first_officer,
+        role="SIC",
+        actor=None,
+        override_reason="test set-up",
+        meta=operator_context("tests"),
     )
     crewed_legal, crewed = legality(ops_user, captain, [leg])
     assert crewed_legal is True
@@ -311,10 +317,20 @@ def test_61_57_a_recency_counts_for_the_pilot_flying(crew_user, ops_user, client
     past = timezone.now().replace(hour=14, minute=0, second=0, microsecond=0) - timedelta(days=3)
     leg = book(client_a, jet, at=future(10, 14))
     pic = services.crew_assign(
-        flight=leg, member=captain, role="PIC", actor=None, override_reason="test set-up"
+        flight=leg,
+        member=captain,
+        role="PIC",
+        actor=None,
+        override_reason="test set-up",
+        meta=operator_context("tests"),
     )
     sic = services.crew_assign(
-        flight=leg, member=first_officer, role="SIC", actor=None, override_reason="test set-up"
+        flight=leg,
+        member=first_officer,
+        role="SIC",
+        actor=None,
+        override_reason="test set-up",
+        meta=operator_context("tests"),
     )
     Flight.objects.filter(pk=leg.pk).update(
         departure_at=past, arrival_at=past + timedelta(hours=2), busy_until=past + timedelta(hours=3)
