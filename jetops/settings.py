@@ -251,7 +251,7 @@ API_MAX_PAGE_SIZE = 200
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["jetops.auth.authentication.JetOpsJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["jetops.permissions.JetOpsPermission"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["jetops.jsondepth.JSONDepthParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "jetops.api.pagination.JetOpsPagination",
     "PAGE_SIZE": 25,
@@ -278,6 +278,9 @@ REST_FRAMEWORK = {
 }
 API_MAX_REQUEST_BYTES = env.int("API_MAX_REQUEST_BYTES", 1_048_576)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_REQUEST_BYTES
+# Deeper JSON bodies are a 400 before anything parses them; the ceiling keeps every walker of
+# the parsed data far from Python's recursion limit (1,000).
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", 64, minimum=1, maximum=200)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "JetOps API",
