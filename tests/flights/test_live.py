@@ -30,7 +30,7 @@ from jetops.asgi import application
 from jetops.auth.tokens import enrolment_token_issue, token_pair_issue
 from jetops.models import User
 
-ORIGIN = (b"origin", b"http://localhost")
+BROWSER_ORIGIN = b"http://localhost"
 
 transactional = pytest.mark.django_db(transaction=True)
 
@@ -115,9 +115,15 @@ def communicator(
     query: str = "",
     headers: list[tuple[bytes, bytes]] | None = None,
     subprotocols: list[str] | None = None,
+    origin: bytes | None = BROWSER_ORIGIN,
 ) -> WebsocketCommunicator:
+    """A websocket to the feed, from a browser on ``origin`` (None: a non-browser client)."""
+    origin_header = [(b"origin", origin)] if origin is not None else []
     return WebsocketCommunicator(
-        application, f"/ws/flights/{query}", headers=[ORIGIN, *(headers or [])], subprotocols=subprotocols
+        application,
+        f"/ws/flights/{query}",
+        headers=[*origin_header, *(headers or [])],
+        subprotocols=subprotocols,
     )
 
 
@@ -213,6 +219,48 @@ def test_authorization_header_is_accepted(ops_user: User, flights: tuple[Flight,
         await broadcast(flights[0].pk)
         assert await socket.receive_json_from(timeout=2) == payload(flights[0])
         await socket.disconnect()
+
+    run(scenario)
+
+
+@transactional
+def test_non_browser_client_without_origin_is_accepted(
+    ops_user: User, flights: tuple[Flight, Flight]
+) -> None:
+    """A client that sends no Origin is not a browser, so it cannot be made to connect by
+    another site: the documented Authorization-header path needs no Origin."""
+    token = access(ops_user)
+
+    async def scenario() -> None:
+        socket = communicator(headers=[(b"authorization", f"Bearer {token}".encode())], origin=None)
+        connected, _ = await socket.connect()
+        assert connected
+        await broadcast(flights[0].pk)
+        assert await socket.receive_json_from(timeout=2) == payload(flights[0])
+        await socket.disconnect()
+
+    run(scenario)
+
+
+@transactional
+def test_anonymous_client_without_origin_is_still_rejected_with_4401() -> None:
+    async def scenario() -> None:
+        assert await close_code(communicator(origin=None)) == 4401
+
+    run(scenario)
+
+
+@pytest.mark.parametrize("origin", [b"https://evil.example", b"null", b"http://localhost.evil.example"])
+@transactional
+def test_foreign_origin_is_refused_even_with_a_valid_token(
+    ops_user: User, flights: tuple[Flight, Flight], origin: bytes
+) -> None:
+    token = access(ops_user)
+
+    async def scenario() -> None:
+        socket = communicator(headers=[(b"authorization", f"Bearer {token}".encode())], origin=origin)
+        connected, _ = await socket.connect()
+        assert not connected
 
     run(scenario)
 
