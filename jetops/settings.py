@@ -112,6 +112,12 @@ REDIS_URL = env.str("REDIS_URL", "")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     env.fail("REDIS_URL", "must start with redis://, rediss:// or unix://")
 
+# With acks_late a task's message stays unacknowledged until the task ends; when a whole worker
+# dies, Redis hands the message to another worker after this many seconds. It must exceed every
+# task's hard time limit (300 s at most) and every retry countdown (600 s at most: a message
+# waiting for its ETA is held unacknowledged too), or a live task would be run twice.
+BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", 900, minimum=660, maximum=3600)
+
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CHANNEL_LAYERS = {
@@ -121,7 +127,7 @@ if REDIS_URL:
         }
     }
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 else:
     # Quick start with no server: a file cache shared by every process, an in-process channel
     # layer (status changes are published by the web process that serves the websockets), and
@@ -166,6 +172,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "flights-quotes-expire": {
         "task": "flights.tasks.quotes_expire_task",
         "schedule": crontab(minute="*/15"),
+    },
+    # Every 5 minutes, settle client notifications stuck in pending or sending (their worker
+    # died): send them again or record them as unknown or failed.
+    "notification-deliveries-sweep": {
+        "task": "jetops.tasks.deliveries_sweep_task",
+        "schedule": crontab(minute="*/5"),
     },
 }
 
@@ -325,6 +337,10 @@ OPERATIONS_EMAIL = env.str("OPERATIONS_EMAIL", "operations@jetops.example")
 PASSPORT_WARNING_MONTHS = env.int("PASSPORT_WARNING_MONTHS", 6, minimum=0, maximum=24)
 CONCIERGE_SLA_MINUTES = env.int("CONCIERGE_SLA_MINUTES", 60, minimum=5)
 SMS_BACKEND = env.str("SMS_BACKEND", "jetops.notifications.LoggingSMSBackend")
+# A notification pending or sending for this long is taken for abandoned by its worker (longer
+# than any sending task may run); the sweep then settles it, giving up after this many attempts.
+NOTIFICATION_STUCK_AFTER_MINUTES = env.int("NOTIFICATION_STUCK_AFTER_MINUTES", 10, minimum=5)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", 6, minimum=1)
 
 
 def _days(name: str, default: list[str]) -> tuple[int, ...]:
