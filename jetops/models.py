@@ -255,16 +255,24 @@ class NotificationChannel(models.TextChoices):
 
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     SKIPPED = "skipped", "Skipped"
+    UNKNOWN = "unknown", "Unknown: interrupted during the send"
 
 
 class NotificationDelivery(models.Model):
     """One message to one recipient on one channel. ``key`` identifies the business event
     (e.g. ``flight-status:42:departed``): the unique (key, channel, recipient) makes sending
     idempotent, so a retried task or a double click never sends twice. Append-only record
-    of what was sent, no history table."""
+    of what was sent, no history table.
+
+    Life cycle (``jetops.notifications``): *pending* when recorded; *sending* from the moment
+    an attempt is claimed (``attempts`` counted, ``attempted_at`` set, committed before the
+    message leaves) until its outcome is recorded: *sent*, *failed* (retried while worth it)
+    or *unknown* (the worker died during the send of a channel delivered at most once);
+    *skipped* when there is nothing to send to."""
 
     key = models.CharField(max_length=200)
     channel = models.CharField(max_length=8, choices=NotificationChannel.choices)
@@ -276,6 +284,7 @@ class NotificationDelivery(models.Model):
         max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    attempted_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
     client_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -286,6 +295,14 @@ class NotificationDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["key", "channel", "recipient"], name="notification_delivery_once"
+            ),
+        ]
+        indexes = [
+            # The sweep for deliveries stuck in pending or sending reads only those.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status__in=["pending", "sending"]),
+                name="notification_delivery_open",
             ),
         ]
 

@@ -7,6 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import redis
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from django_otp.oath import TOTP
 from hypothesis import HealthCheck
@@ -63,6 +66,27 @@ def bearer(user: User, *, otp: bool = True) -> APIClient:
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair.access}")
     client.refresh_token = pair.refresh  # type: ignore[attr-defined]
     return client
+
+
+def clear_test_keys() -> None:
+    """Empty the cache and the channel layer of this test process: on Redis only the keys under
+    its ``TEST_KEY_PREFIX`` (other xdist workers share the database)."""
+    if not settings.REDIS_URL:
+        cache.clear()
+        return
+    server = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        keys = list(server.scan_iter(match=f"{settings.TEST_KEY_PREFIX}:*", count=1000))
+        if keys:
+            server.delete(*keys)
+    finally:
+        server.close()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Every test starts with nothing cached (throttle counters, captchas, websocket groups)."""
+    clear_test_keys()
 
 
 @pytest.fixture
