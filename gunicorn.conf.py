@@ -1,0 +1,48 @@
+"""gunicorn settings of the production web server: ``gunicorn jetops.asgi:application``
+(gunicorn reads this file from the working directory).
+
+Uvicorn workers serve HTTP and websockets; ``WEB_CONCURRENCY`` workers (default two per CPU
+plus one: Django runs each request's synchronous code on the worker's one sync thread, so a
+worker serves one request at a time), listening on ``PORT``. SIGTERM stops gracefully:
+requests in flight finish and websockets are closed within ``GRACEFUL_TIMEOUT`` seconds.
+Each worker's Prometheus metrics are kept in ``PROMETHEUS_MULTIPROC_DIR`` so ``/metrics``
+adds them up, whichever worker answers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import tempfile
+from typing import Any
+
+from jetops.config import EnvReader
+
+env = EnvReader()
+port = env.int("PORT", 8000, minimum=1, maximum=65535)
+bind = [f"{env.str('HOST', '0.0.0.0')}:{port}"]  # noqa: S104  (a container or platform routes to it)
+workers = env.int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1, minimum=1)
+worker_class = "jetops.asgi_worker.AsgiWorker"
+graceful_timeout = env.int("GRACEFUL_TIMEOUT", 10, minimum=2)
+timeout = env.int("WEB_TIMEOUT", 30, minimum=5)
+keepalive = 5
+accesslog = None  # the application logs every request as one JSON line, with its request id
+errorlog = "-"
+
+metrics_dir = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"jetops-metrics-{port}")
+)
+
+
+def on_starting(server: Any) -> None:
+    """Start the metrics from zero: files left by a previous run would be added in."""
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    os.makedirs(metrics_dir, exist_ok=True)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A worker's live gauges go with it (its counters stay in the totals)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,74 @@
+"""The production server's pieces that can be checked without starting it: the gunicorn
+settings read from the environment, the worker's graceful shutdown, and the Redis channel
+layer keeping quiet websockets open."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import runpy
+from pathlib import Path
+
+import pytest
+from channels_redis.core import RedisChannelLayer
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+GUNICORN_CONF = Path(settings.BASE_DIR) / "gunicorn.conf.py"
+
+
+def test_gunicorn_takes_workers_port_and_graceful_timeout_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("PORT", "9123")
+    monkeypatch.setenv("GRACEFUL_TIMEOUT", "10")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "metrics"))
+
+    conf = runpy.run_path(str(GUNICORN_CONF))
+
+    assert conf["workers"] == 3
+    assert conf["bind"] == ["0.0.0.0:9123"]
+    assert conf["graceful_timeout"] == 10
+    assert conf["worker_class"] == "jetops.asgi_worker.AsgiWorker"
+    conf["on_starting"](None)
+    assert (tmp_path / "metrics").is_dir()
+
+
+def test_gunicorn_refuses_a_bad_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEB_CONCURRENCY", "many")
+
+    with pytest.raises(ImproperlyConfigured, match="WEB_CONCURRENCY"):
+        runpy.run_path(str(GUNICORN_CONF))
+
+
+def test_worker_closes_connections_within_the_graceful_timeout() -> None:
+    from gunicorn.config import Config
+
+    from jetops.asgi_worker import AsgiWorker
+
+    cfg = Config()
+    cfg.set("graceful_timeout", 10)
+    worker = AsgiWorker(0, os.getppid(), [], None, 30, cfg, cfg.logger_class(cfg))
+
+    assert worker.config.timeout_graceful_shutdown == 9
+    assert worker.config.lifespan == "off"
+    assert worker.config.proxy_headers is False  # X-Forwarded-For is the app's to judge
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL)")
+def test_redis_channel_layer_keeps_waiting_past_the_redis_read_timeout() -> None:
+    from jetops import settings as project_settings
+
+    layer = RedisChannelLayer(**project_settings.CHANNEL_LAYERS["default"]["CONFIG"])
+
+    async def listen_quietly() -> None:
+        channel = await layer.new_channel()
+        try:
+            # our own deadline ends the wait, not a Redis read timeout (5 s in redis-py 8)
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(layer.receive(channel), timeout=7)
+        finally:
+            await layer.close_pools()
+
+    asyncio.run(listen_quietly())
