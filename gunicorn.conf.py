@@ -17,7 +17,13 @@ import shutil
 import tempfile
 from typing import Any
 
-from jetops.config import EnvReader
+# Set before anything imports prometheus_client: it chooses per-process files at import.
+metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or os.path.join(
+    tempfile.gettempdir(), f"jetops-metrics-{os.environ.get('PORT') or '8000'}"
+)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+
+from jetops.config import EnvReader  # noqa: E402
 
 env = EnvReader()
 port = env.int("PORT", 8000, minimum=1, maximum=65535)
@@ -29,10 +35,23 @@ timeout = env.int("WEB_TIMEOUT", 30, minimum=5)
 keepalive = 5
 accesslog = None  # the application logs every request as one JSON line, with its request id
 errorlog = "-"
-
-metrics_dir = os.environ.setdefault(
-    "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"jetops-metrics-{port}")
-)
+if env.choice("LOG_FORMAT", "json", ["json", "plain"]) == "json":
+    # The server's own lines (start, stop, websockets opened) as JSON too.
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "jetops.logs.JsonFormatter"}},
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+            "error_console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            },
+        },
+        "root": {"level": "INFO", "handlers": ["console"]},
+        "loggers": {"gunicorn.error": {"handlers": ["error_console"], "level": "INFO", "propagate": False}},
+    }
 
 
 def on_starting(server: Any) -> None:

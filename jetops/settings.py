@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "channels",
+    "django_prometheus",
     "jetops",
     "fleet",
     "clients",
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "jetops.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "jetops.middleware.RequestSizeLimitMiddleware",
@@ -73,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "jetops.urls"
@@ -107,6 +111,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", 60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# django-prometheus' engines (the same backends) count queries, errors and their duration.
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends."
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker, channel layer ----------------------------------------------
@@ -155,8 +163,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "UTC"
+# Workers log through LOGGING (JSON lines with the request id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Every 30 seconds, a heartbeat through the broker to a worker (/healthz, /metrics); a
+    # heartbeat not run within the period is dropped, not queued up.
+    "health-heartbeat": {
+        "task": "jetops.tasks.heartbeat_task",
+        "schedule": 30.0,
+        "options": {"expires": 30},
+    },
     # Every night at 03:15 UTC, drop expired refresh tokens from the blacklist tables.
     "flush-expired-tokens": {
         "task": "jetops.tasks.flush_expired_tokens_task",
@@ -377,14 +394,31 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SILENCED_SYSTEM_CHECKS: list[str] = []
 
+# Logs: one JSON object per line in production (jetops.logs), readable lines in development;
+# both carry the request id. Each request is logged once, by jetops.logs.RequestLogMiddleware.
+LOG_FORMAT = env.choice("LOG_FORMAT", "plain" if DEBUG else "json", ["json", "plain"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "jetops.logs.RequestContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "jetops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# /metrics is readable from these networks, or by anyone presenting the token.
+METRICS_TOKEN = env.str("METRICS_TOKEN", "")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    env.fail("METRICS_TOKEN", "must be at least 32 characters")
+METRICS_ALLOWED_NETWORKS = [
+    ipaddress.ip_network(n) for n in env.cidr_list("METRICS_ALLOWED_IPS", ["127.0.0.1/32", "::1/128"])
+]
 
 # Parsed once, used by jetops.permissions for the critical-operation allow-list.
 CRITICAL_IP_NETWORKS = [ipaddress.ip_network(n) for n in CRITICAL_IP_ALLOWLIST]

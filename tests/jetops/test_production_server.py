@@ -23,7 +23,7 @@ def test_gunicorn_takes_workers_port_and_graceful_timeout_from_the_environment(
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
     monkeypatch.setenv("PORT", "9123")
     monkeypatch.setenv("GRACEFUL_TIMEOUT", "10")
-    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "metrics"))
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "metrics"))  # restored after the test
 
     conf = runpy.run_path(str(GUNICORN_CONF))
 
@@ -35,8 +35,9 @@ def test_gunicorn_takes_workers_port_and_graceful_timeout_from_the_environment(
     assert (tmp_path / "metrics").is_dir()
 
 
-def test_gunicorn_refuses_a_bad_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gunicorn_refuses_a_bad_worker_count(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("WEB_CONCURRENCY", "many")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # restored after the test
 
     with pytest.raises(ImproperlyConfigured, match="WEB_CONCURRENCY"):
         runpy.run_path(str(GUNICORN_CONF))
