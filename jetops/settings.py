@@ -109,8 +109,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", 60))
+    # Under ASGI each request runs on a thread of its own, so connections kept per thread
+    # (CONN_MAX_AGE) would pile up, one per request in flight, until PostgreSQL refuses more.
+    # Each process shares a pool of at most DATABASE_POOL_SIZE connections instead, which
+    # Django checks before use (its advice for ASGI); a request waits up to
+    # DATABASE_POOL_TIMEOUT s for one.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env.int("DATABASE_POOL_SIZE", 4, minimum=1),
+        "timeout": env.int("DATABASE_POOL_TIMEOUT", 20, minimum=1),
+    }
 # django-prometheus' engines (the same backends) count queries, errors and their duration.
 DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
     "django.db.backends.", "django_prometheus.db.backends."

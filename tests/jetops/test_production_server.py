@@ -73,3 +73,16 @@ def test_redis_channel_layer_keeps_waiting_past_the_redis_read_timeout() -> None
             await layer.close_pools()
 
     asyncio.run(listen_quietly())
+
+
+def test_postgresql_connections_come_from_a_bounded_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Under ASGI every request has a thread of its own: connections kept per thread
+    # (CONN_MAX_AGE) piled up under load until PostgreSQL refused clients.
+    monkeypatch.setenv("DATABASE_URL", "postgres://jetops@db.invalid:5432/jetops")
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "6")
+
+    database = runpy.run_path(str(Path(settings.BASE_DIR) / "jetops" / "settings.py"))["DATABASES"]["default"]
+
+    assert database["CONN_MAX_AGE"] == 0
+    assert database["OPTIONS"]["pool"]["max_size"] == 6
+    assert database["CONN_HEALTH_CHECKS"] is True
