@@ -121,10 +121,9 @@ else:
         "max_size": env.int("DATABASE_POOL_SIZE", 4, minimum=1),
         "timeout": env.int("DATABASE_POOL_TIMEOUT", 20, minimum=1),
     }
-# django-prometheus' engines (the same backends) count queries, errors and their duration.
-DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
-    "django.db.backends.", "django_prometheus.db.backends."
-)
+    # django-prometheus' engine (Django's, instrumented) counts queries, errors and their
+    # duration. Production only: tools recognise the quick start's SQLite by its engine name.
+    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker, channel layer ----------------------------------------------

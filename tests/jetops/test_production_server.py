@@ -86,3 +86,4 @@ def test_postgresql_connections_come_from_a_bounded_pool(monkeypatch: pytest.Mon
     assert database["CONN_MAX_AGE"] == 0
     assert database["OPTIONS"]["pool"]["max_size"] == 6
     assert database["CONN_HEALTH_CHECKS"] is True
+    assert database["ENGINE"] == "django_prometheus.db.backends.postgresql"  # queries in /metrics
