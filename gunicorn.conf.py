@@ -33,6 +33,9 @@ worker_class = "jetops.asgi_worker.AsgiWorker"
 graceful_timeout = env.int("GRACEFUL_TIMEOUT", 10, minimum=2)
 timeout = env.int("WEB_TIMEOUT", 30, minimum=5)
 keepalive = 5
+# No run-time control socket (gunicornc): the process manager scales by starting processes,
+# and two servers of one user on one host would otherwise share its path.
+control_socket_disable = True
 accesslog = None  # the application logs every request as one JSON line, with its request id
 errorlog = "-"
 if env.choice("LOG_FORMAT", "json", ["json", "plain"]) == "json":

@@ -31,6 +31,7 @@ def test_gunicorn_takes_workers_port_and_graceful_timeout_from_the_environment(
     assert conf["bind"] == ["0.0.0.0:9123"]
     assert conf["graceful_timeout"] == 10
     assert conf["worker_class"] == "jetops.asgi_worker.AsgiWorker"
+    assert conf["control_socket_disable"] is True
     conf["on_starting"](None)
     assert (tmp_path / "metrics").is_dir()
 
