@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint typecheck lock clean
+.PHONY: run test bench loadtest lint typecheck lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	@for script in tests/bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# The API under load, served as in production, beside the data floor (see tests/bench/loadtest.py):
+# DATABASE_URL (a seed_scale dataset on PostgreSQL) and REDIS_URL; DURATION, USERS, ONLY...
+loadtest: $(STAMP)
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python tests/bench/loadtest.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from celery.schedules import crontab
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "channels",
+    "django_prometheus",
     "jetops",
     "fleet",
     "clients",
@@ -60,7 +62,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "jetops.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "jetops.middleware.RequestSizeLimitMiddleware",
     "jetops.middleware.CardDataGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -71,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "jetops.urls"
@@ -103,8 +109,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", 60))
+    # Under ASGI each request runs on a thread of its own, so connections kept per thread
+    # (CONN_MAX_AGE) would pile up, one per request in flight, until PostgreSQL refuses more.
+    # Each process shares a pool of at most DATABASE_POOL_SIZE connections instead, which
+    # Django checks before use (its advice for ASGI); a request waits up to
+    # DATABASE_POOL_TIMEOUT s for one.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env.int("DATABASE_POOL_SIZE", 4, minimum=1),
+        "timeout": env.int("DATABASE_POOL_TIMEOUT", 20, minimum=1),
+    }
+    # django-prometheus' engine (Django's, instrumented) counts queries, errors and their
+    # duration. Production only: tools recognise the quick start's SQLite by its engine name.
+    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker, channel layer ----------------------------------------------
@@ -120,10 +139,12 @@ BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", 900, minimum=66
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # channels-redis waits up to 5 s for a message (BZPOPMIN); redis-py 8 gives up reading a
+    # socket after 5 s by default, which closed every quiet websocket after 5 s.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -149,8 +170,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "UTC"
+# Workers log through LOGGING (JSON lines with the request id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Every 30 seconds, a heartbeat through the broker to a worker (/healthz, /metrics); a
+    # heartbeat not run within the period is dropped, not queued up.
+    "health-heartbeat": {
+        "task": "jetops.tasks.heartbeat_task",
+        "schedule": 30.0,
+        "options": {"expires": 30},
+    },
     # Every night at 03:15 UTC, drop expired refresh tokens from the blacklist tables.
     "flush-expired-tokens": {
         "task": "jetops.tasks.flush_expired_tokens_task",
@@ -326,6 +356,17 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise serves the static files from STATIC_ROOT. In production they are collected
+# (`manage.py collectstatic`) with content-hashed names and compressed copies, so they can be
+# cached for ever; in development they are served as they are from the apps.
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Seconds before an SMTP call gives up (Django's default waits forever).
@@ -361,6 +402,8 @@ CREW_RELEASE_MINUTES = env.int("CREW_RELEASE_MINUTES", 30)
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Load-balancer probes and the metrics scraper call these over the internal network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -372,14 +415,31 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SILENCED_SYSTEM_CHECKS: list[str] = []
 
+# Logs: one JSON object per line in production (jetops.logs), readable lines in development;
+# both carry the request id. Each request is logged once, by jetops.logs.RequestLogMiddleware.
+LOG_FORMAT = env.choice("LOG_FORMAT", "plain" if DEBUG else "json", ["json", "plain"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "jetops.logs.RequestContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "jetops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# /metrics is readable from these networks, or by anyone presenting the token.
+METRICS_TOKEN = env.str("METRICS_TOKEN", "")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    env.fail("METRICS_TOKEN", "must be at least 32 characters")
+METRICS_ALLOWED_NETWORKS = [
+    ipaddress.ip_network(n) for n in env.cidr_list("METRICS_ALLOWED_IPS", ["127.0.0.1/32", "::1/128"])
+]
 
 # Parsed once, used by jetops.permissions for the critical-operation allow-list.
 CRITICAL_IP_NETWORKS = [ipaddress.ip_network(n) for n in CRITICAL_IP_ALLOWLIST]

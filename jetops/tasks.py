@@ -7,6 +7,7 @@ from celery import shared_task
 from django.core.management import call_command
 from django.db import transaction
 
+from jetops.celery_monitoring import heartbeat_record
 from jetops.models import NotificationStatus
 from jetops.notifications import TransientNotificationError, deliveries_sweep, delivery_send
 
@@ -62,3 +63,10 @@ def deliveries_sweep_task() -> int:
     for delivery_id in resend:
         transaction.on_commit(partial(delivery_send_task.delay, delivery_id))
     return len(resend)
+
+
+@shared_task(ignore_result=True)
+def heartbeat_task() -> None:
+    """Run by a worker every ``HEARTBEAT_SECONDS`` (beat sends it): proves a worker is
+    taking tasks. ``/healthz`` and ``/metrics`` report its age."""
+    heartbeat_record("worker")

@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from jetops.health import healthz
+from jetops.metrics import metrics
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/", include("jetops.auth.urls")),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
 ]
 
 handler404 = "jetops.api.errors.not_found"

@@ -62,3 +62,6 @@ REST_FRAMEWORK = {
 # tests that send a wrong code and then a right one would have to sleep.
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
+# WhiteNoise looks at STATIC_ROOT per request instead of once at start (nothing is collected
+# for the tests, and a missing directory would warn in every test).
+WHITENOISE_AUTOREFRESH = True

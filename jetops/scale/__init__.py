@@ -1,0 +1,1 @@
+"""A production-sized dataset for performance work: ``manage.py seed_scale``."""
