@@ -331,11 +331,11 @@ def test_bookings_list_the_clients_flights_latest_first(
 ):
     from datetime import UTC, datetime, timedelta
 
-    from finance.models import PricingProfile
     from tests.crew.conftest import book
     from tests.fleet.conftest import make_aircraft
+    from tests.flights.conftest import active_profile_without_return_to_base
 
-    PricingProfile.objects.create(name="Standard", is_active=True, return_to_base=False)
+    active_profile_without_return_to_base()
     soon = (datetime.now(UTC) + timedelta(days=5)).replace(hour=12, minute=0, second=0, microsecond=0)
     first = book(client_a, make_aircraft(), at=soon)
     later = book(client_a, make_aircraft(), at=soon + timedelta(days=3))
