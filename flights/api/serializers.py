@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from flights.choices import ConciergeStatus, FlightStatus, ServiceKind, ServiceStatus
@@ -169,8 +170,8 @@ class FlightWriteSerializer(StrictSerializer):
     departure = EndpointSerializer(required=False)
     arrival = EndpointSerializer(required=False)
     passengers = ManifestEntrySerializer(many=True, required=False)
-    flight_plan = serializers.JSONField(required=False)
-    billing_info = serializers.JSONField(required=False)
+    flight_plan = serializers.DictField(required=False)
+    billing_info = serializers.DictField(required=False)
     leg_type = serializers.ChoiceField(choices=["revenue", "positioning"], required=False)
 
 
@@ -205,6 +206,16 @@ class SpecialServiceWriteSerializer(StrictSerializer):
     currency = serializers.RegexField(r"^[A-Z]{3}$", required=False)
 
 
+class FlightCrewSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """One of a flight's ``crew_assignments``, for the schema (``POST /flights/{id}/crew``
+    makes them)."""
+
+    id = serializers.IntegerField()
+    crew_member = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+
+
 class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """A flight in the seed's shape, with trip, leg type, times and manifest."""
 
@@ -219,6 +230,8 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     crew_assignments = serializers.SerializerMethodField()
     actual = serializers.SerializerMethodField()
     diverted_to = serializers.CharField(source="diverted_to_id", read_only=True)
+    flight_plan = serializers.DictField(read_only=True)
+    billing_info = serializers.DictField(read_only=True)
 
     class Meta:
         model = Flight
@@ -251,6 +264,7 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]
         read_only_fields = fields
 
+    @extend_schema_field(EndpointSerializer)
     def get_departure(self, flight: Flight) -> dict[str, Any]:
         return {
             "airport": flight.departure_airport_id,
@@ -258,6 +272,7 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "fbo": flight.departure_fbo,
         }
 
+    @extend_schema_field(EndpointSerializer)
     def get_arrival(self, flight: Flight) -> dict[str, Any]:
         return {
             "airport": flight.arrival_airport_id,
@@ -265,6 +280,7 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "fbo": flight.arrival_fbo,
         }
 
+    @extend_schema_field(ManifestEntrySerializer(many=True))
     def get_passengers(self, flight: Flight) -> list[dict[str, Any]]:
         return [
             {
@@ -276,6 +292,7 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             for row in flight.manifest.all()
         ]
 
+    @extend_schema_field(FlightCrewSerializer(many=True))
     def get_crew_assignments(self, flight: Flight) -> list[dict[str, Any]]:
         """The flight's crew (prefetched with the crew member by ``FLIGHT_QUERYSET``)."""
         return [
