@@ -12,19 +12,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest
 
 from crew import services
-from crew.admin.common import ServiceAddAdmin, ServiceAddForm, TypeDesignatorMixin
+from crew.admin.common import ServiceAddAdmin, TypeDesignatorMixin
 from crew.choices import OVERRIDE_LEGALITY
 from crew.models import CrewAssignment, CrewAvailability, CrewExpiryAlert, DutyPeriod, LegalityRuleSet
 from flights.choices import FlightStatus
 from jetops.activity import acting_user, activity_record, request_meta
-from jetops.admin import JetOpsModelAdmin, ReadOnlyAdmin
-from jetops.api.exceptions import Conflict
+from jetops.admin import JetOpsModelAdmin, ReadOnlyAdmin, ServiceForm
 from jetops.auth.otp import otp_verify
 from jetops.models import ActivityAction, ActivityOutcome, User
 from jetops.permissions import user_can
@@ -51,7 +50,7 @@ def step_up_verify(request: HttpRequest | None, code: str) -> None:
         raise ValidationError({"otp_code": "The code is wrong or was already used."})
 
 
-class CrewAssignmentAddForm(ServiceAddForm):
+class CrewAssignmentAddForm(ServiceForm):
     otp_code = forms.CharField(
         label="Authenticator code",
         required=False,
@@ -77,22 +76,22 @@ class CrewAssignmentAddForm(ServiceAddForm):
             self.add_error("override_reason", "You may not override crew legality: leave the reason empty.")
         elif reason and not data.get("otp_code"):
             self.add_error("otp_code", "Enter the code of your authenticator app to override.")
+        elif reason and not self.errors:
+            # Checked last, once every field is valid: a code works once, so a typo elsewhere
+            # does not spend it. A refusal by the service (a taken seat) does, as in the API,
+            # where the step-up also comes before the call. Checked while validating, so a
+            # failed attempt stays in the activity log whatever happens next.
+            step_up_verify(self.request, data["otp_code"])
         return data
 
     def perform(self, actor: User | None) -> Model:
         data = self.cleaned_data
-        reason = (data.get("override_reason") or "").strip()
-        if reason:
-            # Checked last, once every field is valid: a code works once, so a typo elsewhere
-            # does not spend it. A refusal by the service (a taken seat) does, as in the API,
-            # where the step-up also comes before the call.
-            step_up_verify(self.request, data["otp_code"])
         return services.crew_assign(
             flight=data["flight"],
             member=data["crew_member"],
             role=data["role"],
             actor=actor,
-            override_reason=reason,
+            override_reason=(data.get("override_reason") or "").strip(),
         )
 
 
@@ -131,16 +130,13 @@ class CrewAssignmentAdmin(ServiceAddAdmin):
         return super().has_delete_permission(request, obj)
 
     def remove(self, request: HttpRequest, obj: CrewAssignment) -> None:
-        try:
-            services.crew_unassign(assignment=obj, actor=acting_user(request), reason="removed in the admin")
-        except Conflict as exc:
-            self.message_user(request, f"{obj}: {exc.detail}", messages.ERROR)
+        services.crew_unassign(assignment=obj, actor=acting_user(request), reason="removed in the admin")
 
 
 # ---------------------------------------------------------------- duties and availability
 
 
-class DutyPeriodAddForm(TypeDesignatorMixin, ServiceAddForm):
+class DutyPeriodAddForm(TypeDesignatorMixin, ServiceForm):
     class Meta:
         model = DutyPeriod
         fields = ["crew_member", *services.DUTY_FIELDS]
@@ -173,7 +169,7 @@ class DutyPeriodAdmin(CrewPeriodAdmin):
         services.duty_remove(duty=obj, actor=acting_user(request))
 
 
-class CrewAvailabilityAddForm(ServiceAddForm):
+class CrewAvailabilityAddForm(ServiceForm):
     class Meta:
         model = CrewAvailability
         fields = ["crew_member", "kind", "start", "end", "remarks"]
