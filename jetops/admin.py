@@ -28,7 +28,7 @@ from jetops.roles import ROLES, SUPER_ADMIN_LEVEL, Role
 
 # What a service raises to refuse a write: a 409 (``Conflict``) or a DRF validation error,
 # and Django's ValidationError (``full_clean`` and the services' own field checks).
-REFUSALS: tuple[type[Exception], ...] = (APIException, ValidationError)
+REFUSALS: tuple[type[APIException], type[ValidationError]] = (APIException, ValidationError)
 REFUSAL_ATTR = "_jetops_refusal"  # the refusal a form shows again (on the request)
 
 
@@ -78,7 +78,7 @@ class Refusal:
     row: tuple[str, int] | None = None
 
     @classmethod
-    def of(cls, exc: Exception, row: tuple[str, int] | None = None) -> Refusal:
+    def of(cls, exc: APIException | ValidationError, row: tuple[str, int] | None = None) -> Refusal:
         errors: dict[str | None, list[str]]
         if isinstance(exc, Conflict):
             errors = {None: conflict_lines(exc)}
@@ -89,14 +89,12 @@ class Refusal:
             }
         elif isinstance(exc, APIException):
             errors = {None: error_lines(exc.detail)}
-        elif isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        elif hasattr(exc, "error_dict"):
             errors = {
                 None if key == NON_FIELD_ERRORS else key: lines for key, lines in exc.message_dict.items()
             }
-        elif isinstance(exc, ValidationError):
-            errors = {None: exc.messages}
         else:
-            raise TypeError(f"Not a service refusal: {exc!r}")
+            errors = {None: exc.messages}
         return cls(errors, row)
 
     def lines(self) -> list[str]:

@@ -12,15 +12,17 @@ from typing import Any
 import pytest
 from django.apps import apps as django_apps
 from django.contrib import admin
+from django.forms import inlineformset_factory
 from django.urls import reverse
 
 from clients import services as client_services
-from clients.models import Client
+from clients.models import Client, Passenger
 from crew import services as crew_services
 from fleet import services as fleet_services
 from fleet.models import Aircraft
 from flights import services as flight_services
 from flights.models import Flight, Quote
+from jetops.admin import Refusal, RefusedFormSet
 from tests.admin_forms import shown
 from tests.crew.conftest import book, make_crew, qualified
 from tests.fleet.conftest import make_aircraft
@@ -274,3 +276,31 @@ def test_a_refused_change_is_shown_and_changes_nothing(root_client, case, messag
     assert response.status_code == 200
     assert message in html.unescape(response.content.decode())
     assert table_counts() == before
+
+
+def test_a_refused_deletion_of_an_inline_row_shows_above_the_rows(client_a):
+    # Rows marked for deletion are not validated, so the refusal of one cannot sit on the
+    # row: it must still make the formset invalid, or the second pass would save it all.
+    passenger = client_services.passenger_create(
+        client=client_a, actor=None, first_name="Di", last_name="Del"
+    )
+    formset_class = inlineformset_factory(
+        Client, Passenger, fields=["first_name", "last_name"], can_delete=True
+    )
+    refusal = Refusal({None: ["On a manifest: deactivate instead."]}, row=("passengers", 0))
+    refused = type("Refused", (RefusedFormSet, formset_class), {"refusal": refusal})
+    data = {
+        "passengers-TOTAL_FORMS": "1",
+        "passengers-INITIAL_FORMS": "1",
+        "passengers-0-id": str(passenger.pk),
+        "passengers-0-client": str(client_a.pk),
+        "passengers-0-first_name": "Di",
+        "passengers-0-last_name": "Del",
+        "passengers-0-DELETE": "on",
+    }
+
+    formset = refused(data, instance=client_a, prefix="passengers")
+
+    assert formset_class(data, instance=client_a, prefix="passengers").is_valid()
+    assert not formset.is_valid()
+    assert formset.non_form_errors() == ["Di Del: On a manifest: deactivate instead."]
