@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 # Quick start on SQLite: migrate, demo data, then web server + Celery worker + beat (filesystem
-# broker under var/, no other server). Ctrl-C stops all three.
+# broker under var/, no other server). Ctrl-C or SIGTERM stops all three within seconds
+# (jetops/supervisor.py; exec lets make's signals reach it).
 run: export DJANGO_DEBUG ?= 1
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
@@ -23,10 +24,7 @@ run: $(STAMP)
 	@echo ""
 	@echo "JetOps is starting at http://$(HOST):$(PORT)/  (admin: /admin/, API docs: /api/v1/docs/)"
 	@echo ""
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A jetops worker --loglevel=INFO --concurrency=2 & \
-	$(BIN)/celery -A jetops beat --loglevel=INFO --schedule=var/celerybeat-schedule & \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@exec $(BIN)/python -m jetops.supervisor $(HOST):$(PORT)
 
 # The whole suite, on SQLite by default or on DATABASE_URL/REDIS_URL when they are set.
 test: $(STAMP)

@@ -7,17 +7,23 @@ from typing import Any
 
 from django import forms
 from django.apps import apps
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from simple_history.models import ModelChange
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from clients import services
 from clients.choices import NotificationChannel, NotificationEvent
 from clients.models import Client, ClientMembership, DataRequest, Passenger, PaymentMethod
+from clients.personal import masked_value, sees_sensitive, sensitive_fields
 from clients.preferences import MAX_ITEMS, MAX_SHORT_TEXT, default_preferences
-from jetops.activity import acting_user
-from jetops.admin import JetOpsModelAdmin, adopt
+from jetops.activity import acting_user, request_meta_with_code
+from jetops.admin import REFUSALS, JetOpsModelAdmin, adopt, authenticator_code_field, critical_refusal
+from jetops.critical import CriticalOperationRefused
 
 PREFERENCE_FIELDS = (
     "dietary_restrictions",
@@ -143,6 +149,12 @@ class DataRequestInline(admin.TabularInline):  # type: ignore[type-arg]
     can_delete = False
 
 
+class EraseConfirmForm(forms.Form):
+    otp_code = authenticator_code_field(
+        "The code your authenticator app shows now: erasure cannot be undone.", required=True
+    )
+
+
 @admin.register(Client)
 class ClientAdmin(JetOpsModelAdmin):
     form = ClientAdminForm
@@ -220,19 +232,47 @@ class ClientAdmin(JetOpsModelAdmin):
         services.passenger_delete(passenger=instance, actor=acting_user(request))  # type: ignore[arg-type]
 
     @admin.action(description="Erase personal data (GDPR; refused under legal hold)", permissions=["erase"])
-    def erase_personal_data(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
+    def erase_personal_data(
+        self, request: HttpRequest, queryset: QuerySet[Client]
+    ) -> TemplateResponse | None:
+        """A confirmation page asks for the authenticator code (the step-up of a critical
+        operation), then ``client_erase`` erases each client or says why it refused."""
+        form = EraseConfirmForm(request.POST if "erase_confirmed" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Erase personal data",
+                "opts": self.model._meta,
+                "clients": queryset,
+                "form": form,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/clients/client/erase_confirmation.html", context)
+        meta = request_meta_with_code(request, form.cleaned_data["otp_code"])
         for client in queryset:
-            self.service_action(
-                request,
-                str(client),
-                services.client_erase,
-                client=client,
-                actor=acting_user(request),
-                done="personal data erased.",
-            )
+            try:
+                services.client_erase(client=client, actor=acting_user(request), meta=meta)
+            except CriticalOperationRefused as exc:
+                # The same refusal would meet every other client: stop here.
+                self.message_user(
+                    request, f"{critical_refusal(request, exc)} Nothing more was erased.", messages.ERROR
+                )
+                break
+            except REFUSALS as exc:
+                self.refusal_message(request, str(client), exc)
+            else:
+                self.message_user(request, f"{client}: personal data erased.", messages.SUCCESS)
+        return None
 
     def has_erase_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.has_perm("clients.erase_client"))
+
+
+class MaskedHistoryContextHelper(HistoricalRecordContextHelper):
+    """A change history whose sensitive values read as masked (``clients.personal``)."""
+
+    def prepare_delta_change_value(self, change: ModelChange, value: Any) -> Any:
+        return super().prepare_delta_change_value(change, masked_value(self.model, change.field, value))
 
 
 @admin.register(Passenger)
@@ -242,6 +282,21 @@ class PassengerAdmin(JetOpsModelAdmin):
     search_fields = ["first_name", "last_name", "email", "client__company_name", "client__contact_person"]
     autocomplete_fields = ["client"]
     list_select_related = ["client"]
+
+    def get_exclude(self, request: HttpRequest, obj: Passenger | None = None) -> Any:
+        """Passports in clear only for those the API shows them to (``clients.personal``);
+        the others' form leaves the fields out, so they are neither shown nor changed."""
+        if sees_sensitive(request.user, obj.client if obj is not None else None):
+            return super().get_exclude(request, obj)
+        return [*(super().get_exclude(request, obj) or ()), *sensitive_fields(Passenger)]
+
+    def get_historical_record_context_helper(
+        self, request: HttpRequest, historical_record: Any
+    ) -> HistoricalRecordContextHelper:
+        # The change history shows old and new values: masked like the form.
+        if sees_sensitive(request.user, historical_record.client):
+            return super().get_historical_record_context_helper(request, historical_record)
+        return MaskedHistoryContextHelper(self.model, historical_record)
 
     def save_model(self, request: HttpRequest, obj: Passenger, form: Any, change: bool) -> None:
         data = {

@@ -6,8 +6,10 @@ from __future__ import annotations
 import calendar
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -65,6 +67,7 @@ class Client(BaseModel):
     pseudonym = models.CharField(max_length=40, blank=True)
 
     tenant_path = ""
+    gdpr_erasure = "anonymise"
 
     class Meta:
         ordering = ["company_name", "contact_person", "id"]
@@ -96,6 +99,18 @@ class Client(BaseModel):
     def __str__(self) -> str:
         return self.display_name
 
+    def clean(self) -> None:
+        """An account manager is a staff user, never a portal or crew login. Checked when the
+        manager is set or changed, so a manager whose roles changed since does not block
+        unrelated edits of the account (or its erasure)."""
+        super().clean()
+        manager = self.account_manager
+        if manager is None or manager.is_staff:
+            return
+        stored = type(self).objects.filter(pk=self.pk).values_list("account_manager_id", flat=True).first()
+        if stored != manager.pk:
+            raise ValidationError({"account_manager": "An account manager must be a staff user."})
+
     @property
     def display_name(self) -> str:
         if self.client_type == ClientType.CORPORATE and self.company_name:
@@ -105,6 +120,19 @@ class Client(BaseModel):
     @property
     def is_erased(self) -> bool:
         return self.erased_at is not None
+
+    def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
+        """What erasure puts in place of the personal fields (a company name is not one)."""
+        return {
+            "contact_person": pseudonym,
+            "company_name": self.company_name if self.client_type == ClientType.CORPORATE else "",
+            "email": f"{pseudonym.lower()}@erased.invalid",
+            "phone": "",
+            "billing_address": {},
+            "preferences": default_preferences(),
+            "emergency_contacts": None,
+            "special_instructions": None,
+        }
 
 
 class Passenger(BaseModel):
@@ -148,23 +176,21 @@ class Passenger(BaseModel):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
-    @property
-    def passport_last4(self) -> str:
-        return (self.passport_number or "")[-4:]
-
-    def anonymise(self, pseudonym: str) -> None:
-        self.first_name = pseudonym
-        self.last_name = ""
-        self.date_of_birth = None
-        self.nationality = ""
-        self.passport_number = None
-        self.passport_expiry = None
-        self.passport_country = ""
-        self.weight_kg = None
-        self.email = ""
-        self.phone = ""
-        self.preferences = {}
-        self.is_active = False
+    def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
+        return {
+            "first_name": pseudonym,
+            "last_name": "",
+            "date_of_birth": None,
+            "nationality": "",
+            "passport_number": None,
+            "passport_expiry": None,
+            "passport_country": "",
+            "weight_kg": None,
+            "email": "",
+            "phone": "",
+            "preferences": {},
+            "is_active": False,
+        }
 
 
 class PaymentMethod(BaseModel):
@@ -270,8 +296,8 @@ class DataRequest(BaseModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.client} (due {self.due_on})"
 
-    def anonymise(self, pseudonym: str) -> None:
-        self.notes = ""
+    def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
+        return {"notes": ""}
 
     def overdue(self, today: date) -> bool:
         return (

@@ -16,12 +16,15 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from clients.choices import ClientType, DataRequestKind, DataRequestStatus
 from clients.models import Client, ClientMembership, DataRequest, Passenger, PaymentMethod, one_month_after
+from clients.personal import sees_sensitive
 from clients.preferences import default_preferences, preferences_validate
 from jetops.activity import RequestMeta, activity_record
 from jetops.api.exceptions import Conflict
-from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, User
+from jetops.critical import critical_check
+from jetops.models import ActivityAction, ActivityOutcome, User
+from jetops.permissions import step_up_fresh
 from jetops.roles import Role
-from jetops.services import user_create
+from jetops.services import client_login_create
 from jetops.writes import apply_fields, save_validated
 
 CLIENT_FIELDS = (
@@ -230,10 +233,9 @@ def portal_user_create(
         )
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": ["This username is taken."]})
-    user = user_create(
+    user = client_login_create(
         username=username,
         password=password,
-        level=int(Role.CLIENT),
         actor=actor,
         meta=meta,
         email=email,
@@ -310,10 +312,15 @@ def client_export_record(
     *, client: Client, actor: User | None, meta: RequestMeta | None = None
 ) -> dict[str, Any]:
     """Build the GDPR export (``clients.gdpr.client_export``), log it, and close any open
-    access request."""
+    access request. The export shows what the actor's reads show (``clients.personal``): a
+    complete one, with passports in clear, also needs a recent step-up (the data subject's
+    own export included); without it, the sensitive fields are masked and the export says so."""
     from clients.gdpr import client_export
 
-    data = client_export(client)
+    trusted = meta is not None and meta.trusted
+    fresh = meta is not None and step_up_fresh(meta.step_up.otp_at)
+    complete = trusted or (fresh and sees_sensitive(actor, client))
+    data = client_export(client, complete=complete)
     with transaction.atomic():
         activity_record(
             action=ActivityAction.DATA_EXPORT,
@@ -321,18 +328,28 @@ def client_export_record(
             user=actor,
             meta=meta,
             subject=client,
+            detail={"complete": complete},
         )
         _complete_requests(client, DataRequestKind.ACCESS, actor)
     return data
 
 
-@transaction.atomic
 def client_erase(*, client: Client, actor: User | None, meta: RequestMeta | None = None) -> Client:
-    """Erase the client's personal data everywhere (GDPR Art. 17): personal fields are replaced
-    by a pseudonym, payment tokens deleted, portal users deactivated and anonymised, and the
-    history rows that still hold the old values purged. Flight and financial records stay,
-    under the pseudonym. Refused while a legal hold is set."""
-    from clients.gdpr import anonymise_client
+    """Erase the client's personal data everywhere (GDPR Art. 17, ``clients.gdpr``): personal
+    fields of every row hanging off the client are replaced by a pseudonym (history included),
+    payment tokens deleted, portal users deactivated and anonymised, their security log and
+    the admin's log scrubbed. Flight and financial records stay, under the pseudonym.
+    Refused while a legal hold is set. A critical operation (``clients.erase_client``, the IP
+    allow-list and the step-up, ``jetops.critical``)."""
+    critical_check(
+        actor=actor, meta=meta, perm="clients.erase_client", action="erase personal data", obj=client
+    )
+    with transaction.atomic():
+        return _client_erase(client, actor, meta)
+
+
+def _client_erase(client: Client, actor: User | None, meta: RequestMeta | None) -> Client:
+    from clients.gdpr import erase_client_data
 
     client = Client.objects.select_for_update().get(pk=client.pk)
     if client.legal_hold:
@@ -344,11 +361,9 @@ def client_erase(*, client: Client, actor: User | None, meta: RequestMeta | None
     if client.is_erased:
         raise Conflict("This client was already erased.", "client_erased")
     pseudonym = f"ERASED-{secrets.token_hex(4).upper()}"
-    user_ids = list(client.memberships.values_list("user_id", flat=True))
-    anonymise_client(client, pseudonym, actor)
-    ActivityLog.objects.filter(user_id__in=user_ids).update(
-        username=pseudonym, ip=None, user_agent="", detail={}
-    )
+    client.pseudonym = pseudonym
+    client.erased_at = timezone.now()
+    erase_client_data(client, pseudonym, actor)
     _complete_requests(client, DataRequestKind.ERASURE, actor)
     activity_record(
         action=ActivityAction.DATA_ERASURE,

@@ -23,8 +23,7 @@ from crew import selectors, services
 from crew.choices import CrewRole, ExperienceSource, LicenseKind, Position, TrainingKind
 from crew.expiries import end_of_month_after, first_of_month_after
 from crew.models import CrewAssignment, CrewMember
-from fleet.models import Airport
-from fleet.selectors import airport_resolve
+from fleet.demo import demo_airport
 from flights.choices import FlightStatus
 from flights.models import Flight
 from jetops.api.exceptions import Conflict
@@ -156,13 +155,6 @@ def _qualifications(spec: DemoCrew, today: date) -> dict[str, Any]:
     return qualifications
 
 
-def _airport(icao: str) -> Airport:
-    airport = airport_resolve(icao)
-    if airport is None:
-        raise LookupError(f"Airport {icao} is not in the airport table (manage.py load_airports).")
-    return airport
-
-
 def _create(spec: DemoCrew, today: date) -> CrewMember:
     user = User.objects.filter(username=spec.username).first() if spec.username else None
     if user is not None and CrewMember.objects.filter(user=user).exists():
@@ -174,7 +166,7 @@ def _create(spec: DemoCrew, today: date) -> CrewMember:
         position=spec.position,
         user=user,
         date_of_birth=spec.born,
-        home_base=_airport(spec.base),
+        home_base=demo_airport(spec.base),
         contact_info={
             "email": _email(spec, user),
             "phone": f"+1212555{int(spec.employee_id.removeprefix('JA-')):04d}",

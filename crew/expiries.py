@@ -273,8 +273,10 @@ def check_valid_on(
 class ExperienceEvent:
     """What one pilot logged on one day in one aircraft type (or simulator/FTD for IFR).
 
-    ``night_landings`` are landings to a full stop in the 61.57(b) night period (1 h after
-    sunset to 1 h before sunrise); the caller decides what was night.
+    ``takeoffs`` and ``landings`` count all of them, night ones included;
+    ``night_takeoffs`` and ``night_landings`` (to a full stop) are those in the 61.57(b)
+    night period (1 h after sunset to 1 h before sunrise); the caller decides what was
+    night. A record giving only night counts still counts them as takeoffs and landings.
     """
 
     on: date
@@ -367,15 +369,17 @@ def landing_currency(
 
     The pilot is current through ``E + rules.days`` where E is the oldest day still needed
     to make up both ``rules.takeoffs`` and ``rules.landings`` counting back from ``on``.
-    Only events of the same type dated on or before ``on`` count.
+    Only events of the same type dated on or before ``on`` count. Night takeoffs and
+    landings count for day currency too (135.247(a)(2): meeting the night requirement
+    meets the day one), so an event counts at least its night figures by day.
     """
     relevant = [e for e in events if e.aircraft_type == aircraft_type and e.on <= on]
     if night:
         takeoffs = [(e.on, e.night_takeoffs) for e in relevant]
         landings = [(e.on, e.night_landings) for e in relevant]
     else:
-        takeoffs = [(e.on, e.takeoffs) for e in relevant]
-        landings = [(e.on, e.landings) for e in relevant]
+        takeoffs = [(e.on, max(e.takeoffs, e.night_takeoffs)) for e in relevant]
+        landings = [(e.on, max(e.landings, e.night_landings)) for e in relevant]
     reached = [
         _date_count_reached(takeoffs, rules.takeoffs),
         _date_count_reached(landings, rules.landings),

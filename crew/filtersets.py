@@ -9,22 +9,18 @@ from django.db.models import QuerySet
 
 from crew.choices import Position
 from crew.models import CrewMember
+from fleet.filtersets import AirportFilter
 
 
 class CrewFilterSet(django_filters.FilterSet):
     position = django_filters.MultipleChoiceFilter(choices=Position.choices)
-    base = django_filters.CharFilter(
-        field_name="home_base_id", method="filter_base", label="Home base ICAO code"
-    )
+    base = AirportFilter(field_name="home_base", label="Home base airport code (ICAO or IATA)")
     type_rating = django_filters.CharFilter(method="filter_type_rating", label="Rated on this aircraft type")
     is_active = django_filters.BooleanFilter()
 
     class Meta:
         model = CrewMember
         fields = ["position", "base", "type_rating", "is_active"]
-
-    def filter_base(self, queryset: QuerySet[CrewMember], name: str, value: str) -> QuerySet[CrewMember]:
-        return queryset.filter(home_base_id=value.strip().upper())
 
     def filter_type_rating(
         self, queryset: QuerySet[CrewMember], name: str, value: Any

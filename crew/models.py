@@ -9,6 +9,7 @@ dates with ``crew.expiries``. Writes go through ``crew.services``.
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -30,7 +31,7 @@ from crew.choices import (
     TrainingKind,
 )
 from crew.legality import Rules
-from fleet.models import type_designator_validator
+from fleet.models import AirportField, type_designator_validator
 from jetops.fields import EncryptedJSONField
 from jetops.models import BaseModel
 
@@ -54,7 +55,7 @@ class CrewMember(BaseModel):
         related_name="crew_member",
     )
     date_of_birth = models.DateField(help_text="Needed for medical certificate durations (61.23(d)).")
-    home_base = models.ForeignKey("fleet.Airport", on_delete=models.PROTECT, related_name="+")
+    home_base = AirportField()
     contact_info = models.JSONField(default=dict, blank=True, help_text='{"email", "phone", "address"}')
     emergency_contact = EncryptedJSONField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
@@ -201,18 +202,31 @@ class TrainingRecord(BaseModel):
             raise ValidationError({"completed_on": "A completion cannot be in the future."})
 
 
+def _count_field(help_text: str = "") -> Any:
+    return models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(99)], help_text=help_text
+    )
+
+
 class ExperienceRecord(BaseModel):
     """Flying done outside JetOps' own completed flights (simulator, previous employer…),
-    counted toward recency (61.57 / 135.247)."""
+    counted toward recency (61.57 / 135.247) and instrument currency (61.57(c))."""
 
     crew_member = models.ForeignKey(CrewMember, on_delete=models.CASCADE, related_name="experience")
     date = models.DateField()
     aircraft_type = models.CharField(max_length=4, validators=[type_designator_validator])
-    takeoffs = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(99)])
-    landings = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(99)])
-    night_takeoffs = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(99)])
-    night_landings = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(99)])
-    approaches = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(99)])
+    takeoffs = _count_field("All takeoffs, night ones included.")
+    landings = _count_field("All landings, night ones included.")
+    night_takeoffs = _count_field("Takeoffs between 1 h after sunset and 1 h before sunrise (61.57(b)).")
+    night_landings = _count_field(
+        "Full-stop landings between 1 h after sunset and 1 h before sunrise (61.57(b)); they "
+        "count for day recency too."
+    )
+    approaches = _count_field("Instrument approaches (61.57(c)).")
+    holding = _count_field("Holding procedures and tasks (61.57(c)).")
+    intercepting_tracking = _count_field(
+        "Intercepting and tracking courses through the use of navigational electronic systems (61.57(c))."
+    )
     source = models.CharField(max_length=20, choices=ExperienceSource.choices)
     remarks = models.CharField(max_length=300, blank=True)
 
@@ -228,22 +242,46 @@ class ExperienceRecord(BaseModel):
         super().clean()
         if self.date and self.date > timezone.localdate():
             raise ValidationError({"date": "Experience cannot be recorded for a future date."})
-        counts = (self.takeoffs, self.landings, self.night_takeoffs, self.night_landings, self.approaches)
+        counts = (
+            self.takeoffs,
+            self.landings,
+            self.night_takeoffs,
+            self.night_landings,
+            self.approaches,
+            self.holding,
+            self.intercepting_tracking,
+        )
         if not any(counts):
-            raise ValidationError("Record at least one takeoff, landing or approach.")
+            raise ValidationError("Record at least one takeoff, landing or instrument task.")
+
+
+def _block_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
 
 
 class DutyPeriod(BaseModel):
     """A duty that is not one of the operator's flights: positioning, standby, training,
-    office, or commercial flying elsewhere. ``flight_minutes`` is the flight time it holds
-    (training or other commercial flying); ``overrun_minutes`` how far limits were exceeded
-    for reasons beyond control (135.267(e))."""
+    office, or commercial flying elsewhere. ``flights`` holds the flights flown in it
+    (training or other commercial flying) with their block-out and block-in times, so the
+    135.267 windows see them where they were flown; ``overrun_minutes`` how far limits were
+    exceeded for reasons beyond control (135.267(e))."""
 
     crew_member = models.ForeignKey(CrewMember, on_delete=models.CASCADE, related_name="duties")
     kind = models.CharField(max_length=20, choices=DutyKind.choices)
     report_at = models.DateTimeField()
     release_at = models.DateTimeField()
-    flight_minutes = models.PositiveIntegerField(default=0)
+    flights = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Flights flown in the duty, block to block: [{"block_out": "2025-03-03T07:05:00+00:00", '
+        '"block_in": "2025-03-03T09:40:00+00:00"}].',
+    )
     aircraft_type = models.CharField(max_length=4, blank=True, validators=[type_designator_validator])
     overrun_minutes = models.PositiveIntegerField(default=0)
     remarks = models.CharField(max_length=300, blank=True)
@@ -260,22 +298,50 @@ class DutyPeriod(BaseModel):
                 violation_error_message="A duty is released after it is reported.",
             ),
             models.CheckConstraint(
-                condition=Q(flight_minutes=0) | Q(kind__in=[DutyKind.TRAINING, DutyKind.OTHER_COMMERCIAL]),
-                name="crew_duty_flight_time_only_when_flying",
-                violation_error_message="Only training and other commercial flying duties hold flight time.",
+                condition=Q(flights=[]) | Q(kind__in=[DutyKind.TRAINING, DutyKind.OTHER_COMMERCIAL]),
+                name="crew_duty_flights_only_when_flying",
+                violation_error_message="Only training and other commercial flying duties hold flights.",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.report_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def flight_times(self) -> list[tuple[datetime, datetime]]:
+        """The flights as (block-out, block-in), in order (``clean`` guarantees the shape)."""
+        times = [
+            (_block_time(f.get("block_out")), _block_time(f.get("block_in"))) for f in self.flights or []
+        ]
+        return sorted((off, on) for off, on in times if off is not None and on is not None)
+
+    @property
+    def flight_minutes(self) -> int:
+        return int(sum((on - off).total_seconds() for off, on in self.flight_times) // 60)
+
     def clean(self) -> None:
         super().clean()
-        if self.report_at and self.release_at and self.release_at > self.report_at:
-            length = (self.release_at - self.report_at).total_seconds() / 60
-            if self.flight_minutes > length:
-                raise ValidationError({"flight_minutes": "Flight time cannot exceed the duty's length."})
-        if self.flight_minutes and not self.aircraft_type:
+        flights = self.flights or []
+        shape = isinstance(flights, list) and all(
+            isinstance(f, dict) and set(f) == {"block_out", "block_in"} for f in flights
+        )
+        if not shape:
+            raise ValidationError({"flights": 'A list of {"block_out", "block_in"} pairs.'})
+        if any(_block_time(f["block_out"]) is None or _block_time(f["block_in"]) is None for f in flights):
+            raise ValidationError({"flights": "Block times are ISO 8601 date-times with an offset."})
+        times = self.flight_times
+        if any(on <= off for off, on in times):
+            raise ValidationError({"flights": "A flight's block-in is after its block-out."})
+        if (
+            self.report_at
+            and self.release_at
+            and times
+            and (times[0][0] < self.report_at or times[-1][1] > self.release_at)
+        ):
+            raise ValidationError({"flights": "Every flight lies inside the duty, from report to release."})
+        if any(later[0] < earlier[1] for earlier, later in zip(times, times[1:], strict=False)):
+            raise ValidationError({"flights": "Flights of one duty do not overlap."})
+        if times and not self.aircraft_type:
             raise ValidationError({"aircraft_type": "Name the aircraft type flown."})
 
 
@@ -327,12 +393,34 @@ class CrewAssignment(BaseModel):
         "control (135.267(e)), recorded after the flight; it decides the rest owed after it.",
     )
     overrun_reason = models.CharField(max_length=300, blank=True)
+    pilot_flying = models.BooleanField(
+        default=False,
+        help_text="This pilot flew the leg (sole manipulator of the controls): its takeoffs and "
+        "landings count toward their recency (61.57(a)). With no pilot flying recorded, the PIC "
+        "is taken to have flown it.",
+    )
 
     crew_path = "crew_member"
+    # The crew's record of a client's flight: no data of the client, and the crew's own
+    # (legality results) is not the client's to export.
+    gdpr_erasure = "keep"
+    gdpr_export = False
 
     class Meta:
         ordering = ["flight", "role", "id"]
+        permissions = [("set_pilot_flying", "Can record which pilot flew a leg")]
         constraints = [
+            models.UniqueConstraint(
+                fields=["flight"],
+                condition=Q(pilot_flying=True),
+                name="crew_one_pilot_flying_per_flight",
+                violation_error_message="Another pilot is already recorded as flying this leg.",
+            ),
+            models.CheckConstraint(
+                condition=Q(pilot_flying=False) | Q(role__in=[CrewRole.PIC, CrewRole.SIC]),
+                name="crew_pilot_flying_is_a_pilot",
+                violation_error_message="Only a pilot can be the pilot flying.",
+            ),
             models.UniqueConstraint(
                 fields=["flight", "crew_member"],
                 name="crew_assignment_once_per_flight",
@@ -355,8 +443,22 @@ class CrewAssignment(BaseModel):
         return f"{self.crew_member} as {self.role} on {self.flight}"
 
 
-def _rules_field_names() -> set[str]:
-    return {name for name in Rules.__dataclass_fields__ if name != "calendar_tz"}
+def rule_parameter_names() -> list[str]:
+    """The ``Rules`` fields a rule set's ``parameters`` may give (the time zone has its own
+    field), in the engine's order."""
+    return [name for name in Rules.__dataclass_fields__ if name != "calendar_tz"]
+
+
+def _rule_value(key: str, value: Any) -> Any:
+    """A checked JSON parameter as the ``Rules`` field holds it."""
+    if key == "recency_roles":
+        return frozenset(value)
+    return int(value) if _whole_number(key) else value
+
+
+def _whole_number(key: str) -> bool:
+    """Whether the ``Rules`` field is annotated ``int`` (counts, months, days)."""
+    return Rules.__dataclass_fields__[key].type in ("int", int)
 
 
 class LegalityRuleSet(BaseModel):
@@ -389,23 +491,26 @@ class LegalityRuleSet(BaseModel):
         params: Any = self.parameters or {}
         if not isinstance(params, dict):
             raise ValidationError({"parameters": "A JSON object of rule parameters."})
-        unknown = sorted(set(params) - _rules_field_names())
+        unknown = sorted(set(params) - set(rule_parameter_names()))
         if unknown:
             raise ValidationError({"parameters": f"Unknown parameters: {', '.join(unknown)}."})
         for key, value in params.items():
+            default = Rules.__dataclass_fields__[key].default
             if key == "recency_roles":
                 if not isinstance(value, list) or not set(value) <= {"PIC", "SIC"}:
                     raise ValidationError({"parameters": "recency_roles is a list of PIC and SIC."})
-            elif isinstance(Rules.__dataclass_fields__[key].default, bool):
+            elif isinstance(default, bool):
                 if not isinstance(value, bool):
                     raise ValidationError({"parameters": f"{key} must be true or false."})
             elif isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValidationError({"parameters": f"{key} must be a number."})
+            elif _whole_number(key) and not float(value).is_integer():
+                raise ValidationError({"parameters": f"{key} must be a whole number."})
         try:
             tz = ZoneInfo(self.calendar_time_zone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValidationError({"calendar_time_zone": "Unknown time zone."}) from exc
-        values: dict[str, Any] = {k: frozenset(v) if k == "recency_roles" else v for k, v in params.items()}
+        values: dict[str, Any] = {k: _rule_value(k, v) for k, v in params.items()}
         try:
             return Rules(**values, calendar_tz=tz)
         except (TypeError, ValueError) as exc:

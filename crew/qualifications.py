@@ -2,7 +2,8 @@
 ``Qualifications`` and the list of expiring items (alerts, crew list, admin traffic light).
 
 Pure: takes plain records (the ORM rows' fields, read by ``crew.selectors``) and dates; no
-queries and no clock. Intervals are DOMAIN.md's ("Pilot currency and checks").
+queries and no clock. Every interval, duration and count comes from the rules in force
+(``Rules``: medical durations, check intervals, recency counts).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from crew.choices import Position, TrainingKind
 from crew.expiries import (
     ExperienceEvent,
     MedicalValidity,
-    RecencyRules,
     check_validity,
+    end_of_month_after,
+    instrument_currency,
     landing_currency,
     medical_validity,
 )
@@ -33,22 +35,26 @@ from crew.legality import (
     RULE_TRAINING,
     PilotRole,
     Qualifications,
-    Result,
     Rules,
-    Status,
 )
 
-RULE_NIGHT_RECENCY = "14 CFR 61.57(b)"
 
-# Calendar months each check stays valid (grace ±1 month: crew.expiries.check_validity).
-CHECK_INTERVAL_MONTHS: dict[str, int] = {
-    TrainingKind.KNOWLEDGE_TEST: 12,
-    TrainingKind.COMPETENCY_CHECK: 12,
-    TrainingKind.INSTRUMENT_PROFICIENCY_CHECK: 6,
-    TrainingKind.LINE_CHECK: 12,
-    TrainingKind.RECURRENT_TRAINING: 12,
+def check_months(rules: Rules) -> dict[str, int]:
+    """Calendar months each check stays valid (grace: ``Rules.check_grace_months``)."""
+    return {
+        TrainingKind.KNOWLEDGE_TEST: rules.knowledge_test_months,
+        TrainingKind.COMPETENCY_CHECK: rules.competency_check_months,
+        TrainingKind.INSTRUMENT_PROFICIENCY_CHECK: rules.instrument_check_months,
+        TrainingKind.LINE_CHECK: rules.line_check_months,
+        TrainingKind.RECURRENT_TRAINING: rules.recurrent_training_months,
+    }
+
+
+# Checks whose completions also count as another check: 135.293(b) lets a 135.297
+# instrument proficiency check stand for the competency check.
+ALSO_COUNTS_AS: dict[str, str] = {
+    TrainingKind.INSTRUMENT_PROFICIENCY_CHECK: TrainingKind.COMPETENCY_CHECK,
 }
-CHECK_GRACE_MONTHS = 1
 
 # The engine's check keys; 135.293 needs both the knowledge test and the competency check.
 ENGINE_CHECK: dict[str, str] = {
@@ -68,7 +74,7 @@ CHECK_RULE: dict[str, str] = {
 
 # Checks each position must hold (PIC-only checks for captains; attendants train only).
 POSITION_CHECKS: dict[str, tuple[str, ...]] = {
-    Position.CAPTAIN: tuple(CHECK_INTERVAL_MONTHS),
+    Position.CAPTAIN: tuple(ENGINE_CHECK),
     Position.FIRST_OFFICER: (
         TrainingKind.KNOWLEDGE_TEST,
         TrainingKind.COMPETENCY_CHECK,
@@ -116,93 +122,62 @@ def expiry_state(days_left: int | None) -> str:
     return "amber" if days_left <= AMBER_DAYS else "green"
 
 
-def current_medical(record: Record) -> MedicalValidity | None:
+def current_medical(record: Record, rules: Rules) -> MedicalValidity | None:
     if not record.medicals:
         return None
     medical_class, exam_date = max(record.medicals, key=lambda m: m[1])
     if exam_date < record.date_of_birth:
         return None
-    return medical_validity(medical_class, exam_date, record.date_of_birth)
+    return medical_validity(medical_class, exam_date, record.date_of_birth, rules.medical)
 
 
-def check_dates(record: Record, as_of: date) -> dict[str, date | None]:
-    """Valid-through date of each check kind (None: never completed)."""
-    by_kind: dict[str, list[date]] = {kind: [] for kind in CHECK_INTERVAL_MONTHS}
+def _completions(record: Record) -> dict[str, list[date]]:
+    by_kind: dict[str, list[date]] = {kind: [] for kind in ENGINE_CHECK}
     for kind, completed in record.training:
         by_kind.setdefault(kind, []).append(completed)
+        if kind in ALSO_COUNTS_AS:
+            by_kind[ALSO_COUNTS_AS[kind]].append(completed)
+    return by_kind
+
+
+def check_dates(record: Record, as_of: date, rules: Rules) -> dict[str, date | None]:
+    """Valid-through date of each check kind (None: never completed)."""
+    by_kind = _completions(record)
     result: dict[str, date | None] = {}
-    for kind, months in CHECK_INTERVAL_MONTHS.items():
-        validity = check_validity(by_kind[kind], months, grace_months=CHECK_GRACE_MONTHS, as_of=as_of)
+    for kind, months in check_months(rules).items():
+        validity = check_validity(by_kind[kind], months, grace_months=rules.check_grace_months, as_of=as_of)
         result[kind] = validity.valid_through if validity else None
     return result
 
 
-def recency_dates(record: Record, as_of: date, rules: RecencyRules) -> dict[str, date]:
-    """Last day of day-landing currency per rated type, from experience up to ``as_of``."""
+def recency_dates(record: Record, as_of: date, rules: Rules, *, night: bool = False) -> dict[str, date]:
+    """Last day of takeoff and landing currency (61.57(a), or (b) if ``night``) per rated
+    type, from experience up to ``as_of``."""
+    counts = rules.night_recency if night else rules.recency
     result: dict[str, date] = {}
     for aircraft_type, _role in record.ratings:
-        currency = landing_currency(record.experience, aircraft_type, as_of, rules=rules)
+        currency = landing_currency(record.experience, aircraft_type, as_of, night=night, rules=counts)
         if currency.valid_through is not None:
             result[aircraft_type] = currency.valid_through
     return result
 
 
-def night_recency_dates(record: Record, as_of: date) -> dict[str, date]:
-    """Last day of night takeoff and landing currency (61.57(b)) per rated type."""
-    result: dict[str, date] = {}
-    for aircraft_type, _role in record.ratings:
-        currency = landing_currency(record.experience, aircraft_type, as_of, night=True, rules=RecencyRules())
-        if currency.valid_through is not None:
-            result[aircraft_type] = currency.valid_through
-    return result
+def instrument_currency_date(record: Record, as_of: date, rules: Rules) -> date | None:
+    """Last day of 61.57(c) instrument currency: from the instrument tasks logged, or the
+    6 calendar months after the month of an instrument proficiency check (61.57(d); a
+    135.297 check is one), whichever runs later. None when neither was ever met."""
+    tasks = instrument_currency(record.experience, as_of, rules=rules.instrument_recency).valid_through
+    checks = [d for kind, d in record.training if kind == TrainingKind.INSTRUMENT_PROFICIENCY_CHECK]
+    checked = [d for d in checks if d <= as_of]
+    by_check = end_of_month_after(max(checked), rules.instrument_months) if checked else None
+    return max((d for d in (tasks, by_check) if d is not None), default=None)
 
 
-def night_recency_result(
-    night_types: Sequence[str], currency: dict[str, date], day: date, warn_days: int
-) -> Result:
-    """61.57(b): carrying passengers in the night period needs three night takeoffs and
-    full-stop landings in the type within the preceding 90 days. ``night_types`` are the
-    types of the revenue legs that take off or land in that period on ``day``."""
-    if not night_types:
-        return Result(
-            RULE_NIGHT_RECENCY,
-            "ok",
-            "No revenue takeoff or landing in the night period.",
-            {"applicable": False},
-        )
-    judged: list[Result] = []
-    for aircraft_type in sorted(set(night_types)):
-        until = currency.get(aircraft_type)
-        values: dict[str, str | int | None] = {
-            "aircraft_type": aircraft_type,
-            "flight_date": day.isoformat(),
-            "valid_through": until.isoformat() if until else None,
-        }
-        if until is None or until < day:
-            detail = (
-                f"No night takeoff and landing currency in {aircraft_type} on record."
-                if until is None
-                else f"Night currency in {aircraft_type} valid through {until}; the flight is on {day}."
-            )
-            return Result(RULE_NIGHT_RECENCY, "block", detail, values)
-        left = (until - day).days
-        status: Status = "warn" if left <= warn_days else "ok"
-        judged.append(
-            Result(
-                RULE_NIGHT_RECENCY,
-                status,
-                f"Night currency in {aircraft_type} valid through {until}.",
-                values,
-            )
-        )
-    return next((r for r in judged if r.status == "warn"), judged[0])
-
-
-def qualifications_of(record: Record, as_of: date) -> Qualifications:
+def qualifications_of(record: Record, as_of: date, rules: Rules) -> Qualifications:
     """The engine's view of what the crew member holds, computed as of ``as_of``."""
     checks: dict[str, date] = {}
     missing: set[str] = set()
-    for kind, until in check_dates(record, as_of).items():
+    for kind, until in check_dates(record, as_of, rules).items():
         key = ENGINE_CHECK[kind]
         if until is None:
             missing.add(key)
@@ -211,10 +186,12 @@ def qualifications_of(record: Record, as_of: date) -> Qualifications:
     for key in missing:  # both halves of 135.293 are needed: a missing one is no check
         checks.pop(key, None)
     return Qualifications(
-        medical=current_medical(record),
+        medical=current_medical(record, rules),
         type_ratings=dict(record.ratings),
         checks=checks,
-        landing_currency=recency_dates(record, as_of, RecencyRules()),
+        landing_currency=recency_dates(record, as_of, rules),
+        night_currency=recency_dates(record, as_of, rules, night=True),
+        instrument_currency=instrument_currency_date(record, as_of, rules),
     )
 
 
@@ -225,7 +202,7 @@ def expiry_items(record: Record, as_of: date, rules: Rules) -> list[ExpiryItem]:
     pilot = record.position != Position.FLIGHT_ATTENDANT
     if pilot:
         needed = rules.medical_class_pic if record.position == Position.CAPTAIN else rules.medical_class_sic
-        medical = current_medical(record)
+        medical = current_medical(record, rules)
         items.append(
             ExpiryItem(
                 "medical",
@@ -234,12 +211,12 @@ def expiry_items(record: Record, as_of: date, rules: Rules) -> list[ExpiryItem]:
                 medical.valid_through(needed) if medical else None,
             )
         )
-    checks = check_dates(record, as_of)
+    checks = check_dates(record, as_of, rules)
     for kind in POSITION_CHECKS[record.position]:
         items.append(ExpiryItem(f"check:{kind}", TrainingKind(kind).label, CHECK_RULE[kind], checks[kind]))
     usual_role = "PIC" if record.position == Position.CAPTAIN else "SIC"
     if pilot and usual_role in rules.recency_roles:
-        current = recency_dates(record, as_of, RecencyRules())
+        current = recency_dates(record, as_of, rules)
         for aircraft_type, _role in record.ratings:
             items.append(
                 ExpiryItem(

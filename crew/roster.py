@@ -15,15 +15,27 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from crew.legality import RULE_OVERLAP, DutyPeriod, FlightEvent, Result, Status
+from crew.legality import DEFAULT_RULES, RULE_OVERLAP, DutyPeriod, FlightEvent, Result, Rules, Status
+from jetops.sun import night_along_route
 
 RULE_AVAILABILITY = "JetOps: crew availability"
 RULE_ACTIVE = "JetOps: active crew member"
 
 
+Route = tuple[float, float, float, float]
+"""(departure latitude, longitude, arrival latitude, longitude) of a leg."""
+
+
 @dataclass(frozen=True, slots=True)
 class Leg:
-    """One flight a crew member is on (or would be): actual block times when flown."""
+    """One flight a crew member is on (or would be): actual block times when flown.
+
+    ``two_pilot``: the flight's crew is two pilots (135.267(b)); ``attendants``: flight
+    attendants assigned to it; ``seats``: its aircraft's passenger seats (the minimum
+    attendant complement follows from them, ``Rules.required_attendants``);
+    ``beyond_contiguous_us``: it takes off or lands outside the 48 contiguous States and
+    DC; ``route``: where it flies, for the 61.57(b) night along the route.
+    """
 
     flight_id: int
     off_block: datetime
@@ -32,14 +44,21 @@ class Leg:
     two_pilot: bool
     positioning: bool
     overrun_minutes: int = 0
+    ifr: bool = True
+    attendants: int = 0
+    seats: int = 0
+    beyond_contiguous_us: bool = False
+    route: Route | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class RecordedDuty:
+    """A duty recorded directly, with the block-out/block-in times of the flights it holds."""
+
     kind: str
     start: datetime
     end: datetime
-    flight_minutes: int = 0
+    flights: tuple[tuple[datetime, datetime], ...] = ()
     aircraft_type: str = ""
     overrun_minutes: int = 0
 
@@ -62,6 +81,7 @@ class DutySettings:
     report_before: timedelta = timedelta(minutes=60)
     release_after: timedelta = timedelta(minutes=30)
     min_rest: timedelta = timedelta(hours=10)
+    rules: Rules = DEFAULT_RULES
 
 
 @dataclass(slots=True)
@@ -74,8 +94,8 @@ class Roster:
     unavailable: list[Unavailability] = field(default_factory=list)
 
 
-def flight_duties(legs: Iterable[Leg], settings: DutySettings) -> list[FlightDuty]:
-    """Group legs into duty periods (see the module docstring), in time order."""
+def _grouped(legs: Iterable[Leg], settings: DutySettings) -> list[list[Leg]]:
+    """Legs in time order, grouped into duty periods (see the module docstring)."""
     ordered = sorted(legs, key=lambda leg: (leg.off_block, leg.flight_id))
     groups: list[list[Leg]] = []
     for leg in ordered:
@@ -85,28 +105,45 @@ def flight_duties(legs: Iterable[Leg], settings: DutySettings) -> list[FlightDut
                 groups[-1].append(leg)
                 continue
         groups.append([leg])
-    duties = []
-    for group in groups:
-        start = min(g.off_block for g in group) - settings.report_before
-        end = max(g.on_block for g in group) + settings.release_after
-        flights = tuple(
-            FlightEvent(
-                g.off_block, g.on_block, g.aircraft_type, two_pilot=g.two_pilot, positioning=g.positioning
-            )
-            for g in group
-        )
-        overrun = max(g.overrun_minutes for g in group)
-        duty = DutyPeriod(start, end, "flight", flights, overrun_minutes=overrun)
-        duties.append(FlightDuty(duty, tuple(g.flight_id for g in group)))
-    return duties
+    return groups
+
+
+def _event(leg: Leg, settings: DutySettings, *, judged: bool) -> FlightEvent:
+    """The engine's view of a leg. Whether it flies in the night period is worked out only
+    for the legs of a judged (proposed) duty: no other rule needs it, and it costs a walk
+    along the route."""
+    night = judged and leg.route is not None and night_along_route(leg.off_block, leg.on_block, leg.route)
+    return FlightEvent(
+        leg.off_block,
+        leg.on_block,
+        leg.aircraft_type,
+        two_pilot=leg.two_pilot,
+        positioning=leg.positioning,
+        night=night,
+        ifr=leg.ifr,
+        attendants=leg.attendants,
+        required_attendants=settings.rules.required_attendants(leg.seats),
+        beyond_contiguous_us=leg.beyond_contiguous_us,
+    )
+
+
+def _flight_duty(group: list[Leg], settings: DutySettings, *, judged: bool = False) -> FlightDuty:
+    start = min(g.off_block for g in group) - settings.report_before
+    end = max(g.on_block for g in group) + settings.release_after
+    flights = tuple(_event(g, settings, judged=judged) for g in group)
+    overrun = max(g.overrun_minutes for g in group)
+    duty = DutyPeriod(start, end, "flight", flights, overrun_minutes=overrun)
+    return FlightDuty(duty, tuple(g.flight_id for g in group))
+
+
+def flight_duties(legs: Iterable[Leg], settings: DutySettings) -> list[FlightDuty]:
+    """Group legs into duty periods (see the module docstring), in time order."""
+    return [_flight_duty(group, settings) for group in _grouped(legs, settings)]
 
 
 def recorded_duty(duty: RecordedDuty) -> DutyPeriod:
-    flights: tuple[FlightEvent, ...] = ()
-    if duty.flight_minutes:
-        flights = (
-            FlightEvent(duty.start, duty.start + timedelta(minutes=duty.flight_minutes), duty.aircraft_type),
-        )
+    """A recorded duty with its flights placed where they were flown (block to block)."""
+    flights = tuple(FlightEvent(off, on, duty.aircraft_type) for off, on in duty.flights)
     return DutyPeriod(
         duty.start,
         duty.end,
@@ -134,8 +171,11 @@ def split_for(roster: Roster, proposed_legs: Sequence[Leg], settings: DutySettin
     legs = [leg for leg in roster.legs if leg.flight_id not in proposed_ids] + list(proposed_legs)
     proposed: list[DutyPeriod] = []
     others: list[DutyPeriod] = [recorded_duty(d) for d in roster.recorded]
-    for flight_duty in flight_duties(legs, settings):
-        (proposed if proposed_ids & set(flight_duty.flight_ids) else others).append(flight_duty.duty)
+    for group in _grouped(legs, settings):
+        if proposed_ids & {leg.flight_id for leg in group}:
+            proposed.append(_flight_duty(group, settings, judged=True).duty)
+        else:
+            others.append(_flight_duty(group, settings).duty)
     for standby in roster.standby:
         hits = [i for i, d in enumerate(proposed) if standby.start < d.end and d.start < standby.end]
         if hits:
@@ -235,11 +275,7 @@ def hours_within(intervals: Iterable[Interval], start: datetime, end: datetime) 
 def flight_hours(roster: Roster, start: datetime, end: datetime) -> float:
     """Flight time of the roster's legs and recorded flying inside ``[start, end)``, in hours."""
     total = sum(_clipped_seconds(leg.off_block, leg.on_block, start, end) for leg in roster.legs)
-    total += sum(
-        _clipped_seconds(d.start, d.start + timedelta(minutes=d.flight_minutes), start, end)
-        for d in roster.recorded
-        if d.flight_minutes
-    )
+    total += sum(_clipped_seconds(off, on, start, end) for d in roster.recorded for off, on in d.flights)
     return round(total / 3600, 2)
 
 

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from crew.choices import POSITION_ROLES, UNAVAILABLE_KINDS, AvailabilityKind, CrewRole
@@ -32,14 +32,7 @@ from crew.models import (
     MedicalCertificate,
     TrainingRecord,
 )
-from crew.qualifications import (
-    ExpiryItem,
-    Record,
-    expiry_items,
-    night_recency_dates,
-    night_recency_result,
-    qualifications_of,
-)
+from crew.qualifications import ExpiryItem, Record, expiry_items, qualifications_of
 from crew.roster import (
     RULE_ACTIVE,
     DutySettings,
@@ -77,6 +70,7 @@ def duty_settings(rules: Rules = DEFAULT_RULES) -> DutySettings:
         report_before=timedelta(minutes=settings.CREW_REPORT_MINUTES),
         release_after=timedelta(minutes=settings.CREW_RELEASE_MINUTES),
         min_rest=timedelta(hours=rules.lookback_rest_hours),
+        rules=rules,
     )
 
 
@@ -89,9 +83,14 @@ def result_json(result: Result) -> dict[str, Any]:
     }
 
 
+def ruleset_in_force(day: date) -> LegalityRuleSet | None:
+    """The rule set effective on ``day``, if one is recorded."""
+    return LegalityRuleSet.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+
+
 def rules_in_force(day: date) -> Rules:
-    """The rule set effective on ``day`` (DOMAIN.md defaults when none is recorded)."""
-    ruleset = LegalityRuleSet.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+    """The rules of the set effective on ``day`` (the built-in defaults when none is recorded)."""
+    ruleset = ruleset_in_force(day)
     return ruleset.as_rules() if ruleset else DEFAULT_RULES
 
 
@@ -117,21 +116,83 @@ def crew_queryset() -> QuerySet[CrewMember]:
     )
 
 
-def leg_of(flight: Flight) -> Leg:
+# US subdivisions outside the 48 contiguous States and the District of Columbia, as the
+# airport data names them (135.273(b)(6)); an unnamed one counts as contiguous, the
+# reading that never allows a longer duty.
+NON_CONTIGUOUS_US = frozenset(
+    {
+        "Alaska",
+        "Hawaii",
+        "Puerto Rico",
+        "Virgin Islands",
+        "Guam",
+        "American Samoa",
+        "Northern Mariana Islands",
+    }
+)
+PILOT_ROLES = (CrewRole.PIC, CrewRole.SIC)
+
+
+def beyond_contiguous_us(country: str, subdivision: str) -> bool:
+    return country != "US" or subdivision in NON_CONTIGUOUS_US
+
+
+def two_pilots(pilots_assigned: int, aircraft_min_crew: int) -> bool:
+    """Whether a flight's crew is two pilots for 135.267(b): the pilots actually assigned,
+    or the aircraft's minimum crew while its second seat is still open (an aircraft
+    certificated for two pilots does not fly with one)."""
+    return max(pilots_assigned, aircraft_min_crew) >= 2
+
+
+def attendants_carried(assigned: int, planned: int) -> int:
+    """The flight attendants a flight carries for 135.273(b)(4)-(6): those assigned, or the
+    number it is planned to carry while some of those seats are still open (the same
+    reading as ``two_pilots``)."""
+    return max(assigned, planned)
+
+
+def flight_crews(flights: Iterable[Flight]) -> dict[int, list[tuple[int, str]]]:
+    """(crew member, role) of every assignment of each flight, in one query."""
+    crews: dict[int, list[tuple[int, str]]] = {f.pk: [] for f in flights}
+    for flight_id, member_id, role in CrewAssignment.objects.filter(flight_id__in=list(crews)).values_list(
+        "flight_id", "crew_member_id", "role"
+    ):
+        crews[flight_id].append((member_id, role))
+    return crews
+
+
+def leg_of(flight: Flight, crew: Sequence[tuple[int, str]], member_id: int, role: str) -> Leg:
+    """``flight`` (with aircraft and airports loaded) as ``member_id`` would fly it in
+    ``role``: the crew counts are its other assignments (``crew``) plus this one."""
+    others = [r for m, r in crew if m != member_id]
+    pilots = sum(r in PILOT_ROLES for r in others) + (role in PILOT_ROLES)
+    departure = flight.departure_airport
+    arrival = flight.diverted_to or flight.arrival_airport
     return Leg(
         flight_id=flight.pk,
         off_block=flight.actual_off_block or flight.departure_at,
         on_block=flight.actual_on_block or flight.arrival_at,
         aircraft_type=flight.aircraft.aircraft_type,
-        two_pilot=flight.aircraft.min_crew >= 2,
+        two_pilot=two_pilots(pilots, flight.aircraft.min_crew),
         positioning=flight.leg_type == LegType.POSITIONING,
+        ifr=flight.ifr,
+        attendants=attendants_carried(
+            sum(r == CrewRole.FA for r in others) + (role == CrewRole.FA), flight.flight_attendants
+        ),
+        seats=flight.aircraft.seating_capacity,
+        beyond_contiguous_us=any(
+            beyond_contiguous_us(a.country, a.subdivision) for a in (departure, arrival)
+        ),
+        route=(departure.latitude, departure.longitude, arrival.latitude, arrival.longitude),
     )
 
 
 def experience_by_member(member_ids: Iterable[int], today: date) -> dict[int, list[ExperienceEvent]]:
     """Recency experience: recorded flying elsewhere, and the operator's flown legs credited
-    to their pilot in command (one takeoff, the flight's landings), each counted as night
-    too when it fell in the 61.57(b) night at its airport."""
+    to the pilot who flew them (the assignment recorded as pilot flying, else the pilot in
+    command: 61.57(a) counts the sole manipulator of the controls) with one takeoff and the
+    flight's landings, counted as night too when they fell in the 61.57(b) night at their
+    airport."""
     since = today - RECENCY_LOOKBACK
     ids = list(member_ids)
     events: dict[int, list[ExperienceEvent]] = defaultdict(list)
@@ -145,27 +206,34 @@ def experience_by_member(member_ids: Iterable[int], today: date) -> dict[int, li
                 night_takeoffs=row.night_takeoffs,
                 night_landings=row.night_landings,
                 approaches=row.approaches,
+                holding=row.holding,
+                intercepting_tracking=row.intercepting_tracking,
             )
         )
-    flown = CrewAssignment.objects.filter(
-        crew_member_id__in=ids,
-        role=CrewRole.PIC,
-        flight__status__in=FLOWN_FLIGHT_STATUSES,
-        flight__arrival_at__gte=datetime.combine(since, datetime.min.time(), tzinfo=UTC),
-    ).values_list(
-        "crew_member_id",
-        "flight__actual_off_block",
-        "flight__departure_at",
-        "flight__actual_on_block",
-        "flight__arrival_at",
-        "flight__aircraft__aircraft_type",
-        "flight__landings",
-        "flight__departure_airport__latitude",
-        "flight__departure_airport__longitude",
-        "flight__arrival_airport__latitude",
-        "flight__arrival_airport__longitude",
-        "flight__diverted_to__latitude",
-        "flight__diverted_to__longitude",
+    pilot_flying_recorded = CrewAssignment.objects.filter(flight=OuterRef("flight"), pilot_flying=True)
+    flown = (
+        CrewAssignment.objects.filter(
+            crew_member_id__in=ids,
+            role__in=PILOT_ROLES,
+            flight__status__in=FLOWN_FLIGHT_STATUSES,
+            flight__arrival_at__gte=datetime.combine(since, datetime.min.time(), tzinfo=UTC),
+        )
+        .filter(Q(pilot_flying=True) | Q(Q(role=CrewRole.PIC) & ~Exists(pilot_flying_recorded)))
+        .values_list(
+            "crew_member_id",
+            "flight__actual_off_block",
+            "flight__departure_at",
+            "flight__actual_on_block",
+            "flight__arrival_at",
+            "flight__aircraft__aircraft_type",
+            "flight__landings",
+            "flight__departure_airport__latitude",
+            "flight__departure_airport__longitude",
+            "flight__arrival_airport__latitude",
+            "flight__arrival_airport__longitude",
+            "flight__diverted_to__latitude",
+            "flight__diverted_to__longitude",
+        )
     )
     for flown_row in flown:
         member_id, off, departure, on, arrival, aircraft_type, landings = flown_row[:7]
@@ -224,12 +292,18 @@ def rosters(member_ids: Iterable[int], start: datetime, end: datetime) -> dict[i
     """Each member's roster between ``start`` and ``end``, in four queries."""
     ids = list(member_ids)
     result: dict[int, Roster] = {pk: Roster() for pk in ids}
-    # Plain values, not model instances: a year of legs per crew member is read here.
+    # Plain values, not model instances: a year of legs per crew member is read here, each
+    # with its flight's pilots and attendants counted.
+    crew_on_flight = "flight__crew_assignments"
     legs = (
         CrewAssignment.objects.filter(
             crew_member_id__in=ids, flight__departure_at__lt=end, flight__arrival_at__gt=start
         )
         .exclude(flight__status=FlightStatus.CANCELLED)
+        .annotate(
+            pilots=Count(crew_on_flight, filter=Q(flight__crew_assignments__role__in=PILOT_ROLES)),
+            attendants=Count(crew_on_flight, filter=Q(flight__crew_assignments__role=CrewRole.FA)),
+        )
         .values_list(
             "crew_member_id",
             "flight_id",
@@ -239,20 +313,47 @@ def rosters(member_ids: Iterable[int], start: datetime, end: datetime) -> dict[i
             "flight__arrival_at",
             "flight__aircraft__aircraft_type",
             "flight__aircraft__min_crew",
+            "flight__aircraft__seating_capacity",
             "flight__leg_type",
+            "flight__ifr",
+            "flight__flight_attendants",
             "overrun_minutes",
+            "pilots",
+            "attendants",
+            "flight__departure_airport__country",
+            "flight__departure_airport__subdivision",
+            "flight__departure_airport__latitude",
+            "flight__departure_airport__longitude",
+            "flight__arrival_airport__country",
+            "flight__arrival_airport__subdivision",
+            "flight__arrival_airport__latitude",
+            "flight__arrival_airport__longitude",
+            "flight__diverted_to__country",
+            "flight__diverted_to__subdivision",
+            "flight__diverted_to__latitude",
+            "flight__diverted_to__longitude",
         )
     )
-    for member_id, flight_id, off, departure, on, arrival, aircraft_type, min_crew, leg_type, overrun in legs:
+    for row in legs:
+        member_id, flight_id, off, departure, on, arrival, aircraft_type, min_crew, seats = row[:9]
+        leg_type, ifr, planned_attendants, overrun, pilots, attendants = row[9:15]
+        dep_country, dep_subdivision, dep_lat, dep_lon = row[15:19]
+        arr_country, arr_subdivision, arr_lat, arr_lon = row[23:27] if row[25] is not None else row[19:23]
         result[member_id].legs.append(
             Leg(
                 flight_id=flight_id,
                 off_block=off or departure,
                 on_block=on or arrival,
                 aircraft_type=aircraft_type,
-                two_pilot=min_crew >= 2,
+                two_pilot=two_pilots(pilots, min_crew),
                 positioning=leg_type == LegType.POSITIONING,
                 overrun_minutes=overrun,
+                ifr=ifr,
+                attendants=attendants_carried(attendants, planned_attendants),
+                seats=seats,
+                beyond_contiguous_us=beyond_contiguous_us(dep_country, dep_subdivision)
+                or beyond_contiguous_us(arr_country, arr_subdivision),
+                route=(dep_lat, dep_lon, arr_lat, arr_lon),
             )
         )
     for duty in DutyPeriod.objects.filter(crew_member_id__in=ids, report_at__lt=end, release_at__gt=start):
@@ -261,7 +362,7 @@ def rosters(member_ids: Iterable[int], start: datetime, end: datetime) -> dict[i
                 duty.kind,
                 duty.report_at,
                 duty.release_at,
-                duty.flight_minutes,
+                tuple(duty.flight_times),
                 duty.aircraft_type,
                 duty.overrun_minutes,
             )
@@ -299,24 +400,21 @@ def judge(
     member: CrewMember,
     record: Record,
     roster: Roster,
-    flights: Sequence[Flight],
+    legs: Sequence[Leg],
     role: str,
     today: date,
     rules: Rules | None = None,
 ) -> Verdict:
-    """Legality of ``member`` flying ``flights`` as ``role`` on top of ``roster``."""
-    legs = [leg_of(f) for f in flights]
+    """Legality of ``member`` flying ``legs`` (from ``leg_of``) as ``role`` on top of ``roster``."""
     rules = rules or rules_in_force(timezone.localdate(min(leg.off_block for leg in legs)))
     split = split_for(roster, legs, duty_settings(rules))
-    quals = qualifications_of(record, today)
+    quals = qualifications_of(record, today, rules)
     evaluations: list[list[Result]] = []
     for i, proposed in enumerate(split.proposed):
         others = split.others + split.proposed[:i] + split.proposed[i + 1 :]
         evaluations.append(evaluate(others, proposed, _engine_role(role), rules, quals))
     clash = leg_overlap_result(roster.legs, legs)
     results = worst_per_rule([*evaluations, [clash] if clash else []])
-    if role in rules.recency_roles:
-        results.append(_night_recency(record, flights, legs, rules, today))
     results.append(availability_result(split.proposed, split.unavailable))
     results.append(
         Result(RULE_ACTIVE, "ok", "Active crew member.", {})
@@ -324,27 +422,6 @@ def judge(
         else Result(RULE_ACTIVE, "block", "The crew member is inactive.", {})
     )
     return Verdict(results)
-
-
-def _night_recency(
-    record: Record, flights: Sequence[Flight], legs: Sequence[Leg], rules: Rules, today: date
-) -> Result:
-    """61.57(b) for the revenue legs that take off or land in the night period."""
-    night_types = [
-        leg.aircraft_type
-        for flight, leg in zip(flights, legs, strict=True)
-        if not leg.positioning
-        and (
-            is_night_for_currency(
-                leg.off_block, flight.departure_airport.latitude, flight.departure_airport.longitude
-            )
-            or is_night_for_currency(
-                leg.on_block, flight.arrival_airport.latitude, flight.arrival_airport.longitude
-            )
-        )
-    ]
-    day = max(leg.on_block for leg in legs).astimezone(rules.calendar_tz).date()
-    return night_recency_result(night_types, night_recency_dates(record, today), day, rules.expiry_warn_days)
 
 
 def _engine_role(role: str) -> EngineRole:
@@ -367,17 +444,23 @@ def legality(member: CrewMember, flights: Sequence[Flight], role: str) -> Verdic
     start, end = window_around(flights)
     roster = rosters([member.pk], start, end)[member.pk]
     experience = experience_by_member([member.pk], today).get(member.pk, [])
-    return judge(member, record_of(member, experience), roster, flights, role, today)
+    crews = flight_crews(flights)
+    legs = [leg_of(f, crews[f.pk], member.pk, role) for f in flights]
+    return judge(member, record_of(member, experience), roster, legs, role, today)
 
 
 def open_seats(flight: Flight) -> list[str]:
     """Seats still to fill: PIC, SIC when the aircraft needs two pilots, and a flight
-    attendant above 19 passenger seats (14 CFR 135.107)."""
-    taken = {a.role for a in flight.crew_assignments.all()}
-    seats = [CrewRole.PIC] + ([CrewRole.SIC] if flight.aircraft.min_crew >= 2 else [])
-    if flight.aircraft.seating_capacity > 19:
+    attendant while fewer are assigned than the flight is planned to carry or than 14 CFR
+    135.107 requires (one above 19 passenger seats)."""
+    taken = [a.role for a in flight.crew_assignments.all()]
+    pilots = [CrewRole.PIC] + ([CrewRole.SIC] if flight.aircraft.min_crew >= 2 else [])
+    seats = [s for s in pilots if s not in taken]
+    rules = rules_in_force(timezone.localdate(flight.departure_at))
+    required = 1 if flight.aircraft.seating_capacity > rules.fa_required_above_seats else 0
+    if taken.count(CrewRole.FA) < max(flight.flight_attendants, required):
         seats.append(CrewRole.FA)
-    return [str(s) for s in seats if s not in taken]
+    return [str(s) for s in seats]
 
 
 def candidate_members(flight: Flight, role: str) -> QuerySet[CrewMember]:
@@ -456,8 +539,9 @@ def suggestions(flight: Flight, roles: Sequence[str], limit: int = 10) -> list[d
     better), then the fewest duty hours in the last 28 days, then the shortest positioning
     from home base. Queries: a fixed number per seat, whatever the size of the crew."""
     today = timezone.localdate()
-    leg = leg_of(flight)
-    rules = rules_in_force(timezone.localdate(leg.off_block))
+    crew = flight_crews([flight])[flight.pk]
+    report_at = flight.actual_off_block or flight.departure_at
+    rules = rules_in_force(timezone.localdate(report_at))
     start, end = window_around([flight])
     departure = flight.departure_airport
     seats = []
@@ -467,13 +551,13 @@ def suggestions(flight: Flight, roles: Sequence[str], limit: int = 10) -> list[d
         all_rosters = rosters(ids, start, end)
         experience = experience_by_member(ids, today)
         grouping = duty_settings(rules)
-        report = leg.off_block - grouping.report_before
+        report = report_at - grouping.report_before
         ranked = []
         for member in members:
             roster = all_rosters[member.pk]
-            verdict = judge(
-                member, record_of(member, experience.get(member.pk, [])), roster, [flight], role, today, rules
-            )
+            record = record_of(member, experience.get(member.pk, []))
+            legs = [leg_of(flight, crew, member.pk, role)]
+            verdict = judge(member, record, roster, legs, role, today, rules)
             if not verdict.legal:
                 continue
             duties = duty_intervals(roster, grouping)

@@ -8,17 +8,25 @@ other (the second sees the first).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from crew import selectors
-from crew.choices import POSITION_ROLES, UNAVAILABLE_KINDS, AvailabilityKind, CrewRole, Position
+from crew.choices import (
+    OVERRIDE_LEGALITY,
+    POSITION_ROLES,
+    SET_PILOT_FLYING,
+    UNAVAILABLE_KINDS,
+    AvailabilityKind,
+    CrewRole,
+    Position,
+)
 from crew.models import (
     CrewAssignment,
     CrewAvailability,
@@ -34,8 +42,11 @@ from crew.models import (
 )
 from flights.choices import ACTIVE_FLIGHT_STATUSES, FLOWN_FLIGHT_STATUSES, FlightStatus, TripEventKind
 from flights.models import Flight, TripEvent
+from jetops.activity import RequestMeta, activity_record
 from jetops.api.exceptions import Conflict
-from jetops.models import User
+from jetops.critical import critical_check
+from jetops.models import ActivityAction, ActivityOutcome, User
+from jetops.permissions import user_can
 from jetops.writes import apply_fields, save_validated
 
 MEMBER_FIELDS = (
@@ -59,6 +70,8 @@ EXPERIENCE_FIELDS = (
     "night_takeoffs",
     "night_landings",
     "approaches",
+    "holding",
+    "intercepting_tracking",
     "source",
     "remarks",
 )
@@ -66,7 +79,7 @@ DUTY_FIELDS = (
     "kind",
     "report_at",
     "release_at",
-    "flight_minutes",
+    "flights",
     "aircraft_type",
     "overrun_minutes",
     "remarks",
@@ -252,13 +265,29 @@ def availability_remove(*, period: CrewAvailability, actor: User | None) -> None
     period.delete()
 
 
+def _block_time_json(value: Any) -> Any:
+    """A block time as the duty stores it: ISO 8601 in UTC (other values are left for the
+    model's validation to refuse)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).isoformat()
+    return value
+
+
 @transaction.atomic
 def duty_record(*, member: CrewMember, actor: User | None, **data: Any) -> DutyPeriod:
     """Record a duty that is not one of the operator's flights (e.g. flying reported by the
-    crew member for another operator). Recorded duties of one crew member never overlap
-    (the member's row is locked, so two concurrent records are checked one after the other)."""
+    crew member for another operator), with the block-out and block-in times of the flights
+    flown in it (``flights``: ``{"block_out", "block_in"}`` pairs, date-times or ISO 8601).
+    Recorded duties of one crew member never overlap (the member's row is locked, so two
+    concurrent records are checked one after the other)."""
     member = CrewMember.objects.select_for_update().get(pk=member.pk)
-    duty = DutyPeriod(crew_member=member, **data)
+    flights = data.pop("flights", None) or []
+    if isinstance(flights, list):
+        flights = [
+            {key: _block_time_json(value) for key, value in dict(f).items()} if isinstance(f, dict) else f
+            for f in flights
+        ]
+    duty = DutyPeriod(crew_member=member, flights=flights, **data)
     duty.full_clean()
     clash = DutyPeriod.objects.filter(
         crew_member=member, report_at__lt=duty.release_at, release_at__gt=duty.report_at
@@ -299,7 +328,6 @@ def _assignment_mail(assignment: CrewAssignment) -> None:
     transaction.on_commit(lambda: send_mail(subject, body, None, [email], fail_silently=True))
 
 
-@transaction.atomic
 def crew_assign(
     *,
     flight: Flight,
@@ -307,10 +335,28 @@ def crew_assign(
     role: str,
     actor: User | None,
     override_reason: str = "",
+    meta: RequestMeta | None = None,
 ) -> CrewAssignment:
-    """Put ``member`` on ``flight`` in ``role`` if legal; with ``override_reason`` (the
-    caller checked the override permission and step-up) an illegal assignment is made and
-    its violations recorded. Raises 409 ``crew_illegal`` with the violations otherwise."""
+    """Put ``member`` on ``flight`` in ``role`` if legal. Raises 409 ``crew_illegal`` with the
+    violations otherwise, unless ``override_reason`` is given: asking to override is a
+    critical operation (``crew.override_legality``, the IP allow-list and the step-up,
+    ``jetops.critical``), and an illegal assignment is then made with its violations recorded
+    and an activity row (with the address it came from)."""
+    override_reason = override_reason.strip()
+    if override_reason:
+        critical_check(actor=actor, meta=meta, perm=OVERRIDE_LEGALITY, action="override crew legality")
+    with transaction.atomic():
+        return _crew_assign(flight, member, role, actor, override_reason, meta)
+
+
+def _crew_assign(
+    flight: Flight,
+    member: CrewMember,
+    role: str,
+    actor: User | None,
+    override_reason: str,
+    meta: RequestMeta | None,
+) -> CrewAssignment:
     member = CrewMember.objects.select_for_update().get(pk=member.pk)
     flight = (
         Flight.objects.select_for_update(of=("self",))
@@ -327,7 +373,6 @@ def crew_assign(
         raise Conflict(f"The {role} seat is already taken.", code="seat_taken")
     verdict = selectors.legality(member, [flight], role)
     violations = [selectors.result_json(r) for r in verdict.violations]
-    override_reason = override_reason.strip()
     if violations and not override_reason:
         raise Conflict(
             " ".join(f"{v['rule']}: {v['detail']}" for v in violations),
@@ -349,6 +394,7 @@ def crew_assign(
             save_validated(assignment, actor, override_reason or None)
     except IntegrityError as exc:  # a concurrent assignment took the seat
         raise Conflict(f"The {role} seat is already taken.", code="seat_taken") from exc
+    rules = [v["rule"] for v in violations]
     _crew_event(
         flight,
         actor,
@@ -358,8 +404,17 @@ def crew_assign(
         role=role,
         overridden=assignment.overridden,
         override_reason=assignment.override_reason,
-        violations=[v["rule"] for v in violations],
+        violations=rules,
     )
+    if assignment.overridden:
+        activity_record(
+            action=ActivityAction.LEGALITY_OVERRIDE,
+            outcome=ActivityOutcome.SUCCESS,
+            user=actor,
+            meta=meta,
+            subject=assignment,
+            detail={"flight": flight.pk, "crew_member": member.pk, "role": role, "violations": rules},
+        )
     _assignment_mail(assignment)
     return assignment
 
@@ -417,6 +472,37 @@ def overrun_record(
         role=assignment.role,
         minutes=minutes,
         reason=assignment.overrun_reason,
+    )
+    return assignment
+
+
+@transaction.atomic
+def pilot_flying_set(*, assignment: CrewAssignment, actor: User | None) -> CrewAssignment:
+    """Record that the pilot of ``assignment`` flew the leg (sole manipulator of the
+    controls): its takeoffs and landings count toward their recency (61.57(a)) instead of
+    the PIC's. Operations may record it for any pilot; a crew member for their own legs.
+    Only for a pilot of a flight that flew; the flight's other pilot stops being recorded
+    as flying it. The flight's row is locked, so two concurrent changes apply in turn."""
+    if not user_can(actor, SET_PILOT_FLYING, assignment):
+        raise PermissionDenied("You may not record who flew this leg.")
+    flight = (
+        Flight.objects.select_for_update(of=("self",)).select_related("trip").get(pk=assignment.flight_id)
+    )
+    assignment = CrewAssignment.objects.select_related("crew_member").get(pk=assignment.pk)
+    if assignment.role not in (CrewRole.PIC, CrewRole.SIC):
+        raise ValidationError({"role": ["Only a pilot can be the pilot flying."]})
+    if flight.status not in FLOWN_FLIGHT_STATUSES:
+        raise Conflict("The pilot flying is recorded once the flight has flown.", code="flight_not_flown")
+    if assignment.pilot_flying:
+        return assignment
+    for other in flight.crew_assignments.filter(pilot_flying=True):
+        other.pilot_flying = False
+        save_validated(other, actor, "Another pilot recorded as pilot flying")
+    assignment.pilot_flying = True
+    save_validated(assignment, actor, "Recorded as pilot flying")
+    member = assignment.crew_member
+    _crew_event(
+        flight, actor, action="pilot_flying", crew_member=member.pk, name=member.name, role=assignment.role
     )
     return assignment
 

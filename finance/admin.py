@@ -1,11 +1,11 @@
 """Pricing data in the admin: the quoting profile with its airport and permit fees, the
-dated segment-fee table and FX rates. Every change is in the history."""
+dated tax tables and FX rates. Every change is in the history."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from finance.models import AirportFee, FxRate, PermitFee, PricingProfile, SegmentFeeRate
+from finance.models import AirportFee, FxRate, PermitFee, PricingProfile, TaxRate
 from jetops.admin import JetOpsModelAdmin
 
 
@@ -62,14 +62,27 @@ class PricingProfileAdmin(JetOpsModelAdmin):
                 ]
             },
         ),
-        ("Taxes", {"fields": ["fet_rate", "domestic_countries"]}),
+        (
+            "Taxes",
+            {
+                "fields": [
+                    "fet_rate",
+                    "domestic_countries",
+                    "zone_statute_miles",
+                    "small_aircraft_max_mtow_lb",
+                ],
+                "description": "Per-passenger taxes (segment fee, facilities taxes) are dated "
+                "amounts: see Tax rates.",
+            },
+        ),
     ]
 
 
-@admin.register(SegmentFeeRate)
-class SegmentFeeRateAdmin(JetOpsModelAdmin):
-    list_display = ["effective_from", "amount", "currency", "source"]
-    ordering = ["-effective_from"]
+@admin.register(TaxRate)
+class TaxRateAdmin(JetOpsModelAdmin):
+    list_display = ["tax", "effective_from", "amount", "currency", "source"]
+    list_filter = ["tax", "currency"]
+    ordering = ["tax", "-effective_from"]
 
 
 @admin.register(FxRate)

@@ -1,5 +1,5 @@
 """The operator's pricing data: the quoting profile (fees, policies), per-airport fees,
-permit fees, the dated domestic segment-fee table and FX rates. Every number quoting uses is
+permit fees, the dated tax tables (segment fee, facilities taxes) and FX rates. Every number quoting uses is
 here, editable in the admin, with history (DOMAIN.md: numbers are data, never constants)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from fleet.models import AirportField
 from jetops.models import BaseModel
 
 currency_validator = RegexValidator(r"^[A-Z]{3}$", "An ISO 4217 code, e.g. USD.")
@@ -74,7 +75,21 @@ class PricingProfile(BaseModel):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.9999"))],
         help_text="US Federal Excise Tax on air transportation (26 U.S.C. 4261): 0.075.",
     )
-    domestic_countries = models.JSONField(default=default_domestic_countries)
+    domestic_countries = models.JSONField(
+        default=default_domestic_countries,
+        help_text="Countries whose airports are in the United States for the excise tax (US); "
+        "empty: no US tax is collected.",
+    )
+    zone_statute_miles = models.PositiveSmallIntegerField(
+        default=225,
+        help_text="The 225-mile zone (26 U.S.C. 4262(c)(2)): Canada and Mexico within this many "
+        "statute miles of the continental United States are taxed like the United States.",
+    )
+    small_aircraft_max_mtow_lb = models.PositiveIntegerField(
+        default=6000,
+        help_text="26 U.S.C. 4281: an aircraft whose certificated maximum take-off weight is at "
+        "most this many pounds pays no federal excise tax, segment fee or facilities tax.",
+    )
     day_boundary_tz = models.CharField(
         max_length=40, default="UTC", help_text="IANA zone where trip days start."
     )
@@ -101,7 +116,7 @@ class AirportFee(BaseModel):
     """Fees at one airport, overriding the profile's defaults."""
 
     profile = models.ForeignKey(PricingProfile, on_delete=models.CASCADE, related_name="airport_fees")
-    airport = models.ForeignKey("fleet.Airport", on_delete=models.PROTECT, related_name="+")
+    airport = AirportField()
     landing = money_field()
     handling = money_field()
     per_passenger = money_field()
@@ -127,20 +142,41 @@ class PermitFee(BaseModel):
         return f"Permit {self.country}"
 
 
-class SegmentFeeRate(BaseModel):
-    """The domestic segment fee per passenger per segment, from a date on (26 U.S.C.
-    4261(b)). The operator enters the amounts published for each year; none is built in."""
+class TaxKind(models.TextChoices):
+    """The per-passenger taxes on air transportation, each with its own dated amounts."""
 
-    effective_from = models.DateField(unique=True)
+    SEGMENT_FEE = "segment_fee", "Domestic segment fee (26 U.S.C. 4261(b))"
+    FACILITIES = "facilities", "International facilities tax (26 U.S.C. 4261(c))"
+    FACILITIES_ALASKA_HAWAII = (
+        "facilities_alaska_hawaii",
+        "International facilities tax, Alaska/Hawaii (26 U.S.C. 4261(c)(3))",
+    )
+
+
+class TaxRate(BaseModel):
+    """One dated amount of a per-passenger tax: from ``effective_from`` on, each passenger
+    pays ``amount`` per domestic segment (segment fee), per international arrival or
+    departure (facilities tax) or per departure to or from Alaska or Hawaii. The amounts
+    are indexed every year: the operator enters the published ones; none is built in."""
+
+    tax = models.CharField(max_length=30, choices=TaxKind.choices, default=TaxKind.SEGMENT_FEE)
+    effective_from = models.DateField()
     amount = money_field()
     currency = models.CharField(max_length=3, default="USD", validators=[currency_validator])
     source = models.CharField(max_length=200, blank=True, help_text="Where the amount was published.")
 
     class Meta:
-        ordering = ["effective_from"]
+        ordering = ["tax", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tax", "effective_from"],
+                name="tax_rate_one_per_day",
+                violation_error_message="This tax already has an amount from that date.",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.currency} from {self.effective_from}"
+        return f"{self.get_tax_display()}: {self.amount} {self.currency} from {self.effective_from}"
 
 
 class FxRate(BaseModel):

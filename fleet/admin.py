@@ -4,7 +4,7 @@ acting user, status timeline, blackout merging, document expiry sync)."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -21,6 +21,7 @@ from fleet.models import (
     AircraftDocumentAlert,
     AircraftStatusChange,
     Airport,
+    AirportQuerySet,
     Blackout,
 )
 from fleet.selectors import aircraft_next_expiry, document_expiry_state
@@ -70,6 +71,17 @@ class AirportAdmin(ReadOnlyMixin, JetOpsModelAdmin):
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Airport], search_term: str
+    ) -> tuple[QuerySet[Airport], bool]:
+        """Also the airport the term means as a code (``AirportQuerySet.resolve``: KPBI finds
+        KDJT), so every airport picker of the admin answers to the codes the API takes."""
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        meant = cast(AirportQuerySet, queryset).resolve(search_term)
+        if meant is not None:
+            found = found | queryset.filter(pk=meant.pk)
+        return found, duplicates
 
 
 class DocumentInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -19,7 +19,6 @@ from fleet import services
 from fleet.airports import airports_load
 from fleet.choices import AircraftCategory, AircraftDocumentKind, AircraftStatus, BlackoutKind
 from fleet.models import Aircraft, Airport
-from fleet.selectors import airport_resolve
 
 LIGHT_AMENITIES = ["wifi", "refreshment_center", "leather_seats", "enclosed_lavatory"]
 MID_AMENITIES = ["wifi", "full_galley", "enclosed_lavatory", "leather_seats", "power_outlets"]
@@ -285,9 +284,9 @@ def _interior(spec: DemoAircraft) -> dict[str, Any]:
     return {"zones": zones, "seats": spec.seats, "berthable_seats": spec.seats // 2}
 
 
-def _airport(icao: str) -> Airport:
+def demo_airport(icao: str) -> Airport:
     """The airport by code (Palm Beach's KPBI resolves to KDJT, its code in the data)."""
-    airport = airport_resolve(icao)
+    airport = Airport.objects.resolve(icao)
     if airport is None:
         raise LookupError(f"Airport {icao} is not in the airport table (manage.py load_airports).")
     return airport
@@ -295,7 +294,7 @@ def _airport(icao: str) -> Airport:
 
 def _create(spec: DemoAircraft) -> Aircraft:
     mtow, mlw, mzfw, bew = spec.weights
-    base = _airport(spec.base)
+    base = demo_airport(spec.base)
     aircraft = services.aircraft_create(
         actor=None,
         status=spec.extra.get("status", AircraftStatus.AVAILABLE),

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from rest_framework.filters import OrderingFilter
 
 from fleet.choices import AircraftCategory, AircraftStatus
+from fleet.forms import AirportChoiceField
 from fleet.models import Aircraft, Airport
 from fleet.selectors import aircraft_available, aircraft_near
 from jetops.api.filters import IntegerFilter
@@ -22,11 +23,17 @@ DEFAULT_RADIUS_NM = 500
 MAX_RADIUS_NM = 10800  # half the Earth's circumference: everything
 
 
-class AircraftFilterForm(forms.Form):
-    """Cross-parameter checks: the window's two ends go together and are ordered; ``near``
-    must be a known airport (kept as ``near_airport``)."""
+class AirportFilter(django_filters.Filter):
+    """A parameter naming an airport by any code a person means (``AirportChoiceField``: ICAO
+    or IATA, any case, K + IATA, a former ICAO code): the queryset is filtered on the airport
+    itself; an unknown code is a 400 naming the parameter."""
 
-    near_airport: Airport | None = None
+    field_class = AirportChoiceField
+
+
+class AircraftFilterForm(forms.Form):
+    """Cross-parameter checks: the window's two ends go together and are ordered; ``radius_nm``
+    goes with ``near``."""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -39,14 +46,8 @@ class AircraftFilterForm(forms.Form):
                 self.add_error("available_to", "Must be after available_from.")
             elif end - start > MAX_WINDOW:
                 self.add_error("available_to", "The window is at most 366 days.")
-        near = (data.get("near") or "").strip().upper()
-        if near:
-            airport = Airport.objects.filter(icao=near).first()
-            if airport is None:
-                self.add_error("near", f"Unknown airport ICAO code {near!r}.")
-            self.near_airport = airport
-        elif data.get("radius_nm") is not None:
-            self.add_error("radius_nm", "radius_nm needs near (an airport ICAO code).")
+        if data.get("near") is None and data.get("radius_nm") is not None and "near" not in self.errors:
+            self.add_error("radius_nm", "radius_nm needs near (an airport code).")
         return data
 
 
@@ -54,15 +55,15 @@ class AircraftFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=AircraftStatus.choices)
     category = django_filters.MultipleChoiceFilter(choices=AircraftCategory.choices)
     min_seats = IntegerFilter(field_name="seating_capacity", lookup_expr="gte", min_value=1)
-    current_location = django_filters.CharFilter(field_name="current_location_id", method="filter_airport")
-    home_base = django_filters.CharFilter(field_name="home_base_id", method="filter_airport")
+    current_location = AirportFilter(label="Airport code (ICAO or IATA) where the aircraft is")
+    home_base = AirportFilter(label="Airport code (ICAO or IATA) of the aircraft's home base")
     available_from = django_filters.IsoDateTimeFilter(
         method="filter_window", label="Free from (ISO 8601; with available_to)"
     )
     available_to = django_filters.IsoDateTimeFilter(
         method="filter_window", label="Free until (ISO 8601; with available_from; at most 366 days later)"
     )
-    near = django_filters.CharFilter(method="filter_near", label="ICAO code of an airport: nearest first")
+    near = AirportFilter(method="filter_near", label="Airport code (ICAO or IATA): nearest first")
     radius_nm = django_filters.NumberFilter(
         method="filter_radius",
         min_value=1,
@@ -75,15 +76,12 @@ class AircraftFilterSet(django_filters.FilterSet):
         form = AircraftFilterForm
         fields = ["status", "category", "is_active", "min_crew"]
 
-    def filter_airport(self, queryset: QuerySet[Aircraft], name: str, value: str) -> QuerySet[Aircraft]:
-        return queryset.filter(**{name: value.strip().upper()})
-
     # The window and the circle are applied together in filter_queryset once the whole form
     # is clean; these no-ops only give the schema each parameter's type.
     def filter_window(self, queryset: QuerySet[Aircraft], name: str, value: datetime) -> QuerySet[Aircraft]:
         return queryset
 
-    def filter_near(self, queryset: QuerySet[Aircraft], name: str, value: str) -> QuerySet[Aircraft]:
+    def filter_near(self, queryset: QuerySet[Aircraft], name: str, value: Airport) -> QuerySet[Aircraft]:
         return queryset
 
     def filter_radius(self, queryset: QuerySet[Aircraft], name: str, value: Decimal) -> QuerySet[Aircraft]:
@@ -94,10 +92,9 @@ class AircraftFilterSet(django_filters.FilterSet):
         data = self.form.cleaned_data
         if data.get("available_from") and data.get("available_to"):
             queryset = aircraft_available(queryset, data["available_from"], data["available_to"])
-        airport = getattr(self.form, "near_airport", None)
-        if airport is not None:
+        if data.get("near") is not None:
             radius = float(data.get("radius_nm") or DEFAULT_RADIUS_NM)
-            queryset = aircraft_near(queryset, airport, radius)
+            queryset = aircraft_near(queryset, data["near"], radius)
         return queryset
 
 

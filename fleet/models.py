@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from fleet.choices import (
+    UNAVAILABLE_STATUSES,
     AircraftCategory,
     AircraftDocumentKind,
     AircraftMinCrew,
@@ -70,6 +71,36 @@ class TailNumberField(models.CharField):  # type: ignore[type-arg]
         return value
 
 
+def normalize_airport_code(value: object) -> str:
+    """Upper case without surrounding blanks: " kteb " → "KTEB"."""
+    return str(value if value is not None else "").strip().upper()
+
+
+UNKNOWN_AIRPORT = "Unknown airport code %(value)r."
+"""The one refusal of a code no airport answers to (API, forms, filters, services)."""
+
+
+def unknown_airport_message(value: object) -> str:
+    return UNKNOWN_AIRPORT % {"value": normalize_airport_code(value)}
+
+
+class AirportQuerySet(models.QuerySet["Airport"]):
+    def resolve(self, code: object) -> Airport | None:
+        """The airport a person means by ``code``, in any case: its ICAO code; else its IATA
+        code (3 letters); else, for a US ``K`` code the data does not have, the airport whose
+        IATA code is the rest (FAA convention: KPBI is PBI, listed as KDJT since the 2025
+        renaming). Every field and filter that takes an airport resolves codes here."""
+        code = normalize_airport_code(code)
+        if not code or len(code) > 4:
+            return None
+        airport = self.filter(icao=code).first()
+        if airport is None and len(code) == 3:
+            airport = self.filter(iata=code).order_by("icao").first()
+        if airport is None and len(code) == 4 and code.startswith("K"):
+            airport = self.filter(iata=code[1:], country="US").order_by("icao").first()
+        return airport
+
+
 class Airport(models.Model):
     """An airport from the ``airportsdata`` package (ICAO code, position, time zone).
 
@@ -90,6 +121,8 @@ class Airport(models.Model):
     elevation_ft = models.IntegerField(default=0)
     time_zone = models.CharField(max_length=40, help_text="IANA time zone, e.g. America/New_York.")
 
+    objects = AirportQuerySet.as_manager()
+
     class Meta:
         ordering = ["icao"]
         indexes = [models.Index(fields=["latitude", "longitude"], name="fleet_airport_lat_lon")]
@@ -108,6 +141,48 @@ class Airport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.icao} {self.name}"
+
+
+class AirportField(models.ForeignKey):  # type: ignore[type-arg]
+    """A reference to an airport that takes any code a person means (``AirportQuerySet.resolve``:
+    any case, IATA, K + IATA, former ICAO codes) and keeps the canonical ICAO code.
+
+    ``full_clean`` (so every service's ``save_validated``) turns a code set on ``<name>_id``
+    into the canonical one, or refuses it on the field; forms (the admin included) get an
+    ``AirportChoiceField`` that does the same. In the database and in migrations it is a
+    plain foreign key (``deconstruct`` says so): only validation differs, so declaring a field
+    this way needs no migration.
+    """
+
+    default_error_messages = {"invalid": UNKNOWN_AIRPORT}
+
+    def __init__(self, to: Any = "fleet.Airport", on_delete: Any = models.PROTECT, **kwargs: Any) -> None:
+        kwargs.setdefault("related_name", "+")
+        super().__init__(to, on_delete, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.ForeignKey", args, kwargs
+
+    def clean(self, value: Any, model_instance: models.Model | None) -> Any:
+        cached = self.get_cached_value(model_instance, None) if model_instance is not None else None
+        if isinstance(value, str) and (cached is None or cached.pk != value):
+            airport = Airport.objects.resolve(value)
+            value = airport.pk if airport is not None else normalize_airport_code(value)
+            if airport is not None and model_instance is not None:
+                setattr(model_instance, self.name, airport)
+        return super().clean(value, model_instance)
+
+    def formfield(self, **kwargs: Any) -> Any:
+        from fleet.forms import AirportChoiceField
+
+        return super().formfield(**{"form_class": AirportChoiceField, **kwargs})
+
+
+class AircraftQuerySet(models.QuerySet["Aircraft"]):
+    def in_service(self) -> AircraftQuerySet:
+        """On the certificate and not grounded (maintenance, AOG): ``Aircraft.in_service`` in SQL."""
+        return self.filter(is_active=True).exclude(status__in=UNAVAILABLE_STATUSES)
 
 
 class Aircraft(BaseModel):
@@ -144,8 +219,8 @@ class Aircraft(BaseModel):
         validators=[MinValueValidator(1), MaxValueValidator(800)],
         help_text="Normal cruise true airspeed (knots).",
     )
-    current_location = models.ForeignKey(Airport, on_delete=models.PROTECT, related_name="+")
-    home_base = models.ForeignKey(Airport, on_delete=models.PROTECT, related_name="+")
+    current_location = AirportField()
+    home_base = AirportField()
     currency = models.CharField(max_length=3, default="USD", validators=[currency_validator])
     hourly_rate = models.DecimalField(
         max_digits=12,
@@ -206,6 +281,8 @@ class Aircraft(BaseModel):
         choices=AircraftMinCrew.choices, default=AircraftMinCrew.TWO_PILOTS
     )
     is_active = models.BooleanField(default=True, help_text="On the operator's certificate (not inactive).")
+
+    objects = AircraftQuerySet.as_manager()
 
     scoped_sees_all: ClassVar[bool] = True
 
@@ -289,6 +366,11 @@ class Aircraft(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.tail_number} ({self.model})"
+
+    @property
+    def in_service(self) -> bool:
+        """On the certificate and not grounded, whatever the window (``AircraftQuerySet.in_service``)."""
+        return self.is_active and self.status not in UNAVAILABLE_STATUSES
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}

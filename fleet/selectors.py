@@ -4,8 +4,11 @@ near an airport, an aircraft's schedule and maintenance overview, document expir
 from __future__ import annotations
 
 import math
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from functools import cached_property
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, FloatField, Q, QuerySet, Value, When
@@ -18,8 +21,22 @@ from fleet.choices import (
     AircraftStatus,
     BlackoutKind,
 )
-from fleet.models import Aircraft, AircraftDocument, AircraftStatusChange, Airport, Blackout
-from fleet.occupancy import busy_sources, occupancy_entries
+from fleet.models import (
+    Aircraft,
+    AircraftDocument,
+    AircraftQuerySet,
+    AircraftStatusChange,
+    Airport,
+    Blackout,
+    unknown_airport_message,
+)
+from fleet.occupancy import (
+    Exclude,
+    OccupancyEntry,
+    busy_sources,
+    occupancy_entries,
+    occupancy_neighbours,
+)
 from jetops.geo import EARTH_RADIUS_NM, great_circle_nm
 
 
@@ -49,13 +66,14 @@ def blackout_overlaps(
 
 
 def aircraft_available(queryset: QuerySet[Aircraft], start: datetime, end: datetime) -> QuerySet[Aircraft]:
-    """``queryset`` without the aircraft that cannot fly in ``[start, end)``: grounded or
-    inactive now (maintenance, AOG, inactive), blacked out at some time in the window, or
-    reported busy by an occupancy provider (``fleet.occupancy``; flights register one).
+    """``queryset`` without the aircraft that cannot fly in ``[start, end)``: not in service
+    (maintenance, AOG, inactive), blacked out at some time in the window, or reported busy by
+    an occupancy provider (``fleet.occupancy``; flights register one, turnaround and
+    positioning legs included). The same truth as ``FleetOccupancy.conflicts``, in SQL.
 
     One SQL query when providers return querysets (they become subqueries).
     """
-    queryset = queryset.filter(is_active=True).exclude(status__in=UNAVAILABLE_STATUSES)
+    queryset = cast(AircraftQuerySet, queryset).in_service()
     blacked_out = Blackout.objects.filter(start__lt=end, end__gt=start).values("aircraft_id")
     queryset = queryset.exclude(pk__in=blacked_out)
     for busy in busy_sources(start, end):
@@ -63,26 +81,168 @@ def aircraft_available(queryset: QuerySet[Aircraft], start: datetime, end: datet
     return queryset
 
 
-def airport_resolve(code: str) -> Airport | None:
-    """The airport a person means by ``code`` (any case): its ICAO code; else its IATA code
-    (3 letters); else, for a US ``K`` code the data no longer has, the airport whose IATA code
-    is the rest (FAA convention: KPBI is PBI, listed as KDJT since the 2025 renaming)."""
-    code = (code or "").strip().upper()
-    if not code:
-        return None
-    airport = Airport.objects.filter(icao=code).first()
-    if airport is None and len(code) == 3:
-        airport = Airport.objects.filter(iata=code).order_by("icao").first()
-    if airport is None and len(code) == 4 and code.startswith("K"):
-        airport = Airport.objects.filter(iata=code[1:], country="US").first()
-    return airport
+def _overlaps(start: datetime, end: datetime | None, window_start: datetime, window_end: datetime) -> bool:
+    return start < window_end and (end is None or end > window_start)
 
 
-def airport_get(icao: str, *, field: str = "icao") -> Airport:
-    """The airport for ``icao`` (see ``airport_resolve``); ``ValidationError`` naming ``field``."""
-    airport = airport_resolve(icao)
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+class FleetOccupancy:
+    """What occupies some aircraft in ``[start, end)`` and where they are: the one answer to
+    "is this aircraft free, and where is it at time t" that quoting, booking checks, the 409's
+    alternatives and the schedule share. Built by ``aircraft_occupancy`` in a fixed number of
+    queries, whatever the number of aircraft; its methods run no query (but the first
+    ``position_at`` / ``next_departure``, which loads the providers' neighbours once).
+
+    Times given to the methods lie inside the window it was built for.
+    """
+
+    def __init__(
+        self,
+        aircraft: dict[int, Aircraft],
+        start: datetime,
+        end: datetime,
+        *,
+        blackouts: dict[int, list[Blackout]],
+        entries: dict[int, list[OccupancyEntry]],
+        exclude: Exclude | None,
+    ) -> None:
+        self.aircraft = aircraft
+        self.start = start
+        self.end = end
+        self._blackouts = blackouts
+        self._entries = entries
+        self._exclude = exclude
+
+    @cached_property
+    def _moves(self) -> dict[int, list[OccupancyEntry]]:
+        """Blocking entries that take each aircraft somewhere, in the window and just around it."""
+        moves: dict[int, list[OccupancyEntry]] = defaultdict(list)
+        seen: set[tuple[str, Any]] = set()
+        around = occupancy_neighbours(list(self.aircraft), self.start, self.end, exclude=self._exclude)
+        for entry in [*(e for rows in self._entries.values() for e in rows), *around]:
+            key = (entry.kind, entry.ref)
+            if entry.blocks and entry.destination is not None and key not in seen:
+                seen.add(key)
+                moves[entry.aircraft_id].append(entry)
+        for rows in moves.values():
+            rows.sort(key=lambda e: e.start)
+        return moves
+
+    def conflicts(self, aircraft_id: int, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Everything that stops the aircraft from being used in ``[start, end)``: its status,
+        blocking periods (flights with their turnaround, positioning legs…), blackouts."""
+        aircraft = self.aircraft[aircraft_id]
+        found: list[dict[str, Any]] = []
+        if not aircraft.in_service:
+            found.append(
+                {
+                    "type": "aircraft_status",
+                    "detail": f"{aircraft.tail_number} is {aircraft.get_status_display().lower()}.",
+                    "status": aircraft.status,
+                }
+            )
+        for entry in self._entries.get(aircraft_id, []):
+            if entry.blocks and _overlaps(entry.start, entry.end, start, end):
+                found.append(
+                    {
+                        **entry.detail,
+                        "type": entry.kind,
+                        "detail": f"{aircraft.tail_number} is busy then: {entry.title}.",
+                        "id": entry.ref,
+                        "start": _iso(entry.start),
+                        "end": _iso(entry.end),
+                    }
+                )
+        for blackout in self._blackouts.get(aircraft_id, []):
+            if _overlaps(blackout.start, blackout.end, start, end):
+                found.append(
+                    {
+                        "type": "blackout",
+                        "detail": f"{aircraft.tail_number} is blacked out "
+                        f"({blackout.get_kind_display().lower()}).",
+                        "blackout": blackout.pk,
+                        "kind": blackout.kind,
+                        "start": _iso(blackout.start),
+                        "end": _iso(blackout.end),
+                    }
+                )
+        return found
+
+    def position_at(self, aircraft_id: int, when: datetime) -> Airport:
+        """Where the aircraft will be at ``when``: where the last period that moves it and
+        starts before then leaves it (a flight's arrival, or its diversion), else its current
+        location."""
+        before = [e for e in self._moves.get(aircraft_id, []) if e.start < when]
+        if before and before[-1].destination is not None:
+            return before[-1].destination
+        return self.aircraft[aircraft_id].current_location
+
+    def next_departure(self, aircraft_id: int, after: datetime) -> OccupancyEntry | None:
+        """The first period that moves the aircraft starting at or after ``after``."""
+        return next((e for e in self._moves.get(aircraft_id, []) if e.start >= after), None)
+
+    def schedule(self, aircraft_id: int) -> list[dict[str, Any]]:
+        """The aircraft's blackouts and providers' periods in the window, each typed by
+        ``kind``: ``{"kind", "id", "start", "end", "title", "detail"}`` with ISO 8601 times."""
+        rows: list[dict[str, Any]] = []
+        for blackout in self._blackouts.get(aircraft_id, []):
+            label = BlackoutKind(blackout.kind).label
+            rows.append(
+                {
+                    "kind": "blackout",
+                    "id": blackout.pk,
+                    "start": _iso(blackout.start),
+                    "end": _iso(blackout.end),
+                    "title": f"{label}: {blackout.reason}" if blackout.reason else label,
+                    "detail": {"blackout_kind": blackout.kind, "reason": blackout.reason},
+                }
+            )
+        for entry in self._entries.get(aircraft_id, []):
+            rows.append(
+                {
+                    "kind": entry.kind,
+                    "id": entry.ref,
+                    "start": _iso(entry.start),
+                    "end": _iso(entry.end),
+                    "title": entry.title,
+                    "detail": dict(entry.detail),
+                }
+            )
+        return rows
+
+
+def aircraft_occupancy(
+    aircraft: Iterable[Aircraft], start: datetime, end: datetime, *, exclude: Exclude | None = None
+) -> FleetOccupancy:
+    """The ``FleetOccupancy`` of ``aircraft`` in ``[start, end)``: their blackouts and every
+    occupancy provider's periods, in one query each; ``exclude`` leaves records out by
+    provider (``{"flights": {flight_id}}``: a flight being rescheduled is not in its own way).
+    Positions fall back on ``current_location``: select it with the aircraft."""
+    by_id = {a.pk: a for a in aircraft}
+    blackouts: dict[int, list[Blackout]] = defaultdict(list)
+    entries: dict[int, list[OccupancyEntry]] = defaultdict(list)
+    if by_id:
+        for blackout in Blackout.objects.filter(
+            aircraft_id__in=list(by_id), start__lt=end, end__gt=start
+        ).order_by("start", "id"):
+            blackouts[blackout.aircraft_id].append(blackout)
+        for entry in occupancy_entries(list(by_id), start, end, exclude=exclude):
+            if entry.aircraft_id in by_id:
+                entries[entry.aircraft_id].append(entry)
+        for rows in entries.values():
+            rows.sort(key=lambda e: e.start)
+    return FleetOccupancy(by_id, start, end, blackouts=blackouts, entries=entries, exclude=exclude)
+
+
+def airport_get(code: object, *, field: str) -> Airport:
+    """The airport a person means by ``code`` (``AirportQuerySet.resolve``); a
+    ``ValidationError`` naming ``field`` if there is none."""
+    airport = Airport.objects.resolve(code)
     if airport is None:
-        raise ValidationError({field: [f"Unknown airport code {(icao or '').strip().upper()!r}."]})
+        raise ValidationError({field: [unknown_airport_message(code)]})
     return airport
 
 
@@ -139,10 +299,6 @@ def aircraft_near(queryset: QuerySet[Aircraft], icao: str | Airport, radius_nm: 
     )
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def _status_periods(aircraft: Aircraft, start: datetime, end: datetime) -> list[dict[str, Any]]:
     """Periods in which the aircraft was grounded or inactive, from its status timeline."""
     changes = AircraftStatusChange.objects.filter(aircraft=aircraft)
@@ -173,41 +329,15 @@ def _status_periods(aircraft: Aircraft, start: datetime, end: datetime) -> list[
 
 
 def aircraft_schedule(aircraft: Aircraft, start: datetime, end: datetime) -> list[dict[str, Any]]:
-    """Everything that occupies ``aircraft`` in ``[start, end)``, by start time: blackouts,
-    grounded/inactive status periods, and the entries of every occupancy provider (flights…).
+    """Everything that occupies ``aircraft`` in ``[start, end)``, by start time: flights and
+    positioning legs (with their turnaround), blackouts, grounded/inactive status periods,
+    and any other occupancy provider's periods (``FleetOccupancy.schedule``).
 
     Each entry: ``{"kind", "id", "start", "end", "title", "detail"}`` with ISO 8601 times
     (``end`` None: still going on).
     """
-    entries: list[dict[str, Any]] = []
-    for blackout in Blackout.objects.filter(aircraft=aircraft, start__lt=end, end__gt=start).order_by(
-        "start"
-    ):
-        label = BlackoutKind(blackout.kind).label
-        entries.append(
-            {
-                "kind": "blackout",
-                "id": blackout.pk,
-                "start": _iso(blackout.start),
-                "end": _iso(blackout.end),
-                "title": f"{label}: {blackout.reason}" if blackout.reason else label,
-                "detail": {"blackout_kind": blackout.kind, "reason": blackout.reason},
-            }
-        )
+    entries = aircraft_occupancy([aircraft], start, end).schedule(aircraft.pk)
     entries.extend(_status_periods(aircraft, start, end))
-    for item in occupancy_entries([aircraft.pk], start, end):
-        if item.aircraft_id != aircraft.pk:
-            continue
-        entries.append(
-            {
-                "kind": item.kind,
-                "id": item.ref,
-                "start": _iso(item.start),
-                "end": _iso(item.end),
-                "title": item.title,
-                "detail": dict(item.detail),
-            }
-        )
     entries.sort(key=lambda e: datetime.fromisoformat(e["start"]))
     return entries
 

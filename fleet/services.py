@@ -28,7 +28,7 @@ from fleet.models import (
     Airport,
     Blackout,
 )
-from fleet.selectors import blackout_overlaps
+from fleet.selectors import airport_get, blackout_overlaps
 from jetops.api.exceptions import Conflict
 from jetops.models import User
 from jetops.writes import apply_fields, save_validated
@@ -84,11 +84,7 @@ EXPIRY_FIELD_BY_KIND = {
 
 
 def _airport(value: Any, field: str) -> Airport:
-    if isinstance(value, Airport):
-        return value
-    from fleet.selectors import airport_get
-
-    return airport_get(str(value or ""), field=field)
+    return value if isinstance(value, Airport) else airport_get(value, field=field)
 
 
 def _apply(obj: models.Model, data: dict[str, Any], allowed: tuple[str, ...]) -> None:

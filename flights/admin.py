@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from clients.models import Client
 from crew.models import CrewAssignment
 from fleet.choices import AircraftCategory
+from fleet.forms import AirportChoiceField
 from fleet.models import Aircraft
 from flights import services
 from flights.models import (
@@ -33,7 +34,16 @@ from flights.models import (
 from jetops.activity import acting_user
 from jetops.admin import JetOpsModelAdmin, ServiceAddAdminMixin, ServiceForm, adopt
 from jetops.models import User
+from jetops.permissions import user_can
 from jetops.writes import save_validated
+
+
+class FlightStatusActions:
+    """Admin actions that move flights through their statuses (cancelling included) are
+    offered to those who hold ``flights.change_flight_status``; the service checks it too."""
+
+    def has_change_flight_status_permission(self, request: HttpRequest) -> bool:
+        return user_can(request.user, services.CHANGE_FLIGHT_STATUS)
 
 
 class QuoteLineInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -136,8 +146,8 @@ class QuoteAddForm(ServiceForm):
         super().__init__(*args, **kwargs)
         for n in range(1, QUOTE_FORM_LEGS + 1):
             first = n == 1
-            self.fields[f"leg{n}_from"] = forms.CharField(label=f"Leg {n} from", max_length=4, required=first)
-            self.fields[f"leg{n}_to"] = forms.CharField(label=f"Leg {n} to", max_length=4, required=first)
+            self.fields[f"leg{n}_from"] = AirportChoiceField(label=f"Leg {n} from", required=first)
+            self.fields[f"leg{n}_to"] = AirportChoiceField(label=f"Leg {n} to", required=first)
             self.fields[f"leg{n}_departure"] = forms.SplitDateTimeField(
                 label=f"Leg {n} departure (UTC)", widget=AdminSplitDateTime, required=first
             )
@@ -158,8 +168,8 @@ class QuoteAddForm(ServiceForm):
             origin, destination, departure, passengers = values
             rows.append(
                 {
-                    "departure_airport": str(origin).strip().upper(),
-                    "arrival_airport": str(destination).strip().upper(),
+                    "departure_airport": origin,
+                    "arrival_airport": destination,
                     "departure_datetime": departure.astimezone(UTC),  # type: ignore[union-attr]
                     "passengers": passengers,
                 }
@@ -306,7 +316,7 @@ class TripEventInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Trip)
-class TripAdmin(JetOpsModelAdmin):
+class TripAdmin(FlightStatusActions, JetOpsModelAdmin):
     list_display = ["number", "client", "status", "total", "currency", "created_at"]
     list_filter = ["status", "created_at"]
     search_fields = ["number", "client__company_name", "client__contact_person", "flights__flight_number"]
@@ -324,7 +334,7 @@ class TripAdmin(JetOpsModelAdmin):
     inlines = [FlightInline, TripEventInline]
     actions = ["cancel_trips"]
 
-    @admin.action(description="Cancel every flight not yet departed")
+    @admin.action(description="Cancel every flight not yet departed", permissions=["change_flight_status"])
     def cancel_trips(self, request: HttpRequest, queryset: QuerySet[Trip]) -> None:
         for trip in queryset:
             for flight in trip.flights.filter(status__in=["scheduled", "boarding"]):
@@ -369,7 +379,7 @@ class CrewAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
     template = "admin/crew/flight_crew_inline.html"
     extra = 0
     can_delete = False
-    fields = ("crew_member", "role", "overridden", "override_reason")
+    fields = ("crew_member", "role", "pilot_flying", "overridden", "override_reason")
     readonly_fields = fields
     show_change_link = True
     verbose_name_plural = "crew"
@@ -385,7 +395,7 @@ class CrewAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Flight)
-class FlightAdmin(JetOpsModelAdmin):
+class FlightAdmin(FlightStatusActions, JetOpsModelAdmin):
     list_display = [
         "flight_number",
         "client",
@@ -396,7 +406,7 @@ class FlightAdmin(JetOpsModelAdmin):
         "status",
         "leg_type",
     ]
-    list_filter = ["status", "leg_type", "aircraft", ("departure_at", admin.DateFieldListFilter)]
+    list_filter = ["status", "leg_type", "ifr", "aircraft", ("departure_at", admin.DateFieldListFilter)]
     search_fields = [
         "flight_number",
         "aircraft__tail_number",
@@ -427,7 +437,15 @@ class FlightAdmin(JetOpsModelAdmin):
         "estimated_block_minutes",
         "passenger_count",
     ]
-    fields = [*readonly_fields, "departure_fbo", "arrival_fbo", "flight_plan", "billing_info"]
+    fields = [
+        *readonly_fields,
+        "ifr",
+        "flight_attendants",
+        "departure_fbo",
+        "arrival_fbo",
+        "flight_plan",
+        "billing_info",
+    ]
     inlines = [ManifestInline, SpecialServiceInline, CrewAssignmentInline]
     service_inlines = (SpecialService,)
     actions = ["mark_boarding", "mark_departed", "mark_arrived", "mark_completed"]
@@ -465,19 +483,19 @@ class FlightAdmin(JetOpsModelAdmin):
                 done=f"{status}.",
             )
 
-    @admin.action(description="Status: boarding")
+    @admin.action(description="Status: boarding", permissions=["change_flight_status"])
     def mark_boarding(self, request: HttpRequest, queryset: QuerySet[Flight]) -> None:
         self._status(request, queryset, "boarding")
 
-    @admin.action(description="Status: departed (now)")
+    @admin.action(description="Status: departed (now)", permissions=["change_flight_status"])
     def mark_departed(self, request: HttpRequest, queryset: QuerySet[Flight]) -> None:
         self._status(request, queryset, "departed")
 
-    @admin.action(description="Status: arrived (now)")
+    @admin.action(description="Status: arrived (now)", permissions=["change_flight_status"])
     def mark_arrived(self, request: HttpRequest, queryset: QuerySet[Flight]) -> None:
         self._status(request, queryset, "arrived")
 
-    @admin.action(description="Status: completed")
+    @admin.action(description="Status: completed", permissions=["change_flight_status"])
     def mark_completed(self, request: HttpRequest, queryset: QuerySet[Flight]) -> None:
         self._status(request, queryset, "completed")
 

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from clients.models import Client
 from finance.defaults import pricing_profile_default_ensure
-from finance.models import AirportFee, FxRate, PermitFee, PricingProfile, SegmentFeeRate
+from finance.models import AirportFee, FxRate, PermitFee, PricingProfile, TaxKind, TaxRate
 from fleet.models import Aircraft, Airport
 from flights import services
 from flights.conflicts import LegPlan
@@ -49,7 +49,8 @@ def seed_pricing() -> PricingProfile:
         )
     # Demo values, to be checked against the published amounts by the operator.
     for day, amount in [(date(2025, 1, 1), "5.30"), (date(2026, 1, 1), "5.50")]:
-        SegmentFeeRate.objects.get_or_create(
+        TaxRate.objects.get_or_create(
+            tax=TaxKind.SEGMENT_FEE,
             effective_from=day,
             defaults={"amount": Decimal(amount), "source": "demo value - verify before use"},
         )

@@ -3,6 +3,8 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 
+from fleet.filtersets import AirportFilter
+from fleet.models import Airport
 from flights.models import ConciergeRequest, Flight, Quote, Trip
 from jetops.api.filters import IdFilter
 
@@ -12,7 +14,7 @@ class FlightFilterSet(django_filters.FilterSet):
     aircraft = IdFilter(field_name="aircraft_id")
     client = IdFilter(field_name="client_id")
     trip = IdFilter(field_name="trip_id")
-    airport = django_filters.CharFilter(method="filter_airport")
+    airport = AirportFilter(method="filter_airport", label="Departs from or arrives at this airport code")
     date_from = django_filters.IsoDateTimeFilter(field_name="departure_at", lookup_expr="gte")
     date_to = django_filters.IsoDateTimeFilter(field_name="departure_at", lookup_expr="lt")
 
@@ -20,9 +22,8 @@ class FlightFilterSet(django_filters.FilterSet):
         model = Flight
         fields = ["status", "aircraft", "client", "trip", "leg_type"]
 
-    def filter_airport(self, queryset: QuerySet[Flight], name: str, value: str) -> QuerySet[Flight]:
-        code = value.strip().upper()
-        return queryset.filter(Q(departure_airport_id=code) | Q(arrival_airport_id=code))
+    def filter_airport(self, queryset: QuerySet[Flight], name: str, value: Airport) -> QuerySet[Flight]:
+        return queryset.filter(Q(departure_airport=value) | Q(arrival_airport=value))
 
 
 class TripFilterSet(django_filters.FilterSet):

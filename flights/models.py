@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from fleet.models import AirportField
 from flights.choices import (
     ACTIVE_FLIGHT_STATUSES,
     ConciergeStatus,
@@ -48,7 +49,7 @@ class Quote(BaseModel):
     notes = models.TextField(blank=True)
 
     tenant_path = "client"
-    gdpr_erasure = "keep"  # commercial record; personal data lives on the client and passengers
+    gdpr_erasure = "anonymise"  # a commercial record: only the free text goes
 
     class Meta:
         ordering = ["-created_at"]
@@ -63,6 +64,9 @@ class Quote(BaseModel):
 
     def is_expired(self, now: Any = None) -> bool:
         return (now or timezone.now()) >= self.valid_until
+
+    def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
+        return {"notes": ""}
 
 
 class QuoteOption(BaseModel):
@@ -80,6 +84,7 @@ class QuoteOption(BaseModel):
     inputs = models.JSONField(default=dict)
 
     tenant_path = "quote__client"
+    gdpr_erasure = "keep"  # aircraft and prices
 
     class Meta:
         ordering = ["quote", "rank", "id"]
@@ -107,6 +112,7 @@ class QuoteLine(BaseModel):
     )
 
     tenant_path = "option__quote__client"
+    gdpr_erasure = "keep"  # price lines
 
     class Meta:
         ordering = ["option", "position"]
@@ -142,8 +148,8 @@ class Trip(BaseModel):
     def __str__(self) -> str:
         return self.number
 
-    def anonymise(self, pseudonym: str) -> None:
-        self.notes = ""
+    def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
+        return {"notes": "", "cancel_reason": ""}
 
 
 class FlightQuerySet(models.QuerySet["Flight"]):
@@ -166,8 +172,21 @@ class Flight(BaseModel):
     aircraft = models.ForeignKey("fleet.Aircraft", on_delete=models.PROTECT, related_name="flights")
     sequence = models.PositiveSmallIntegerField(default=1)
     leg_type = models.CharField(max_length=12, choices=LegType.choices, default=LegType.REVENUE)
-    departure_airport = models.ForeignKey("fleet.Airport", on_delete=models.PROTECT, related_name="+")
-    arrival_airport = models.ForeignKey("fleet.Airport", on_delete=models.PROTECT, related_name="+")
+    ifr = models.BooleanField(
+        "IFR",
+        default=True,
+        help_text="Flown under instrument flight rules: its PIC needs a 135.297 instrument proficiency "
+        "check and its pilots 61.57(c) instrument currency.",
+    )
+    flight_attendants = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(9)],
+        help_text="Flight attendants the flight is planned to carry (0: what the aircraft requires). "
+        "Attendants above the minimum complement allow their duty over 14 h (135.273(b)(4)-(6)); "
+        "seats not yet filled stay open for assignment.",
+    )
+    departure_airport = AirportField()
+    arrival_airport = AirportField()
     departure_at = models.DateTimeField(db_index=True)
     arrival_at = models.DateTimeField()
     busy_until = models.DateTimeField()
@@ -180,9 +199,7 @@ class Flight(BaseModel):
     actual_off_block = models.DateTimeField(null=True, blank=True)
     actual_on_block = models.DateTimeField(null=True, blank=True)
     landings = models.PositiveSmallIntegerField(default=0)
-    diverted_to = models.ForeignKey(
-        "fleet.Airport", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    diverted_to = AirportField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=300, blank=True)
     flight_plan = models.JSONField(default=dict, blank=True)
     billing_info = models.JSONField(default=dict, blank=True)
@@ -191,7 +208,9 @@ class Flight(BaseModel):
 
     tenant_path = "client"
     crew_path = "crew_assignments__crew_member"  # a crew user reads the flights they are on
-    gdpr_erasure = "keep"  # operational record; passengers are anonymised on their own rows
+    # An operational record (passengers are anonymised on their own rows); only the free
+    # text and the billing details go.
+    gdpr_erasure = "anonymise"
 
     class Meta:
         ordering = ["departure_at", "id"]
@@ -220,6 +239,9 @@ class Flight(BaseModel):
     def __str__(self) -> str:
         return self.flight_number
 
+    def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
+        return {"billing_info": {}, "cancel_reason": ""}
+
     @property
     def block_minutes_actual(self) -> int | None:
         if self.actual_off_block and self.actual_on_block:
@@ -243,6 +265,9 @@ class FlightPassenger(BaseModel):
     bags = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(20)])
 
     tenant_path = "flight__client"
+    # Seat, weight and bags of a passenger who is anonymised on its own row: the load record
+    # of a flown flight stays.
+    gdpr_erasure = "keep"
 
     class Meta:
         ordering = ["flight", "id"]
@@ -266,12 +291,16 @@ class SpecialService(BaseModel):
     currency = models.CharField(max_length=3, default="USD")
 
     tenant_path = "flight__client"
+    gdpr_erasure = "anonymise"  # the description may name people, places, diets
 
     class Meta:
         ordering = ["flight", "kind", "id"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.flight}"
+
+    def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
+        return {"description": ""}
 
 
 class ConciergeRequest(BaseModel):
@@ -291,12 +320,16 @@ class ConciergeRequest(BaseModel):
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     tenant_path = "trip__client"
+    gdpr_erasure = "anonymise"
 
     class Meta:
         ordering = ["due_at", "id"]
 
     def __str__(self) -> str:
         return self.subject
+
+    def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
+        return {"subject": pseudonym, "detail": ""}
 
 
 class Feedback(BaseModel):
@@ -311,6 +344,7 @@ class Feedback(BaseModel):
     submitted_at = models.DateTimeField(null=True, blank=True)
 
     tenant_path = "flight__client"
+    gdpr_erasure = "anonymise"  # the rating stays, the words go
 
     class Meta:
         constraints = [
@@ -323,6 +357,9 @@ class Feedback(BaseModel):
 
     def __str__(self) -> str:
         return f"Feedback on {self.flight}"
+
+    def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
+        return {"comment": ""}
 
 
 class TripEvent(BaseModel):
@@ -340,9 +377,13 @@ class TripEvent(BaseModel):
     detail = models.JSONField(default=dict, blank=True)
 
     tenant_path = "trip__client"
+    gdpr_erasure = "anonymise"  # the timeline stays; a status change's typed reason goes
 
     class Meta:
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.trip} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
+        return {"detail": {key: value for key, value in self.detail.items() if key != "reason"}}

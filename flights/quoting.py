@@ -4,23 +4,22 @@ from the fleet, the pricing profile and the client, and turns its results into r
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from finance.models import AirportFee, FxRate, PermitFee, PricingProfile, SegmentFeeRate
-from fleet.choices import UNAVAILABLE_STATUSES
-from fleet.models import Aircraft, Airport, Blackout
+from finance.models import AirportFee, FxRate, PermitFee, PricingProfile, TaxKind, TaxRate
+from fleet.models import Aircraft, Airport
 from flights import pricing
-from flights.choices import ACTIVE_FLIGHT_STATUSES
-from flights.models import Flight
+from flights.tax_territory import us_territory
 from jetops.api.exceptions import Conflict
 
 
 def place(airport: Airport) -> pricing.Place:
-    return pricing.Place(airport.icao, airport.latitude, airport.longitude, airport.country)
+    return pricing.Place(
+        airport.icao, airport.latitude, airport.longitude, airport.country, airport.subdivision
+    )
 
 
 def aircraft_spec(aircraft: Aircraft, location: Airport) -> pricing.AircraftSpec:
@@ -41,6 +40,7 @@ def aircraft_spec(aircraft: Aircraft, location: Airport) -> pricing.AircraftSpec
         daily_minimum_hours=aircraft.daily_minimum_hours,
         current_location=place(location),
         home_base=place(aircraft.home_base),
+        mtow_lb=aircraft.mtow,
     )
 
 
@@ -57,10 +57,9 @@ def pricing_table(profile: PricingProfile) -> pricing.PricingTable:
         for row in AirportFee.objects.filter(profile=profile)
     }
     permits = {row.country: row.amount for row in PermitFee.objects.filter(profile=profile)}
-    segments = tuple(
-        pricing.SegmentFee(row.effective_from, row.amount)
-        for row in SegmentFeeRate.objects.filter(currency=profile.currency)
-    )
+    rates: dict[str, list[pricing.DatedRate]] = defaultdict(list)
+    for row in TaxRate.objects.filter(currency=profile.currency):
+        rates[row.tax].append(pricing.DatedRate(row.effective_from, row.amount))
     return pricing.PricingTable(
         currency=profile.currency,
         default_airport_fees=pricing.AirportFees(
@@ -84,7 +83,12 @@ def pricing_table(profile: PricingProfile) -> pricing.PricingTable:
         permit_fees=permits,
         fet_rate=profile.fet_rate,
         domestic_countries=frozenset(profile.domestic_countries),
-        segment_fees=segments,
+        segment_fees=tuple(rates[TaxKind.SEGMENT_FEE]),
+        facilities_taxes=tuple(rates[TaxKind.FACILITIES]),
+        alaska_hawaii_facilities_taxes=tuple(rates[TaxKind.FACILITIES_ALASKA_HAWAII]),
+        zone_statute_miles=profile.zone_statute_miles,
+        small_aircraft_max_mtow_lb=profile.small_aircraft_max_mtow_lb,
+        territory=us_territory(),
         day_boundary_tz=ZoneInfo(profile.day_boundary_tz),
         validity_hours=profile.validity_hours,
     )
@@ -111,48 +115,10 @@ def fx_rate(base: str, quote: str, on: datetime) -> Decimal | None:
     raise Conflict(f"No FX rate from {base} to {quote} is on file: add one in the admin.", "no_fx_rate")
 
 
-@dataclass(frozen=True)
-class Busy:
-    """What keeps aircraft busy around a trip, loaded once for every candidate."""
-
-    flights: dict[int, list[Flight]]
-    blackouts: dict[int, list[Blackout]]
-
-    def free(self, aircraft_id: int, start: datetime, end: datetime) -> bool:
-        if any(f.departure_at < end and f.busy_until > start for f in self.flights.get(aircraft_id, [])):
-            return False
-        return not any(b.start < end and b.end > start for b in self.blackouts.get(aircraft_id, []))
-
-    def position_at(self, aircraft: Aircraft, when: datetime) -> Airport:
-        """Where the aircraft will be at ``when``: where its last flight before then lands."""
-        before = [f for f in self.flights.get(aircraft.pk, []) if f.departure_at < when]
-        if not before:
-            return aircraft.current_location
-        last = max(before, key=lambda f: f.departure_at)
-        return last.diverted_to or last.arrival_airport
-
-
-def busy_around(aircraft_ids: list[int], start: datetime, end: datetime) -> Busy:
-    """Active flights and blackouts of these aircraft from ``start`` - 7 days (to know where
-    each aircraft will be) to ``end``."""
-    flights: dict[int, list[Flight]] = defaultdict(list)
-    for flight in Flight.objects.filter(
-        aircraft_id__in=aircraft_ids,
-        status__in=ACTIVE_FLIGHT_STATUSES,
-        departure_at__lt=end,
-        busy_until__gt=start - timedelta(days=7),
-    ).select_related("arrival_airport", "diverted_to"):
-        flights[flight.aircraft_id].append(flight)
-    blackouts: dict[int, list[Blackout]] = defaultdict(list)
-    for blackout in Blackout.objects.filter(aircraft_id__in=aircraft_ids, start__lt=end, end__gt=start):
-        blackouts[blackout.aircraft_id].append(blackout)
-    return Busy(dict(flights), dict(blackouts))
-
-
 def candidate_aircraft(*, ids: list[int] | None, category: str | None, passengers: int) -> list[Aircraft]:
-    queryset = Aircraft.objects.filter(is_active=True, seating_capacity__gte=passengers).exclude(
-        status__in=UNAVAILABLE_STATUSES
-    )
+    """Aircraft in service that may be offered (whether each is free for the itinerary is
+    ``fleet.selectors.FleetOccupancy``'s answer, once the legs it would fly are known)."""
+    queryset = Aircraft.objects.in_service().filter(seating_capacity__gte=passengers)
     if ids:
         queryset = queryset.filter(pk__in=ids)
     if category:
@@ -174,6 +140,7 @@ def legs_json(legs: tuple[pricing.LegEstimate, ...]) -> list[dict[str, Any]]:
             "block_minutes": leg.block_minutes,
             "fuel_stops": leg.fuel_stops,
             "domestic": leg.domestic,
+            "taxable_share": str(leg.taxable_share),
         }
         for leg in legs
     ]

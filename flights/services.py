@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,7 +19,8 @@ from simple_history.utils import bulk_create_with_history
 from clients.models import Client, Passenger
 from finance.models import PricingProfile
 from fleet.choices import AircraftStatus
-from fleet.models import Aircraft, Airport
+from fleet.models import Aircraft, Airport, unknown_airport_message
+from fleet.selectors import aircraft_occupancy
 from fleet.services import aircraft_status_change
 from flights import pricing
 from flights.choices import (
@@ -29,12 +30,11 @@ from flights.choices import (
     TripEventKind,
     TripStatus,
 )
-from flights.conflicts import LegPlan, aircraft_conflicts, aircraft_position, alternatives, next_departure
+from flights.conflicts import LegPlan, alternatives
 from flights.models import Flight, FlightPassenger, Quote, QuoteLine, QuoteOption, Trip, TripEvent
 from flights.quoting import (
     active_profile,
     aircraft_spec,
-    busy_around,
     candidate_aircraft,
     fx_rate,
     legs_json,
@@ -46,7 +46,10 @@ from flights.quoting import (
 from jetops.api.exceptions import Conflict
 from jetops.models import User
 from jetops.numbering import next_number
+from jetops.permissions import PORTAL_REFUSAL, is_portal_user, user_can
 from jetops.writes import save_validated
+
+CHANGE_FLIGHT_STATUS = "flights.change_flight_status"
 
 # Legal status moves (from → allowed targets). "diverted" is an arrival elsewhere.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -102,26 +105,29 @@ class RequestedLeg:
     passengers: int
 
 
+# Each leg multiplies the rows a quote stores (options × lines × history).
+MAX_QUOTE_LEGS = 12
+
+
 def requested_legs(legs: list[dict[str, Any]]) -> list[RequestedLeg]:
-    """Validate the client's legs: known airports, aware times in order, passengers ≥ 1."""
+    """Validate the client's legs: 1 to ``MAX_QUOTE_LEGS`` of them, known airports (an
+    ``Airport``, or any code a person means: ``AirportQuerySet.resolve``), aware times in order,
+    passengers ≥ 1."""
     if not legs:
         raise ValidationError({"legs": ["At least one leg is required."]})
-    from fleet.selectors import airport_resolve
-
-    codes = {
-        str(leg.get(k, "")).strip().upper() for leg in legs for k in ("departure_airport", "arrival_airport")
-    }
-    airports = {code: found for code in codes if (found := airport_resolve(code)) is not None}
+    if len(legs) > MAX_QUOTE_LEGS:
+        raise ValidationError({"legs": [f"At most {MAX_QUOTE_LEGS} legs in one quote."]})
     errors: dict[str, Any] = {}
     result: list[RequestedLeg] = []
     for index, leg in enumerate(legs):
         problems: dict[str, list[str]] = {}
-        dep = airports.get(str(leg.get("departure_airport", "")).strip().upper())
-        arr = airports.get(str(leg.get("arrival_airport", "")).strip().upper())
-        if dep is None:
-            problems["departure_airport"] = ["Unknown ICAO code."]
-        if arr is None:
-            problems["arrival_airport"] = ["Unknown ICAO code."]
+        ends: dict[str, Airport | None] = {}
+        for name in ("departure_airport", "arrival_airport"):
+            value = leg.get(name)
+            ends[name] = value if isinstance(value, Airport) else Airport.objects.resolve(value)
+            if ends[name] is None:
+                problems[name] = [unknown_airport_message(value)]
+        dep, arr = ends["departure_airport"], ends["arrival_airport"]
         if dep is not None and dep == arr:
             problems["arrival_airport"] = ["Arrival must differ from departure."]
         at = leg.get("departure_datetime")
@@ -162,7 +168,10 @@ def quote_create(
     now: datetime | None = None,
 ) -> tuple[Quote, list[dict[str, Any]]]:
     """Price the itinerary on every suitable, available aircraft and store the quote with one
-    option per candidate. Returns the quote and the aircraft left out, with the reason."""
+    option per candidate. Returns the quote and the aircraft left out, with the reason.
+    A discount is a staff decision: a portal user asking for one is refused."""
+    if quote_discount and is_portal_user(actor):
+        raise ValidationError({"discount": [PORTAL_REFUSAL]})
     now = now or timezone.now()
     wanted = requested_legs(legs)
     profile = active_profile()
@@ -173,12 +182,13 @@ def quote_create(
     passengers = max(leg.passengers for leg in wanted)
     candidates = candidate_aircraft(ids=aircraft_ids, category=category, passengers=1)
     first, last = wanted[0].departure_at, wanted[-1].departure_at
-    busy = busy_around([a.pk for a in candidates], first - timedelta(days=1), last + timedelta(days=2))
+    # Wide enough for a positioning leg before the first departure and the last leg's flight.
+    occupancy = aircraft_occupancy(candidates, first - timedelta(days=1), last + timedelta(days=2))
     turnaround = timedelta(minutes=profile.turnaround_minutes)
     results: list[tuple[Aircraft, pricing.Quote]] = []
     left_out: list[dict[str, Any]] = []
     for aircraft in candidates:
-        spec = aircraft_spec(aircraft, busy.position_at(aircraft, first))
+        spec = aircraft_spec(aircraft, occupancy.position_at(aircraft.pk, first))
         if aircraft.seating_capacity < passengers:
             left_out.append(
                 {
@@ -199,12 +209,15 @@ def quote_create(
             )
             continue
         flown = feasibility.legs
-        if not busy.free(aircraft.pk, flown[0].departure_datetime, flown[-1].arrival_datetime + turnaround):
+        conflicts = occupancy.conflicts(
+            aircraft.pk, flown[0].departure_datetime, flown[-1].arrival_datetime + turnaround
+        )
+        if conflicts:
             left_out.append(
                 {
                     "aircraft": aircraft.pk,
                     "tail_number": aircraft.tail_number,
-                    "reasons": ["Not available for the whole itinerary."],
+                    "reasons": [conflict["detail"] for conflict in conflicts],
                 }
             )
             continue
@@ -375,12 +388,18 @@ def quotes_expire(*, now: datetime | None = None) -> int:
 
 def quote_accept(*, quote: Quote, actor: User | None, option_id: int | None = None) -> Trip:
     """Book the chosen option: re-check availability and create the trip and its flights in
-    one transaction. An expired quote is marked expired and refused."""
+    one transaction. An expired quote is marked expired and refused. A portal user accepts
+    only what staff sent (staff may book a draft, e.g. a booking taken on the phone)."""
     expired = False
     with transaction.atomic():
         quote = Quote.objects.select_for_update().get(pk=quote.pk)
         if quote.status not in (QuoteStatus.DRAFT, QuoteStatus.SENT):
             raise Conflict(f"This quote is {quote.status}: it cannot be accepted.", "quote_closed")
+        if quote.status != QuoteStatus.SENT and is_portal_user(actor):
+            raise Conflict(
+                "This quote has not been sent to you yet: our team will send it once it is priced.",
+                "quote_not_sent",
+            )
         if quote.is_expired():
             quote.status = QuoteStatus.EXPIRED
             save_validated(quote, actor, reason="accepted after validity")
@@ -441,12 +460,9 @@ def _check_leg(
     busy_until = plan.arrival_at + turnaround
     if plan.arrival_at <= plan.departure_at:
         raise ValidationError({"arrival": ["The arrival must be after the departure."]})
-    conflicts = aircraft_conflicts(aircraft, plan.departure_at, busy_until, exclude_flight_ids=exclude)
-    where = (
-        previous.arrival_airport
-        if previous
-        else aircraft_position(aircraft, plan.departure_at, exclude_flight_ids=exclude)
-    )
+    occupancy = aircraft_occupancy([aircraft], plan.departure_at, busy_until, exclude={"flights": exclude})
+    conflicts = occupancy.conflicts(aircraft.pk, plan.departure_at, busy_until)
+    where = previous.arrival_airport if previous else occupancy.position_at(aircraft.pk, plan.departure_at)
     if where != plan.departure_airport:
         from jetops.geo import great_circle_nm
 
@@ -466,18 +482,20 @@ def _check_leg(
                 },
             }
         )
-    following = next_departure(aircraft, plan.departure_at, exclude_flight_ids=exclude)
+    following = occupancy.next_departure(aircraft.pk, plan.departure_at)
     if (
         following is not None
-        and following.departure_at >= busy_until
-        and following.departure_airport != plan.arrival_airport
+        and following.origin is not None
+        and following.start >= busy_until
+        and following.origin != plan.arrival_airport
     ):
         conflicts.append(
             {
                 "type": "position",
-                "detail": f"{following.flight_number} departs {following.departure_airport_id} afterwards, "
+                "detail": f"{following.title} departs {following.origin.icao} afterwards, "
                 f"but this flight ends at {plan.arrival_airport.icao}.",
-                "flight": following.pk,
+                "id": following.ref,
+                "kind": following.kind,
             }
         )
     if conflicts:
@@ -587,8 +605,13 @@ FLIGHT_EDIT_FIELDS = (
     "flight_plan",
     "billing_info",
     "passenger_count",
+    "ifr",
+    "flight_attendants",
 )
 SCHEDULE_FIELDS = {"departure_airport", "arrival_airport", "departure_at", "arrival_at", "aircraft"}
+CREW_RULE_FIELDS = SCHEDULE_FIELDS | {"ifr", "flight_attendants"}
+"""Changes after which the flight's crew is judged again (135.297 and 61.57(c) follow IFR,
+135.273(b)(4)-(6) the attendants carried)."""
 
 
 def flight_update(*, flight: Flight, actor: User | None, **data: Any) -> Flight:
@@ -631,6 +654,7 @@ def flight_update(*, flight: Flight, actor: User | None, **data: Any) -> Flight:
                     f"itinerary:{flight.pk}:{flight.updated_at.timestamp():.0f}",
                     flight_id=flight.pk,
                 )
+            if changed & CREW_RULE_FIELDS:
                 from crew.services import assignments_recheck  # crew builds on flights
 
                 assignments_recheck(flight=flight, actor=actor)
@@ -675,7 +699,11 @@ def flight_status_change(
 ) -> Flight:
     """Move a flight along scheduled → boarding → departed → arrived → completed (or
     cancelled before departure, diverted on arrival elsewhere). Illegal moves are a 409.
-    Arrival records the on-block time, moves the aircraft and adds block hours and landings."""
+    Arrival records the on-block time, moves the aircraft and adds block hours and landings.
+    A user ``actor`` needs ``flights.change_flight_status`` on the flight (Operations), from the
+    API, the admin's actions or anywhere else; ``None`` is the system."""
+    if actor is not None and not user_can(actor, CHANGE_FLIGHT_STATUS, flight):
+        raise PermissionDenied("Only operations move a flight through its statuses or cancel it.")
     flight = (
         Flight.objects.select_for_update()
         .select_related("aircraft", "trip", "arrival_airport")
@@ -864,6 +892,8 @@ def flight_create(
     arrival_at: datetime | None = None,
     trip: Trip | None = None,
     leg_type: str = LegType.REVENUE,
+    ifr: bool = True,
+    flight_attendants: int = 0,
     departure_fbo: str = "",
     arrival_fbo: str = "",
     flight_plan: dict[str, Any] | None = None,
@@ -886,7 +916,12 @@ def flight_create(
         block_minutes=block if arrival_at is None else 0,
         departure_fbo=departure_fbo,
         arrival_fbo=arrival_fbo,
-        extra={"flight_plan": flight_plan or {}, "billing_info": billing_info or {}},
+        extra={
+            "flight_plan": flight_plan or {},
+            "billing_info": billing_info or {},
+            "ifr": ifr,
+            "flight_attendants": flight_attendants,
+        },
     )
     with transaction.atomic():
         if trip is None:

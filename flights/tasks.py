@@ -22,7 +22,8 @@ from flights.manifest import local_time_text, utc_time_text
 from flights.models import Flight, Quote, Trip
 from flights.services import quotes_expire
 from jetops.models import NotificationStatus
-from jetops.notifications import TransientNotificationError, notify
+from jetops.notifications import notify
+from jetops.tasks import NOTIFY_TASK_OPTIONS
 
 if TYPE_CHECKING:
     from clients.models import Client
@@ -232,17 +233,7 @@ def client_message(
     return build(object_id)
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(TransientNotificationError,),
-    retry_backoff=60,
-    retry_backoff_max=3600,
-    retry_jitter=True,
-    max_retries=5,
-    soft_time_limit=120,
-    time_limit=150,
-)
+@shared_task(**NOTIFY_TASK_OPTIONS)
 def client_notify_task(
     event: str,
     key: str,

@@ -4,7 +4,7 @@ login defence reads."""
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -15,14 +15,30 @@ if TYPE_CHECKING:
     from jetops.models import User
 
 
+@dataclass
+class StepUpProof:
+    """How the person behind a request proved a recent second factor, for the step-up of
+    critical operations (``jetops.critical``): the time of a TOTP verification (the API
+    token's ``otp`` claim), or an authenticator code typed with the request (admin forms),
+    which ``jetops.critical`` verifies once and then replaces by the time it did."""
+
+    otp_at: int | None = None
+    code: str = field(default="", repr=False)
+
+
 @dataclass(frozen=True)
 class RequestMeta:
-    """Where a request came from, captured once at the edge and passed to services."""
+    """Where a request came from, captured once at the edge and passed to services.
+
+    ``trusted`` marks an operator's command on the server (``jetops.critical.operator_context``),
+    which no request can produce."""
 
     ip: str | None = None
     user_agent: str = ""
     method: str = ""
     path: str = ""
+    step_up: StepUpProof = field(default_factory=StepUpProof, compare=False)
+    trusted: bool = False
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -41,13 +57,26 @@ def client_ip(request: HttpRequest) -> str | None:
         return None
 
 
+def token_claims(request: HttpRequest) -> dict[str, Any]:
+    """The claims of the API request's verified JWT (``{}`` for a session or no token)."""
+    payload = getattr(getattr(request, "auth", None), "payload", None)
+    return payload if isinstance(payload, dict) else {}
+
+
 def request_meta(request: HttpRequest) -> RequestMeta:
+    otp_at = token_claims(request).get("otp")
     return RequestMeta(
         ip=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:400],
         method=request.method or "",
         path=request.path[:400],
+        step_up=StepUpProof(otp_at=otp_at if isinstance(otp_at, int) else None),
     )
+
+
+def request_meta_with_code(request: HttpRequest, code: str) -> RequestMeta:
+    """The request's meta carrying the authenticator code typed in an admin form."""
+    return replace(request_meta(request), step_up=StepUpProof(code=code))
 
 
 def activity_record(

@@ -13,22 +13,30 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.forms import ReadOnlyPasswordHashField
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.exceptions import APIException
 from simple_history.admin import SimpleHistoryAdmin
 
 from jetops import services
-from jetops.activity import acting_user, request_meta
+from jetops.activity import acting_user, activity_record, request_meta, request_meta_with_code
 from jetops.api.exceptions import Conflict
-from jetops.models import ActivityLog, User
+from jetops.critical import CriticalOperationRefused, step_up_failure_recount
+from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, EncryptedTOTPDevice, User
 from jetops.roles import ROLES, SUPER_ADMIN_LEVEL, Role
 
 # What a service raises to refuse a write: a 409 (``Conflict``) or a DRF validation error,
-# and Django's ValidationError (``full_clean`` and the services' own field checks).
-REFUSALS: tuple[type[APIException], type[ValidationError]] = (APIException, ValidationError)
+# Django's ValidationError (``full_clean`` and the services' own field checks), and Django's
+# PermissionDenied (a service's own permission check, and the guard of a critical operation,
+# ``jetops.critical.CriticalOperationRefused``: permission, network, authenticator code).
+REFUSALS: tuple[type[APIException], type[ValidationError], type[PermissionDenied]] = (
+    APIException,
+    ValidationError,
+    PermissionDenied,
+)
 REFUSAL_ATTR = "_jetops_refusal"  # the refusal a form shows again (on the request)
 
 
@@ -43,6 +51,43 @@ def error_lines(detail: Any) -> list[str]:
     if isinstance(detail, list):
         return [line for item in detail for line in error_lines(item)]
     return [str(detail)]
+
+
+def authenticator_code_field(help_text: str, *, required: bool = False) -> forms.CharField:
+    """The admin's step-up: the code the user's authenticator app shows now
+    (``jetops.critical``; ``request_meta_with_code`` hands it to the service)."""
+    return forms.CharField(
+        label="Authenticator code",
+        required=required,
+        max_length=16,
+        strip=True,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+def critical_refusal(request: HttpRequest | None, exc: CriticalOperationRefused) -> str:
+    """Record a critical operation the admin refused (the API's exception handler records its
+    own) and return what to tell the user."""
+    activity_record(
+        action=ActivityAction.DENIED,
+        outcome=ActivityOutcome.DENIED,
+        user=acting_user(request) if request is not None else None,
+        reason=f"admin:{exc.code}",
+        meta=request_meta(request) if request is not None else None,
+    )
+    return exc.detail
+
+
+def critical_refusal_after_rollback(request: HttpRequest, exc: CriticalOperationRefused) -> None:
+    """A critical operation refused while a form was saved: the admin rolled the attempt back
+    with what the guard wrote, so record the refusal now and count a wrong authenticator code
+    again (``jetops.critical``: a wrong code counts against the device's throttle whatever
+    happens to the operation)."""
+    actor = acting_user(request)
+    if exc.code == "otp_invalid" and actor is not None:
+        step_up_failure_recount(actor, request_meta(request))
+    critical_refusal(request, exc)
 
 
 def conflict_lines(exc: Conflict) -> list[str]:
@@ -78,9 +123,18 @@ class Refusal:
     row: tuple[str, int] | None = None
 
     @classmethod
-    def of(cls, exc: APIException | ValidationError, row: tuple[str, int] | None = None) -> Refusal:
+    def of(
+        cls,
+        exc: APIException | ValidationError | PermissionDenied,
+        row: tuple[str, int] | None = None,
+    ) -> Refusal:
         errors: dict[str | None, list[str]]
-        if isinstance(exc, Conflict):
+        if isinstance(exc, CriticalOperationRefused):
+            # A missing or wrong authenticator code goes on the form's code field.
+            errors = {"otp_code" if exc.code in ("otp_required", "otp_invalid") else None: [exc.detail]}
+        elif isinstance(exc, PermissionDenied):
+            errors = {None: [str(exc) or "You may not do this."]}
+        elif isinstance(exc, Conflict):
             errors = {None: conflict_lines(exc)}
         elif isinstance(exc, APIException) and isinstance(exc.detail, dict):
             errors = {
@@ -98,7 +152,11 @@ class Refusal:
         return cls(errors, row)
 
     def lines(self) -> list[str]:
-        return [f"{name}: {line}" if name else line for name, lines in self.errors.items() for line in lines]
+        return [
+            f"{name}: {line}" if name and name != "otp_code" else line
+            for name, lines in self.errors.items()
+            for line in lines
+        ]
 
     def show_on(self, form: forms.BaseForm) -> None:
         """Put the messages on ``form``: on a field it has, or on the whole form."""
@@ -194,6 +252,9 @@ class JetOpsModelAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
             error, refusal = exc, exc.refusal
         except REFUSALS as exc:
             error, refusal = exc, Refusal.of(exc)
+        critical = error.__cause__ if isinstance(error, RowRefused) else error
+        if isinstance(critical, CriticalOperationRefused):
+            critical_refusal_after_rollback(request, critical)
         if request.method != "POST" or hasattr(request, REFUSAL_ATTR):
             raise error
         setattr(request, REFUSAL_ATTR, refusal)
@@ -270,28 +331,41 @@ class JetOpsModelAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
         try:
             service(*args, **kwargs)
         except REFUSALS as exc:
-            self.message_user(request, f"{label}: {' '.join(Refusal.of(exc).lines())}", messages.ERROR)
+            self.refusal_message(request, label, exc)
             return False
         if done:
             self.message_user(request, f"{label}: {done}", messages.SUCCESS)
         return True
 
+    def refusal_message(
+        self, request: HttpRequest, label: str, exc: APIException | ValidationError | PermissionDenied
+    ) -> None:
+        """Say a service's refusal as an error message naming ``label`` (a critical
+        operation's refusal is recorded in the activity log too)."""
+        lines = Refusal.of(exc).lines()
+        if isinstance(exc, CriticalOperationRefused):
+            critical_refusal(request, exc)
+        self.message_user(request, f"{label}: {' '.join(lines)}", messages.ERROR)
+
 
 class ServiceForm(forms.ModelForm):  # type: ignore[type-arg]
     """The add form of a row a service makes: ``perform(actor)`` calls the service with
     ``cleaned_data``. ``ServiceAddAdminMixin.save_model`` calls it, so a refusal goes through
-    the admin adapter like any other."""
+    the admin adapter like any other. With ``performs_changes`` the change form saves through
+    ``perform`` too."""
 
     request: HttpRequest | None = None  # bound per request by ``JetOpsModelAdmin.get_form``
+    performs_changes = False
     # Each subclass defines ``perform(actor)``: call its service with ``cleaned_data``.
     perform: Callable[[User | None], Model]
 
 
 class ServiceAddAdminMixin:
-    """For a ModelAdmin whose add form is a ``ServiceForm``: the service makes the row."""
+    """For a ModelAdmin whose add form is a ``ServiceForm``: the service makes the row (and
+    changes it, when the form ``performs_changes``)."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if change:
+        if change and not form.performs_changes:
             super().save_model(request, obj, form, change)  # type: ignore[misc]
         else:
             adopt(obj, form.perform(acting_user(request)))
@@ -314,8 +388,15 @@ def _role_choices() -> list[tuple[str, str]]:
     return [(str(int(r.role)), f"{r.label} (0x{int(r.role):04x})") for r in ROLES]
 
 
-class UserAdminForm(forms.ModelForm):  # type: ignore[type-arg]
-    """Roles as checkboxes; the level is their bit mask."""
+PROFILE_FIELDS = ("name", "email", "phone", "is_active")
+
+
+class UserAdminForm(ServiceForm):
+    """Roles as checkboxes; the level is their bit mask. Saved by ``jetops.services``; a
+    refused role change (``jetops.critical``: permission, network, authenticator code) shows
+    on the form (the admin adapter, ``JetOpsModelAdmin``)."""
+
+    performs_changes = True
 
     roles = forms.MultipleChoiceField(
         choices=_role_choices, widget=forms.CheckboxSelectMultiple, required=False
@@ -325,6 +406,9 @@ class UserAdminForm(forms.ModelForm):  # type: ignore[type-arg]
     )
     new_password = forms.CharField(
         required=False, widget=forms.PasswordInput, strip=False, label="Password (new users)"
+    )
+    otp_code = authenticator_code_field(
+        "Required to change roles: the code your authenticator app shows now."
     )
 
     class Meta:
@@ -357,9 +441,26 @@ class UserAdminForm(forms.ModelForm):  # type: ignore[type-arg]
             level |= bit
         return level
 
+    def perform(self, actor: User | None) -> Model:
+        data = {name: self.cleaned_data[name] for name in PROFILE_FIELDS}
+        assert self.request is not None  # noqa: S101  (bound by JetOpsModelAdmin.get_form)
+        meta = request_meta_with_code(self.request, self.cleaned_data["otp_code"])
+        if self.instance.pk:
+            # The stored user, not the form's instance, which already carries the new values.
+            user = User.objects.get(pk=self.instance.pk)
+            return services.user_update(user=user, actor=actor, meta=meta, level=self.level(), **data)
+        return services.user_create(
+            username=self.cleaned_data["username"],
+            password=self.cleaned_data["new_password"],
+            level=self.level(),
+            actor=actor,
+            meta=meta,
+            **data,
+        )
+
 
 @admin.register(User)
-class UserAdmin(JetOpsModelAdmin):
+class UserAdmin(ServiceAddAdminMixin, JetOpsModelAdmin):
     form = UserAdminForm
     list_display = ["username", "name", "email", "role", "is_active", "last_login", "created_at"]
     list_filter = ["is_active"]
@@ -368,27 +469,12 @@ class UserAdmin(JetOpsModelAdmin):
     fieldsets = [
         (None, {"fields": ["username", "password", "new_password"]}),
         ("Profile", {"fields": ["name", "email", "phone", "is_active"]}),
-        ("Roles", {"fields": ["roles", "level"]}),
+        ("Roles", {"fields": ["roles", "level", "otp_code"]}),
         ("Dates", {"fields": ["last_login", "created_at", "updated_at"]}),
     ]
 
-    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
-        data = {f: form.cleaned_data[f] for f in ["name", "email", "phone", "is_active"]}
-        actor = request.user if isinstance(request.user, User) else None
-        meta = request_meta(request)
-        if change:
-            saved = services.user_update(user=obj, actor=actor, meta=meta, level=form.level(), **data)
-        else:
-            saved = services.user_create(
-                username=form.cleaned_data["username"],
-                password=form.cleaned_data["new_password"],
-                level=form.level(),
-                actor=actor,
-                meta=meta,
-                **data,
-            )
-        obj.pk = saved.pk
-        form.instance = saved
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Nothing more to save: the form has no many-to-many fields and the admin no inlines."""
 
 
 @admin.register(ActivityLog)
@@ -398,6 +484,27 @@ class ActivityLogAdmin(ReadOnlyAdmin):
     search_fields = ["username", "ip", "path", "user_agent", "reason"]
     date_hierarchy = "created_at"
     list_select_related = ["user"]
+
+
+# django-otp's device, superseded by ``EncryptedTOTPDevice``: its admin shows the secret as a
+# QR code and lets anyone with the permission create one with a chosen key, in clear.
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(EncryptedTOTPDevice)
+class EncryptedTOTPDeviceAdmin(ReadOnlyAdmin):
+    """Who has an authenticator app and when it was last used. A device can be removed (a lost
+    phone: the user enrols again at the next sign-in), never shown or edited: the secret stays
+    encrypted."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count"]
+    list_select_related = ["user"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)
 
 
 admin.site.unregister(Group)

@@ -10,11 +10,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from jetops.activity import activity_record, request_meta
 from jetops.auth.defence import login_state
-from jetops.models import ActivityAction, ActivityOutcome
+from jetops.auth.otp import recovery_code_digest
+from jetops.models import ActivityAction, ActivityOutcome, EncryptedTOTPDevice
 
 
 class JetOpsAdminLoginForm(OTPAdminAuthenticationForm):
@@ -22,15 +23,21 @@ class JetOpsAdminLoginForm(OTPAdminAuthenticationForm):
 
     django-otp asks the user to pick a device before it checks a code; a user with a single
     authenticator app (the usual case) signs in in one step: that device is taken unless
-    another one (e.g. recovery codes) is chosen.
+    another one (e.g. recovery codes, checked by their hash) is chosen.
     """
 
     def _chosen_device(self, user: Any) -> Any:
         chosen = super()._chosen_device(user)
         if chosen is not None:
             return chosen
-        authenticators = list(TOTPDevice.objects.devices_for_user(user, confirmed=True))
+        authenticators = list(EncryptedTOTPDevice.objects.devices_for_user(user, confirmed=True))
         return authenticators[0] if len(authenticators) == 1 else None
+
+    def _verify_token(self, user: Any, token: str, device: Any = None) -> Any:
+        # Recovery codes are stored hashed (``jetops.auth.otp``): compare the hash.
+        if isinstance(device, StaticDevice):
+            token = recovery_code_digest(device.pk, token)
+        return super()._verify_token(user, token, device)
 
     def clean(self) -> dict[str, Any]:
         username = (self.data.get("username") or "")[:150]

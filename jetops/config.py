@@ -186,3 +186,19 @@ def read_fernet_keys(env: EnvReader, name: str, generated_path: Path, *, allow_g
         except (ValueError, TypeError):
             env.fail(name, "contains a key that is not a valid Fernet key (32 url-safe base64 bytes)")
     return keys
+
+
+def filesystem_broker_options(var_dir: Path) -> dict[str, object]:
+    """Transport options that keep kombu's filesystem broker (the quick start's, with no Redis)
+    entirely under ``var_dir/celery``: messages in ``queue/``, exchange tables in ``control/``.
+    kombu's default control folder is ``./control``, wherever the process was started; kombu
+    creates neither folder itself."""
+    queue, control = var_dir / "celery" / "queue", var_dir / "celery" / "control"
+    for folder in (queue, control):
+        folder.mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(queue),
+        "data_folder_out": str(queue),
+        "control_folder": str(control),
+        "store_processed": False,
+    }

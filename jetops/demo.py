@@ -10,9 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from jetops.models import User
+from jetops.critical import operator_context
+from jetops.models import EncryptedTOTPDevice, User
 from jetops.roles import SUPER_ADMIN_LEVEL, Role
 from jetops.services import user_create
 
@@ -58,12 +58,13 @@ def seed_users() -> list[str]:
                 password=DEMO_PASSWORD,
                 level=demo.level,
                 actor=None,
+                meta=operator_context("seed_demo"),
                 name=demo.name,
                 email=f"{demo.username}@demo.jetops.example",
             )
         totp = ""
         if user.is_staff:
-            TOTPDevice.objects.update_or_create(
+            EncryptedTOTPDevice.objects.update_or_create(
                 user=user,
                 name="demo authenticator",
                 defaults={"key": demo_totp_key(demo.username), "confirmed": True},

@@ -1,5 +1,5 @@
-"""Field-level encryption at rest for personal data (passport numbers, dates of birth,
-emergency contacts, special instructions).
+"""Field-level encryption at rest for personal data and secrets (passport numbers, dates of birth,
+emergency contacts, special instructions, TOTP seeds).
 
 Values are Fernet tokens (AES-128-CBC + HMAC-SHA256) under ``settings.FIELD_ENCRYPTION_KEYS``,
 newest first: new writes use the first key, every key decrypts, so a rotation is "prepend a key,

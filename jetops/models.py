@@ -1,5 +1,5 @@
-"""Cross-cutting models: the abstract ``BaseModel``, users and roles, the auth activity log and
-refresh-token families."""
+"""Cross-cutting models: the abstract ``BaseModel``, users and roles, the auth activity log,
+refresh-token families and authenticator devices."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key, key_validator
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
+from jetops.fields import EncryptedTextField
 from jetops.roles import ROLE_BY_BIT, SUPER_ADMIN_LEVEL, is_valid_level, roles_of
 
 
@@ -163,6 +166,7 @@ class ActivityAction(models.TextChoices):
     DATA_EXPORT = "data_export", "Personal data export"
     DATA_ERASURE = "data_erasure", "Personal data erasure"
     PAYMENT_METHOD_CHANGE = "payment_method_change", "Payment method change"
+    LEGALITY_OVERRIDE = "legality_override", "Crew legality override"
 
 
 class ActivityOutcome(models.TextChoices):
@@ -251,16 +255,24 @@ class NotificationChannel(models.TextChoices):
 
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     SKIPPED = "skipped", "Skipped"
+    UNKNOWN = "unknown", "Unknown: interrupted during the send"
 
 
 class NotificationDelivery(models.Model):
     """One message to one recipient on one channel. ``key`` identifies the business event
     (e.g. ``flight-status:42:departed``): the unique (key, channel, recipient) makes sending
     idempotent, so a retried task or a double click never sends twice. Append-only record
-    of what was sent, no history table."""
+    of what was sent, no history table.
+
+    Life cycle (``jetops.notifications``): *pending* when recorded; *sending* from the moment
+    an attempt is claimed (``attempts`` counted, ``attempted_at`` set, committed before the
+    message leaves) until its outcome is recorded: *sent*, *failed* (retried while worth it)
+    or *unknown* (the worker died during the send of a channel delivered at most once);
+    *skipped* when there is nothing to send to."""
 
     key = models.CharField(max_length=200)
     channel = models.CharField(max_length=8, choices=NotificationChannel.choices)
@@ -272,6 +284,7 @@ class NotificationDelivery(models.Model):
         max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    attempted_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
     client_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -284,6 +297,59 @@ class NotificationDelivery(models.Model):
                 fields=["key", "channel", "recipient"], name="notification_delivery_once"
             ),
         ]
+        indexes = [
+            # The sweep for deliveries stuck in pending or sending reads only those.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status__in=["pending", "sending"]),
+                name="notification_delivery_open",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} → {self.recipient} ({self.channel}, {self.status})"
+
+
+class EncryptedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
+    """An authenticator app (TOTP, RFC 6238) whose secret is encrypted at rest with the
+    field-encryption keys (``jetops.fields``), unlike django-otp's ``TOTPDevice``, which stores
+    it in clear. Same fields and behaviour otherwise: django-otp's own verification (a code
+    at or below the last used time step is refused: no replay), throttling and enrolment URL
+    are used as they are. No change history: ``last_t`` moves at every sign-in, and enrolment
+    and removal are in the activity log."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="+",  # django-otp finds devices by user; no reverse accessor needed
+        help_text="The user that this device belongs to.",
+    )
+    key = EncryptedTextField(
+        default=default_key,
+        validators=[key_validator],
+        help_text="A hex-encoded secret key of up to 40 bytes.",
+    )
+    step = models.PositiveSmallIntegerField(default=30, help_text="The time step in seconds.")
+    t0 = models.BigIntegerField(default=0, help_text="The Unix time at which to begin counting steps.")
+    digits = models.PositiveSmallIntegerField(
+        choices=[(6, 6), (8, 8)], default=6, help_text="The number of digits to expect in a token."
+    )
+    tolerance = models.PositiveSmallIntegerField(
+        default=1, help_text="The number of time steps in the past or future to allow."
+    )
+    drift = models.SmallIntegerField(
+        default=0, help_text="The number of time steps the prover is known to deviate from our clock."
+    )
+    last_t = models.BigIntegerField(
+        default=-1, help_text="The time step of the last verified token: the next one must be later."
+    )
+
+    class Meta(Device.Meta):
+        verbose_name = "TOTP device"
+
+    # django-otp's implementation, over the decrypted key.
+    bin_key = TOTPDevice.bin_key
+    verify_token = TOTPDevice.verify_token
+    get_throttle_factor = TOTPDevice.get_throttle_factor
+    config_url = TOTPDevice.config_url
+    _read_str_from_settings = TOTPDevice._read_str_from_settings

@@ -11,6 +11,21 @@ double click harmless), renders the message from templates and sends it:
   whitespace collapsed, at most ``SMS_MAX_LENGTH`` characters);
 - push: there is no push backend yet, so a wanted push is recorded as *skipped*.
 
+Delivery guarantees. Each attempt is claimed on its row (*sending*, attempts + 1) and committed
+before the message leaves, and its outcome is recorded after; a row *sent* is never sent again.
+Only a worker dying between the two leaves a row *sending* with no way to tell whether the
+message left. That case is decided per channel:
+
+- e-mail is delivered **at most once**: the row becomes *unknown* and is not sent again.
+  E-mails carry quotes and booking confirmations, where a second copy reads as a second quote
+  or booking; whatever they say is also in the client portal.
+- SMS is delivered **at least once**: the row is sent again (and counted again). SMS carries
+  flight-status changes (delayed, diverted), where a lost message costs more than a repeat.
+
+A *sending* row is taken for abandoned only after ``NOTIFICATION_STUCK_AFTER_MINUTES``, longer
+than any sending task may run. ``deliveries_sweep`` (Celery beat) settles such rows and sends
+*pending* rows no run reached; a redelivered task does the same for its own key.
+
 This module must not import ``clients`` at import time (``clients`` imports ``jetops``): the
 few ``clients`` names it needs are imported inside functions.
 """
@@ -21,11 +36,13 @@ import logging
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F, Q, QuerySet
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
@@ -42,6 +59,15 @@ logger = logging.getLogger(__name__)
 SMS_MAX_LENGTH = 300
 ERROR_MAX_LENGTH = 300
 SUBJECT_MAX_LENGTH = 200
+
+#: Channels re-sent when their sender died mid-send; the others are delivered at most once.
+AT_LEAST_ONCE_CHANNELS = frozenset({NotificationChannel.SMS})
+SWEEP_BATCH = 500
+#: Rows never attempted again.
+FINAL_STATUSES = frozenset({NotificationStatus.SENT, NotificationStatus.SKIPPED, NotificationStatus.UNKNOWN})
+INTERRUPTED_ERROR = (
+    "Interrupted during the send (worker stopped); it may have been delivered, so it is not sent again."
+)
 
 
 class SMSBackend(Protocol):
@@ -168,60 +194,139 @@ def _skip(
     return row
 
 
-def _deliver(
-    *,
-    key: str,
-    channel: str,
-    recipient: str,
-    event: str,
-    client_id: int,
-    subject: str,
-    body: str,
-    send: Callable[[], None],
-) -> tuple[NotificationDelivery, bool]:
-    """Send one message unless its row was already sent; returns the row and whether the
-    failure (if any) is worth retrying.
+@dataclass(frozen=True)
+class _Message:
+    """One message to send: what is stored on its delivery row, and how to send it."""
 
-    The row is locked while sending (``skip_locked``: a concurrent run of the same key leaves
-    it to the run that holds it). A worker killed mid-send rolls back to the previous state,
-    so the redelivered task sends again: delivery is at least once, and a row marked sent is
-    never sent again.
-    """
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+    send: Callable[[], None]
+
+
+def _email_message(to: str, rendered: _Rendered) -> _Message:
+    return _Message(
+        channel=NotificationChannel.EMAIL,
+        recipient=to,
+        subject=rendered.subject,
+        body=rendered.text,
+        send=lambda: _send_email(to, rendered),
+    )
+
+
+def _sms_message(to: str, text: str) -> _Message:
+    backend = sms_backend()
+    return _Message(
+        channel=NotificationChannel.SMS,
+        recipient=to,
+        subject="",
+        body=text,
+        send=lambda: backend.send(to, text),
+    )
+
+
+def _record(*, key: str, event: str, client_id: int, message: _Message) -> NotificationDelivery:
     row, _ = NotificationDelivery.objects.get_or_create(
         key=key,
-        channel=channel,
-        recipient=recipient,
-        defaults={"event": event, "subject": subject, "body": body, "client_id": client_id},
+        channel=message.channel,
+        recipient=message.recipient,
+        defaults={"event": event, "subject": message.subject, "body": message.body, "client_id": client_id},
     )
-    if row.status in (NotificationStatus.SENT, NotificationStatus.SKIPPED):
+    return row
+
+
+def _stored_message(row: NotificationDelivery) -> _Message:
+    """The message a delivery row recorded (e-mail as plain text: the HTML part is not kept)."""
+    if row.channel == NotificationChannel.SMS:
+        return _sms_message(row.recipient, row.body)
+    return _email_message(row.recipient, _Rendered(subject=row.subject, text=row.body, html=None))
+
+
+def stuck_after() -> timedelta:
+    """How long a delivery may stay pending or sending before it is taken for abandoned:
+    longer than any task that sends may run (its hard time limit kills it before)."""
+    return timedelta(minutes=settings.NOTIFICATION_STUCK_AFTER_MINUTES)
+
+
+def _settle_interrupted(rows: QuerySet[NotificationDelivery]) -> int:
+    """Those of ``rows`` sending for longer than ``stuck_after()`` on an at-most-once channel
+    (their sender died mid-send) become *unknown*, never sent again; returns how many."""
+    settled = (
+        rows.filter(status=NotificationStatus.SENDING, attempted_at__lt=timezone.now() - stuck_after())
+        .exclude(channel__in=AT_LEAST_ONCE_CHANNELS)
+        .update(status=NotificationStatus.UNKNOWN, error=INTERRUPTED_ERROR)
+    )
+    if settled:
+        logger.warning(
+            "%d notification(s) interrupted during the send, not sent again (at most once).", settled
+        )
+    return settled
+
+
+def _claimable(now: datetime) -> Q:
+    """Rows no run is sending: *pending*, *failed*, and *sending* for longer than
+    ``stuck_after()`` (its sender died). A fresh *sending* row is another run's."""
+    return Q(status__in=(NotificationStatus.PENDING, NotificationStatus.FAILED)) | Q(
+        status=NotificationStatus.SENDING, attempted_at__lt=now - stuck_after()
+    )
+
+
+def _claim(row: NotificationDelivery, message: _Message) -> datetime | None:
+    """Take the row for one attempt: *sending*, ``attempts`` + 1, committed before the message
+    leaves, so the record never undercounts what was sent; returns the attempt's time, None if
+    not claimed. Atomic (a conditional UPDATE): of two runs of the same key, one claims and
+    the other leaves the row alone.
+
+    An interrupted row of an at-most-once channel is settled first, so what stays claimable
+    is ``_claimable()``.
+    """
+    _settle_interrupted(NotificationDelivery.objects.filter(pk=row.pk))
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        claimed = NotificationDelivery.objects.filter(_claimable(now), pk=row.pk).update(
+            status=NotificationStatus.SENDING,
+            attempts=F("attempts") + 1,
+            attempted_at=now,
+            error="",
+            subject=message.subject,
+            body=message.body,
+        )
+    return now if claimed else None
+
+
+def _deliver(row: NotificationDelivery, message: _Message) -> tuple[NotificationDelivery, bool]:
+    """Send ``message`` for ``row`` unless another run has it or had it; returns the row (as
+    stored now) and whether its failure, if any, is worth retrying."""
+    attempt = None if row.status in FINAL_STATUSES else _claim(row, message)
+    if attempt is None:
+        row.refresh_from_db()
         return row, False
-    with transaction.atomic():
-        locked = NotificationDelivery.objects.select_for_update(skip_locked=True).filter(pk=row.pk).first()
-        if locked is None or locked.status in (NotificationStatus.SENT, NotificationStatus.SKIPPED):
-            return locked or row, False
-        locked.attempts += 1
-        locked.subject, locked.body = subject, body
-        transient = False
-        try:
-            send()
-        except Exception as exc:
-            transient = _is_transient(exc)
-            locked.status = NotificationStatus.FAILED
-            locked.error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX_LENGTH]
-            logger.warning(
-                "Notification %s via %s failed (attempt %d, %s): %s",
-                key,
-                channel,
-                locked.attempts,
-                "will retry" if transient else "permanent",
-                type(exc).__name__,
-            )
-        else:
-            locked.status = NotificationStatus.SENT
-            locked.error = ""
-            locked.sent_at = timezone.now()
-        locked.save(update_fields=["attempts", "subject", "body", "status", "error", "sent_at"])
-    return locked, transient
+    # The outcome is recorded only on this attempt's claim (a late answer never overwrites
+    # a later attempt's).
+    this_attempt = NotificationDelivery.objects.filter(
+        pk=row.pk, status=NotificationStatus.SENDING, attempted_at=attempt
+    )
+    try:
+        message.send()
+    except Exception as exc:
+        transient = _is_transient(exc)
+        this_attempt.update(
+            status=NotificationStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:ERROR_MAX_LENGTH]
+        )
+        row.refresh_from_db()
+        logger.warning(
+            "Notification %s via %s failed (attempt %d, %s): %s",
+            row.key,
+            row.channel,
+            row.attempts,
+            "will retry" if transient else "permanent",
+            type(exc).__name__,
+        )
+        return row, transient
+    this_attempt.update(status=NotificationStatus.SENT, sent_at=timezone.now())
+    row.refresh_from_db()
+    return row, False
 
 
 def _phone_e164(client: Client) -> str:
@@ -237,10 +342,13 @@ def notify(
     """Tell ``client`` about ``event`` on every channel its preferences want.
 
     ``key`` names the business occurrence (``flight-status:42:departed``): calling again with
-    the same key sends nothing already sent and retries only what failed. Per wanted channel
-    one ``NotificationDelivery`` row is recorded: *sent*, *failed* (with the error and the
-    attempt count) or *skipped* (no address on file; push, for which no backend exists yet).
-    Channels the client does not want get no row. An erased client gets nothing.
+    the same key sends nothing already sent (or possibly sent) and retries only what failed.
+    Per wanted channel one ``NotificationDelivery`` row is recorded, all of them before the
+    first message leaves: *sent*, *failed* (with the error and the attempt count), *skipped*
+    (no address on file; push, for which no backend exists yet) or, after a worker died
+    mid-send, *sending* until settled (see ``AT_LEAST_ONCE_CHANNELS``). Channels the client
+    does not want get no row. An erased client gets nothing. Must run outside a transaction:
+    each attempt is committed before its message leaves.
 
     Templates receive ``context`` plus ``client`` and ``operations_email``.
 
@@ -259,78 +367,94 @@ def notify(
     preferences = client.preferences or {}
     subject = _one_line(subject)
     full_context = {"client": client, "operations_email": settings.OPERATIONS_EMAIL, **context}
-    deliveries: list[NotificationDelivery] = []
-    retry = False
+    # Per wanted channel, in channel order: a skipped row, or the message to send.
+    plan: list[NotificationDelivery | _Message] = []
+
+    def skip(channel: str, reason: str) -> None:
+        plan.append(
+            _skip(key=key, channel=channel, event=event, client_id=client.pk, subject=subject, reason=reason)
+        )
 
     if wants(preferences, NotificationChannel.EMAIL, event):
         email = (client.email or "").strip()
-        if not email:
-            deliveries.append(
-                _skip(
-                    key=key,
-                    channel=NotificationChannel.EMAIL,
-                    event=event,
-                    client_id=client.pk,
-                    subject=subject,
-                    reason="No e-mail address on file.",
-                )
-            )
+        if email:
+            plan.append(_email_message(email, _render_email(template, subject, full_context)))
         else:
-            rendered = _render_email(template, subject, full_context)
-            row, transient = _deliver(
-                key=key,
-                channel=NotificationChannel.EMAIL,
-                recipient=email,
-                event=event,
-                client_id=client.pk,
-                subject=subject,
-                body=rendered.text,
-                send=lambda: _send_email(email, rendered),
-            )
-            deliveries.append(row)
-            retry = retry or transient
-
+            skip(NotificationChannel.EMAIL, "No e-mail address on file.")
     if wants(preferences, NotificationChannel.SMS, event):
         phone = _phone_e164(client)
-        if not phone:
-            deliveries.append(
-                _skip(
-                    key=key,
-                    channel=NotificationChannel.SMS,
-                    event=event,
-                    client_id=client.pk,
-                    subject=subject,
-                    reason="No valid mobile number on file.",
-                )
-            )
+        if phone:
+            plan.append(_sms_message(phone, _render_sms(template, full_context)))
         else:
-            text = _render_sms(template, full_context)
-            backend = sms_backend()
-            row, transient = _deliver(
-                key=key,
-                channel=NotificationChannel.SMS,
-                recipient=phone,
-                event=event,
-                client_id=client.pk,
-                subject="",
-                body=text,
-                send=lambda: backend.send(phone, text),
-            )
-            deliveries.append(row)
-            retry = retry or transient
-
+            skip(NotificationChannel.SMS, "No valid mobile number on file.")
     if wants(preferences, NotificationChannel.PUSH, event):
-        deliveries.append(
-            _skip(
-                key=key,
-                channel=NotificationChannel.PUSH,
-                event=event,
-                client_id=client.pk,
-                subject=subject,
-                reason="No push backend configured.",
-            )
-        )
+        skip(NotificationChannel.PUSH, "No push backend configured.")
+
+    # Every wanted message is on record before the first one leaves, so the sweep finds what a
+    # dead worker never reached.
+    recorded = [
+        (_record(key=key, event=event, client_id=client.pk, message=item), item)
+        if isinstance(item, _Message)
+        else item
+        for item in plan
+    ]
+    deliveries: list[NotificationDelivery] = []
+    retry = False
+    for item in recorded:
+        if isinstance(item, tuple):
+            row, transient = _deliver(*item)
+            retry = retry or transient
+        else:
+            row = item
+        deliveries.append(row)
 
     if retry:
         raise TransientNotificationError(f"Notification {key}: a channel failed; retry later.", deliveries)
     return deliveries
+
+
+def delivery_send(*, delivery_id: int) -> NotificationDelivery | None:
+    """(Re)send one recorded delivery from what its row stores: a *pending* row no run reached,
+    or an at-least-once row whose sender died mid-send. Does nothing to rows another run holds
+    or that are final; None if the row is gone. An erased client's row is marked failed.
+
+    Raises ``TransientNotificationError`` when the failure is worth retrying."""
+    from clients.models import Client
+
+    row = NotificationDelivery.objects.filter(pk=delivery_id).first()
+    if row is None:
+        return None
+    if (
+        row.client_id is not None
+        and Client.objects.filter(pk=row.client_id, erased_at__isnull=False).exists()
+    ):
+        NotificationDelivery.objects.filter(_claimable(timezone.now()), pk=row.pk).update(
+            status=NotificationStatus.FAILED, error="Client erased: not sent."
+        )
+        row.refresh_from_db()
+        return row
+    row, transient = _deliver(row, _stored_message(row))
+    if transient:
+        raise TransientNotificationError(f"Notification {row.key} via {row.channel}: retry later.", [row])
+    return row
+
+
+def deliveries_sweep() -> list[int]:
+    """Settle deliveries stuck in *pending* or *sending* for longer than ``stuck_after()`` (their
+    worker died, or the task was lost): at-most-once rows interrupted mid-send become *unknown*;
+    rows with ``NOTIFICATION_MAX_ATTEMPTS`` attempts become *failed*; returns the ids of the
+    others, to send again (``delivery_send``), at most ``SWEEP_BATCH`` per run."""
+    cutoff = timezone.now() - stuck_after()
+    stuck = NotificationDelivery.objects.filter(
+        Q(status=NotificationStatus.PENDING) | Q(status=NotificationStatus.SENDING, attempted_at__lt=cutoff),
+        created_at__lt=cutoff,
+    )
+    _settle_interrupted(stuck)
+    limit = settings.NOTIFICATION_MAX_ATTEMPTS
+    failed = stuck.filter(attempts__gte=limit).update(
+        status=NotificationStatus.FAILED, error=f"Gave up after {limit} attempts (stuck while sending)."
+    )
+    resent = list(stuck.order_by("created_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+    if failed or resent:
+        logger.warning("Notification sweep: %d given up, %d to send again.", failed, len(resent))
+    return resent

@@ -8,22 +8,27 @@
 - Direct guardian object permissions on any object are honoured too.
 
 ``restrict`` makes invisible rows disappear (404); ``user_can`` answers for visible rows (403).
+
+Field level: a portal user (``is_portal_user``) may send only the fields an endpoint offers the
+portal (the view's ``portal_fields``); prices, discounts, statuses and every other staff input
+are refused with a 400 naming them. A read hides a field the user may not see on an object
+(``user_can_memo``, one decision per object for a whole response).
 """
 
 from __future__ import annotations
 
-import ipaddress
 import time
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
 from django.db.models import Model, Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
-from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import BasePermission
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from jetops.activity import client_ip
+from jetops.activity import token_claims
 from jetops.auth.tokens import SCOPE_FULL
 from jetops.backends import role_permissions
 from jetops.roles import Role
@@ -139,26 +144,67 @@ def user_can(user: Any, perm: str, obj: Model | None = None) -> bool:
     return bool(user.has_perm(perm, obj))
 
 
-def token_claims(request: Request) -> dict[str, Any]:
-    auth = getattr(request, "auth", None)
-    payload = getattr(auth, "payload", None)
-    return payload if isinstance(payload, dict) else {}
+def user_can_memo(user: Any, perm: str, obj: Model, memo: dict[tuple[str, str, Any], bool]) -> bool:
+    """``user_can`` for a field shown on many rows of one response: decided once per
+    (permission, object) and remembered in ``memo`` (kept by the caller for that response)."""
+    key = (perm, obj._meta.label, obj.pk)
+    if key not in memo:
+        memo[key] = user_can(user, perm, obj)
+    return memo[key]
 
 
-def otp_age_seconds(request: Request) -> float | None:
-    verified = token_claims(request).get("otp")
-    return None if not isinstance(verified, int) else time.time() - verified
+def is_portal_user(user: Any) -> bool:
+    """A client portal login: the Client role and no staff role. It writes only the fields an
+    endpoint offers the portal, and accepts only quotes staff sent."""
+    return _authenticated(user) and bool(user.level & Role.CLIENT) and not user.is_staff
 
 
-def ip_allowed_for_critical(request: Request) -> bool:
-    networks = settings.CRITICAL_IP_NETWORKS
-    if not networks:
-        return True
-    ip = client_ip(request)
-    if ip is None:
-        return False
-    address = ipaddress.ip_address(ip)
-    return any(address in net for net in networks)
+PORTAL_REFUSAL = "Only staff may set this field."
+
+
+def portal_field_errors(data: Any, allowed: Iterable[str], prefix: str = "") -> dict[str, Any]:
+    """The keys of ``data`` a portal user may not send, as errors in the API's nested shape.
+
+    ``allowed`` holds dotted paths (``legs.passengers``); the items of a list share the list's
+    path. A listed path whose value is an object or list allows all of it unless longer listed
+    paths name what it may hold; an empty result means the body is acceptable.
+    """
+    allowed = frozenset(allowed)
+    errors: dict[str, Any] = {}
+    if isinstance(data, list):
+        for index, item in enumerate(data):
+            nested = portal_field_errors(item, allowed, prefix)
+            if nested:
+                errors[str(index)] = nested
+        return errors
+    if not isinstance(data, dict):
+        return errors
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        inner = f"{path}."
+        if any(name.startswith(inner) for name in allowed):
+            nested = portal_field_errors(value, allowed, inner)
+            if nested:
+                errors[str(key)] = nested
+        elif path not in allowed:
+            errors[str(key)] = [PORTAL_REFUSAL]
+    return errors
+
+
+def portal_fields_check(request: Request, view: APIView) -> None:
+    """Refuse (400, nothing done) a portal user's write carrying a field the view does not
+    offer the portal for this action (``view.portal_fields[action]``; none declared: none)."""
+    if request.method in SAFE_METHODS or not is_portal_user(request.user):
+        return
+    declared: dict[str, tuple[str, ...]] = getattr(view, "portal_fields", {})
+    errors = portal_field_errors(request.data, declared.get(getattr(view, "action", None) or "", ()))
+    if errors:
+        raise ValidationError(errors)
+
+
+def step_up_fresh(otp_at: int | None) -> bool:
+    """Was the TOTP verification at epoch ``otp_at`` recent enough for a sensitive step?"""
+    return otp_at is not None and time.time() - otp_at <= settings.STEP_UP_MAX_AGE_MINUTES * 60
 
 
 class JetOpsPermission(BasePermission):
@@ -171,7 +217,12 @@ class JetOpsPermission(BasePermission):
       "any authenticated user" (e.g. /auth/me).
     - Object checks through ``user_can`` (visible but not allowed → 403).
     - ``step_up_actions``: the token's OTP verification must be recent (``otp_required``).
-    - ``critical_actions``: the client IP must be inside ``CRITICAL_IP_ALLOWLIST``.
+    - ``fleet_wide_actions``: reports across every client need the permission over every
+      object (a staff role); a scoped role's permission over its own objects is not enough.
+    - A portal user's write may carry only the view's ``portal_fields`` for the action.
+
+    Critical operations (role changes, erasure, overrides) are guarded by their services
+    (``jetops.critical``), not here, so the admin and commands meet the same check.
     """
 
     def _required(self, request: Request, view: APIView) -> str | None:
@@ -195,13 +246,14 @@ class JetOpsPermission(BasePermission):
                 code="otp_enrolment_required",
             )
         action = getattr(view, "action", None)
-        if action in getattr(view, "critical_actions", ()) and not ip_allowed_for_critical(request):
-            raise PermissionDenied("This operation is not allowed from your network.", code="ip_not_allowed")
         perm = self._required(request, view)
         if perm is not None and not user_can(user, perm):
             return False
+        if action in getattr(view, "fleet_wide_actions", ()) and not (perm and has_global(user, perm)):
+            return False
         if action in getattr(view, "step_up_actions", ()):
             step_up_check(request)
+        portal_fields_check(request, view)
         return True
 
     def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
@@ -211,8 +263,8 @@ class JetOpsPermission(BasePermission):
 
 def step_up_check(request: Request) -> None:
     """Raise 403 ``otp_required`` unless the token's OTP verification is recent enough."""
-    age = otp_age_seconds(request)
-    if age is None or age > settings.STEP_UP_MAX_AGE_MINUTES * 60:
+    otp_at = token_claims(request).get("otp")
+    if not step_up_fresh(otp_at if isinstance(otp_at, int) else None):
         raise PermissionDenied(
             f"This operation needs a two-factor verification from the last "
             f"{settings.STEP_UP_MAX_AGE_MINUTES} minutes (POST /api/v1/auth/step-up).",

@@ -114,8 +114,9 @@ ROLES: tuple[RoleDef, ...] = (
             "finance.view_*",
             "jetops.view_activitylog",
         ),
-        # Passport numbers are for operations and the owning client only.
-        excludes=("clients.view_passport",),
+        # Passport numbers are for operations and the owning client only; the flight status
+        # workflow, cancelling included, is Operations' (flights, scheduling).
+        excludes=("clients.view_passport", "flights.change_flight_status"),
     ),
     RoleDef(
         Role.CREW,
@@ -129,6 +130,8 @@ ROLES: tuple[RoleDef, ...] = (
             "crew.add_experiencerecord",
             "crew.add_dutyperiod",
             "crew.reset_calendar",
+            # who flew their own legs (61.57(a) recency)
+            "crew.set_pilot_flying",
             "flights.view_flight",
             "fleet.view_aircraft",
         ),

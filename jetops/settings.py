@@ -14,7 +14,7 @@ from pathlib import Path
 
 from celery.schedules import crontab
 
-from jetops.config import EnvReader, dev_secret, read_fernet_keys, read_jwt_keys
+from jetops.config import EnvReader, dev_secret, filesystem_broker_options, read_fernet_keys, read_jwt_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -112,6 +112,12 @@ REDIS_URL = env.str("REDIS_URL", "")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     env.fail("REDIS_URL", "must start with redis://, rediss:// or unix://")
 
+# With acks_late a task's message stays unacknowledged until the task ends; when a whole worker
+# dies, Redis hands the message to another worker after this many seconds. It must exceed every
+# task's hard time limit (300 s at most) and every retry countdown (600 s at most: a message
+# waiting for its ETA is held unacknowledged too), or a live task would be run twice.
+BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", 900, minimum=660, maximum=3600)
+
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CHANNEL_LAYERS = {
@@ -121,7 +127,7 @@ if REDIS_URL:
         }
     }
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 else:
     # Quick start with no server: a file cache shared by every process, an in-process channel
     # layer (status changes are published by the web process that serves the websockets), and
@@ -133,16 +139,8 @@ else:
         }
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    _queue_dir = VAR_DIR / "celery" / "queue"
-    for _folder in (_queue_dir, VAR_DIR / "celery" / "processed"):
-        _folder.mkdir(parents=True, exist_ok=True)  # kombu does not create them
     CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_queue_dir),
-        "data_folder_out": str(_queue_dir),
-        "data_folder_processed": str(VAR_DIR / "celery" / "processed"),
-        "store_processed": False,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(VAR_DIR)
 
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -174,6 +172,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "flights-quotes-expire": {
         "task": "flights.tasks.quotes_expire_task",
         "schedule": crontab(minute="*/15"),
+    },
+    # Every 5 minutes, settle client notifications stuck in pending or sending (their worker
+    # died): send them again or record them as unknown or failed.
+    "notification-deliveries-sweep": {
+        "task": "jetops.tasks.deliveries_sweep_task",
+        "schedule": crontab(minute="*/5"),
     },
 }
 
@@ -251,7 +255,7 @@ API_MAX_PAGE_SIZE = 200
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["jetops.auth.authentication.JetOpsJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["jetops.permissions.JetOpsPermission"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["jetops.jsondepth.JSONDepthParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "jetops.api.pagination.JetOpsPagination",
     "PAGE_SIZE": 25,
@@ -269,6 +273,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("THROTTLE_USER", "600/min"),
         "anon": env.str("THROTTLE_ANON", "60/min"),
+        "quote": env.str("THROTTLE_QUOTE", "60/hour"),
         "login_ip": env.str("THROTTLE_LOGIN_IP", "30/min"),
         "login_user": env.str("THROTTLE_LOGIN_USER", "10/min"),
     },
@@ -278,6 +283,9 @@ REST_FRAMEWORK = {
 }
 API_MAX_REQUEST_BYTES = env.int("API_MAX_REQUEST_BYTES", 1_048_576)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_REQUEST_BYTES
+# Deeper JSON bodies are a 400 before anything parses them; the ceiling keeps every walker of
+# the parsed data far from Python's recursion limit (1,000).
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", 64, minimum=1, maximum=200)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "JetOps API",
@@ -330,6 +338,10 @@ OPERATIONS_EMAIL = env.str("OPERATIONS_EMAIL", "operations@jetops.example")
 PASSPORT_WARNING_MONTHS = env.int("PASSPORT_WARNING_MONTHS", 6, minimum=0, maximum=24)
 CONCIERGE_SLA_MINUTES = env.int("CONCIERGE_SLA_MINUTES", 60, minimum=5)
 SMS_BACKEND = env.str("SMS_BACKEND", "jetops.notifications.LoggingSMSBackend")
+# A notification pending or sending for this long is taken for abandoned by its worker (longer
+# than any sending task may run); the sweep then settles it, giving up after this many attempts.
+NOTIFICATION_STUCK_AFTER_MINUTES = env.int("NOTIFICATION_STUCK_AFTER_MINUTES", 10, minimum=5)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", 6, minimum=1)
 
 
 def _days(name: str, default: list[str]) -> tuple[int, ...]:

@@ -10,6 +10,8 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from channels.security.websocket import OriginValidator
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.urls import path
 from rest_framework.exceptions import APIException
@@ -76,3 +78,24 @@ class JWTAuthMiddleware:
         user, expires_at = await _authenticate(raw) if raw else (AnonymousUser(), None)
         scope = dict(scope, user=user, **{EXPIRY_SCOPE_KEY: expires_at})
         return await self.inner(scope, receive, send)
+
+
+class BrowserOriginValidator(OriginValidator):
+    """Refuses a websocket whose ``Origin`` is not one of ``ALLOWED_HOSTS`` (cross-site
+    websocket hijacking: a browser sends the page's origin and any cookies), but accepts one
+    with no ``Origin`` at all. Browsers always send it on a websocket handshake, so its absence
+    means a non-browser client (the crew app, a script) that no other site can drive; such a
+    client still needs a valid access token. ``Origin: null`` (sandboxed pages, files) is
+    refused."""
+
+    def valid_origin(self, parsed_origin: Any) -> bool:
+        return parsed_origin is None or bool(self.validate_origin(parsed_origin))
+
+
+def origin_checked(application: Any) -> BrowserOriginValidator:
+    """``application`` behind the origin check, allowing ``ALLOWED_HOSTS`` (channels'
+    ``AllowedHostsOriginValidator`` defaults, but with a missing Origin accepted)."""
+    allowed = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not allowed:
+        allowed = ["localhost", "127.0.0.1", "[::1]"]
+    return BrowserOriginValidator(application, allowed)

@@ -7,15 +7,18 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import redis
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from jetops.auth.tokens import token_pair_issue
-from jetops.models import User
+from jetops.critical import operator_context
+from jetops.models import EncryptedTOTPDevice, User
 from jetops.roles import Role
 from jetops.services import user_create
 
@@ -29,18 +32,31 @@ hypothesis_settings.load_profile("jetops")
 
 
 def make_user(username: str, level: int, **fields: Any) -> User:
-    return user_create(username=username, password=PASSWORD, level=level, actor=None, **fields)
+    """A user set up as an operator would, from the server (``jetops.critical``)."""
+    return user_create(
+        username=username,
+        password=PASSWORD,
+        level=level,
+        actor=None,
+        meta=operator_context("tests"),
+        **fields,
+    )
 
 
-def totp_now(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+def totp_now(device: EncryptedTOTPDevice, *, steps_ahead: int = 0) -> str:
     """The code the user's authenticator would show (``steps_ahead`` time steps later)."""
     generator = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     generator.time = time.time() + steps_ahead * device.step
     return f"{generator.token():0{device.digits}d}"
 
 
-def enrol_totp(user: User) -> TOTPDevice:
-    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+def next_code(user: User) -> str:
+    """A valid code not used yet: signing in to the admin spent the current time step's code."""
+    return totp_now(EncryptedTOTPDevice.objects.get(user=user), steps_ahead=1)
+
+
+def enrol_totp(user: User) -> EncryptedTOTPDevice:
+    return EncryptedTOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
 
 
 def bearer(user: User, *, otp: bool = True) -> APIClient:
@@ -50,6 +66,27 @@ def bearer(user: User, *, otp: bool = True) -> APIClient:
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair.access}")
     client.refresh_token = pair.refresh  # type: ignore[attr-defined]
     return client
+
+
+def clear_test_keys() -> None:
+    """Empty the cache and the channel layer of this test process: on Redis only the keys under
+    its ``TEST_KEY_PREFIX`` (other xdist workers share the database)."""
+    if not settings.REDIS_URL:
+        cache.clear()
+        return
+    server = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        keys = list(server.scan_iter(match=f"{settings.TEST_KEY_PREFIX}:*", count=1000))
+        if keys:
+            server.delete(*keys)
+    finally:
+        server.close()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Every test starts with nothing cached (throttle counters, captchas, websocket groups)."""
+    clear_test_keys()
 
 
 @pytest.fixture

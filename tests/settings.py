@@ -1,5 +1,6 @@
-"""Test settings: the project settings with fast hashing, in-memory e-mail and cache, eager
-Celery. The database is the real one (SQLite by default, PostgreSQL when DATABASE_URL is set)."""
+"""Test settings: the project settings with fast hashing, in-memory e-mail, eager Celery. The
+database is the real one (SQLite by default, PostgreSQL when DATABASE_URL is set); the cache and
+the channel layer are Redis when REDIS_URL is set (as in production), in-memory otherwise."""
 
 from __future__ import annotations
 
@@ -10,14 +11,33 @@ os.environ.setdefault("DJANGO_DEBUG", "1")  # development defaults for keys, und
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-" + "x" * 60)
 
 from jetops.settings import *  # noqa: E402,F403
-from jetops.settings import REST_FRAMEWORK  # noqa: E402
+from jetops.settings import REDIS_URL, REST_FRAMEWORK  # noqa: E402
 
 DEBUG = False
 SECURE_SSL_REDIRECT = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Every test process (xdist worker) writes under its own prefix, so parallel workers and other
+# runs sharing the Redis database never see each other's keys; conftest.py deletes this
+# process's keys before each test (a FLUSHDB would wipe the other workers' too).
+TEST_KEY_PREFIX = f"jetops-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": TEST_KEY_PREFIX,
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{TEST_KEY_PREFIX}:asgi"},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = "memory://"
@@ -33,6 +53,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "user": "100000/min",
         "anon": "100000/min",
+        "quote": "100000/min",
         "login_ip": "100000/min",
         "login_user": "100000/min",
     },

@@ -80,6 +80,16 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
         {"first_name": "Matrix", "last_name": "Passenger"},
         {"admin": 201, "client_services": 201, "ops": 403, "finance": 403, "*": 404},
     ),
+    # fleet-wide reports: staff only, never a portal user (issue 18)
+    *[
+        (
+            "get",
+            path,
+            None,
+            {"admin": 200, "ops": 200, "finance": 200, "maintenance": 200, "client_services": 200},
+        )
+        for path in ("/api/v1/quotes/conversion", "/api/v1/flights/feedback-report")
+    ],
 ]
 
 

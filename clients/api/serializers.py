@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from clients.choices import DataRequestKind, DataRequestStatus
 from clients.models import Client, DataRequest, Passenger, PaymentMethod
+from clients.personal import masked, sees_sensitive
 from clients.preferences import MAX_ITEMS, MAX_SHORT_TEXT
 from jetops.api.serializers import (
     EmergencyContactSerializer,
@@ -18,7 +19,6 @@ from jetops.api.serializers import (
     StrictSerializer,
 )
 from jetops.models import User
-from jetops.permissions import user_can
 
 
 class BillingAddressSerializer(StrictSerializer):
@@ -204,19 +204,16 @@ class PassengerSerializer(StrictModelSerializer):
     def to_representation(self, instance: Passenger) -> dict[str, Any]:
         data = super().to_representation(instance)
         data["phone"] = str(instance.phone) if instance.phone else ""
-        if not self._shows_passports(instance):
-            data["passport_number"] = f"•••••{instance.passport_last4}" if instance.passport_number else None
-            data["date_of_birth"] = None
-        return data
+        return data if self._shows_sensitive(instance) else masked(Passenger, data)
 
-    def _shows_passports(self, instance: Passenger) -> bool:
-        """Full passports for operations and the owning client, decided once per client account."""
+    def _shows_sensitive(self, instance: Passenger) -> bool:
+        """Passports in clear per ``clients.personal``, decided once per client account."""
         request = self.context.get("request")
         if request is None:
             return False
         decisions: dict[int, bool] = self.root.__dict__.setdefault("_passport_decisions", {})
         if instance.client_id not in decisions:
-            decisions[instance.client_id] = user_can(request.user, "clients.view_passport", instance.client)
+            decisions[instance.client_id] = sees_sensitive(request.user, instance.client)
         return bool(decisions[instance.client_id])
 
     def to_internal_value(self, data: Any) -> Any:

@@ -26,6 +26,7 @@ from clients.api.serializers import (
 )
 from clients.filtersets import ClientFilterSet
 from clients.models import Client, Passenger, PaymentMethod
+from clients.preferences import PREFERENCE_KEYS
 from jetops.activity import acting_user
 from jetops.api.viewsets import JetOpsGenericViewSet, JetOpsModelViewSet
 from jetops.models import User
@@ -56,8 +57,22 @@ class ClientViewSet(
         "payment_method_detail": "clients.delete_paymentmethod",
         "data_requests": "clients.view_datarequest",
     }
-    step_up_actions: tuple[str, ...] = ("erase",)
-    critical_actions: tuple[str, ...] = ("erase",)
+    # The portal keeps its own preferences and cards and files data-subject requests (received
+    # today: the date a request reached the operator by other means is staff's to record).
+    portal_fields = {
+        "preferences": PREFERENCE_KEYS,
+        "payment_methods": (
+            "provider",
+            "token",
+            "brand",
+            "last4",
+            "exp_month",
+            "exp_year",
+            "holder_name",
+            "is_default",
+        ),
+        "data_requests": ("kind", "notes"),
+    }
 
     def get_serializer_class(self) -> Any:
         staff = getattr(self, "swagger_fake_view", False)  # the schema documents the staff shape
@@ -194,6 +209,7 @@ class PassengerViewSet(JetOpsModelViewSet):
     ordering_fields = ["last_name", "first_name", "created_at"]
     ordering = ["last_name", "first_name", "id"]
     filterset_fields = ["is_active", "nationality"]
+    portal_fields = dict.fromkeys(("create", "update", "partial_update"), services.PASSENGER_FIELDS)
 
     def parent(self) -> Client:
         if not hasattr(self, "_parent"):

@@ -4,61 +4,46 @@ availability, the dated legality rule sets and the expiry alert log.
 Assignments, duties and availability are made and removed by services (``ServiceAddAdmin``).
 An assignment against a legality violation (an override) needs a reason, the permission to
 override crew legality and, as in the API, a fresh two-factor verification: the add form
-asks for the current authenticator code (``step_up_verify``).
+asks for the current authenticator code, which ``crew.services.crew_assign`` checks
+(``jetops.critical``).
 """
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db.models import F, Model, Q, QuerySet, Subquery
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html, format_html_join
 
-from crew import services
+from crew import selectors, services
 from crew.admin.common import ServiceAddAdmin, TypeDesignatorMixin
-from crew.choices import OVERRIDE_LEGALITY
-from crew.models import CrewAssignment, CrewAvailability, CrewExpiryAlert, DutyPeriod, LegalityRuleSet
+from crew.choices import SET_PILOT_FLYING
+from crew.models import (
+    CrewAssignment,
+    CrewAvailability,
+    CrewExpiryAlert,
+    DutyPeriod,
+    LegalityRuleSet,
+    rule_parameter_names,
+)
 from flights.choices import FlightStatus
-from jetops.activity import acting_user, activity_record, request_meta
-from jetops.admin import JetOpsModelAdmin, ReadOnlyAdmin, ServiceForm
-from jetops.auth.otp import otp_verify
-from jetops.models import ActivityAction, ActivityOutcome, User
+from jetops.activity import acting_user, request_meta_with_code
+from jetops.admin import JetOpsModelAdmin, ReadOnlyAdmin, ServiceForm, authenticator_code_field
+from jetops.models import User
 from jetops.permissions import user_can
 
 # ---------------------------------------------------------------- assignments
 
 
-def step_up_verify(request: HttpRequest | None, code: str) -> None:
-    """The admin's step-up: raise a ``ValidationError`` on ``otp_code`` unless ``code`` is a
-    valid, unused TOTP code of the request user's confirmed device (``jetops.auth.otp.otp_verify``,
-    which also refuses a code used before, e.g. at login). Each attempt is in the activity
-    log, like ``POST /api/v1/auth/step-up``."""
-    user = acting_user(request) if request is not None else None
-    # The OTP admin site admits only sessions verified with a device, so ``user`` has one.
-    verified = user is not None and otp_verify(user, code, allow_recovery=False)
-    activity_record(
-        action=ActivityAction.STEP_UP,
-        outcome=ActivityOutcome.SUCCESS if verified else ActivityOutcome.FAILURE,
-        user=user,
-        meta=request_meta(request) if request is not None else None,
-        detail={"via": "admin"},
-    )
-    if not verified:
-        raise ValidationError({"otp_code": "The code is wrong or was already used."})
-
-
 class CrewAssignmentAddForm(ServiceForm):
-    otp_code = forms.CharField(
-        label="Authenticator code",
-        required=False,
-        max_length=16,
-        strip=True,
-        help_text="Required to override: the code your authenticator app shows now.",
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
+    otp_code = authenticator_code_field("Required to override: the code your authenticator app shows now.")
 
     class Meta:
         model = CrewAssignment
@@ -70,28 +55,22 @@ class CrewAssignmentAddForm(ServiceForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        reason = (data.get("override_reason") or "").strip()
-        user = self.request.user if self.request else None
-        if reason and not user_can(user, OVERRIDE_LEGALITY):
-            self.add_error("override_reason", "You may not override crew legality: leave the reason empty.")
-        elif reason and not data.get("otp_code"):
+        if (data.get("override_reason") or "").strip() and not data.get("otp_code"):
             self.add_error("otp_code", "Enter the code of your authenticator app to override.")
-        elif reason and not self.errors:
-            # Checked last, once every field is valid: a code works once, so a typo elsewhere
-            # does not spend it. A refusal by the service (a taken seat) does, as in the API,
-            # where the step-up also comes before the call. Checked while validating, so a
-            # failed attempt stays in the activity log whatever happens next.
-            step_up_verify(self.request, data["otp_code"])
         return data
 
     def perform(self, actor: User | None) -> Model:
+        # Called once every field is valid: a code works once, so a typo elsewhere does not
+        # spend it. The service checks the override permission before it looks at the code.
         data = self.cleaned_data
+        assert self.request is not None  # noqa: S101  (bound by JetOpsModelAdmin.get_form)
         return services.crew_assign(
             flight=data["flight"],
             member=data["crew_member"],
             role=data["role"],
             actor=actor,
-            override_reason=(data.get("override_reason") or "").strip(),
+            override_reason=data.get("override_reason") or "",
+            meta=request_meta_with_code(self.request, data["otp_code"]),
         )
 
 
@@ -102,12 +81,13 @@ class CrewAssignmentAdmin(ServiceAddAdmin):
     ``crew_unassign``; never edited."""
 
     form = CrewAssignmentAddForm
-    list_display = ["flight", "crew_member", "role", "overridden", "created_at"]
-    list_filter = ["role", "overridden"]
+    list_display = ["flight", "crew_member", "role", "pilot_flying", "overridden", "created_at"]
+    list_filter = ["role", "overridden", "pilot_flying"]
     search_fields = ["flight__flight_number", "crew_member__name", "crew_member__employee_id"]
     list_select_related = ["flight", "crew_member"]  # also the rows of "delete selected"
     autocomplete_fields = ["flight", "crew_member"]
     date_hierarchy = "created_at"
+    actions = ["record_pilot_flying"]
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
@@ -121,6 +101,7 @@ class CrewAssignmentAdmin(ServiceAddAdmin):
             "override_reason",
             "violations",
             "warnings",
+            "pilot_flying",
             "created_at",
         ]
 
@@ -132,11 +113,72 @@ class CrewAssignmentAdmin(ServiceAddAdmin):
     def remove(self, request: HttpRequest, obj: CrewAssignment) -> None:
         services.crew_unassign(assignment=obj, actor=acting_user(request), reason="removed in the admin")
 
+    def has_set_pilot_flying_permission(self, request: HttpRequest) -> bool:
+        return user_can(request.user, SET_PILOT_FLYING)
+
+    @admin.action(description="Record as the pilot who flew the leg", permissions=["set_pilot_flying"])
+    def record_pilot_flying(self, request: HttpRequest, queryset: QuerySet[CrewAssignment]) -> None:
+        """Through ``crew.services.pilot_flying_set``, one assignment at a time (the last of
+        two selected on one flight wins)."""
+        for assignment in queryset.select_related("flight", "crew_member"):
+            self.service_action(
+                request,
+                str(assignment),
+                services.pilot_flying_set,
+                assignment=assignment,
+                actor=acting_user(request),
+                done="recorded as pilot flying.",
+            )
+
 
 # ---------------------------------------------------------------- duties and availability
 
 
+class BlockTimesField(forms.CharField):
+    """The flights of a recorded duty, one per line: block-out and block-in separated by a
+    comma, in UTC unless an offset is given; cleaned to the duty's stored shape."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "help_text",
+            "One flight per line: block-out, block-in (UTC unless an offset is given), "
+            "e.g. 2025-03-03 07:05, 2025-03-03 09:40.",
+        )
+        super().__init__(required=False, **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return "\n".join(
+                f"{f.get('block_out')}, {f.get('block_in')}" for f in value if isinstance(f, dict)
+            )
+        return value
+
+    def clean(self, value: Any) -> list[dict[str, str]]:
+        text = super().clean(value) or ""
+        flights = []
+        for number, line in enumerate((ln for ln in text.splitlines() if ln.strip()), start=1):
+            parts = [_utc(part) for part in line.split(",")]
+            if len(parts) != 2 or None in parts:
+                raise ValidationError(f"Line {number}: give a block-out and a block-in date and time.")
+            flights.append({"block_out": str(parts[0]), "block_in": str(parts[1])})
+        return flights
+
+
+def _utc(text: str) -> str | None:
+    try:
+        parsed = parse_datetime(text.strip())
+    except ValueError:
+        return None
+    if parsed is None:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+
+
 class DutyPeriodAddForm(TypeDesignatorMixin, ServiceForm):
+    flights = BlockTimesField()
+
     class Meta:
         model = DutyPeriod
         fields = ["crew_member", *services.DUTY_FIELDS]
@@ -163,6 +205,11 @@ class DutyPeriodAdmin(CrewPeriodAdmin):
 
     form = DutyPeriodAddForm
     list_display = ["crew_member", "kind", "report_at", "release_at", "flight_minutes", "aircraft_type"]
+
+    @admin.display(description="Flight minutes")
+    def flight_minutes(self, obj: DutyPeriod) -> int:
+        return obj.flight_minutes
+
     date_hierarchy = "report_at"
 
     def remove(self, request: HttpRequest, obj: DutyPeriod) -> None:
@@ -206,11 +253,56 @@ class CrewAvailabilityAdmin(CrewPeriodAdmin):
 @admin.register(LegalityRuleSet)
 class LegalityRuleSetAdmin(JetOpsModelAdmin):
     """Dated legality parameters; the set with the latest ``effective_from`` not after a day
-    is in force on that day. Parameters are checked against the engine's ``Rules``."""
+    is in force on that day (the list marks today's). Parameters are checked against the
+    engine's ``Rules``; the change page lists every number the set applies, its own or the
+    built-in default. The 135.273 numbers and ``fa_minimum_complement`` are "verify"
+    settings: check them against the current regulation text."""
 
-    list_display = ["name", "effective_from", "calendar_time_zone", "updated_at"]
+    list_display = ["name", "effective_from", "in_force", "calendar_time_zone", "updated_at"]
     search_fields = ["name", "notes"]
     date_hierarchy = "effective_from"
+    readonly_fields = ["in_force", "applied_parameters"]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        if selectors.ruleset_in_force(timezone.localdate()) is None:
+            self.message_user(
+                request,
+                "No rule set is in force today: the built-in US Part 135 defaults apply.",
+                messages.INFO,
+            )
+        return super().changelist_view(request, extra_context)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LegalityRuleSet]:
+        current = LegalityRuleSet.objects.filter(effective_from__lte=timezone.localdate()).order_by(
+            "-effective_from"
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(current_pk=Subquery(current.values("pk")[:1]))
+            .annotate(is_in_force=Q(pk=F("current_pk")))
+        )
+
+    @admin.display(description="In force today", boolean=True)
+    def in_force(self, obj: LegalityRuleSet) -> bool:
+        return bool(getattr(obj, "is_in_force", False))
+
+    @admin.display(description="Numbers applied (bold: set here; others: built-in defaults)")
+    def applied_parameters(self, obj: LegalityRuleSet) -> str:
+        try:
+            rules = obj.as_rules()
+        except ValidationError:
+            return "—"
+        own = set(obj.parameters or {})
+        rows = [
+            (format_html("<b>{}</b>", name) if name in own else name, _shown(getattr(rules, name)))
+            for name in rule_parameter_names()
+        ]
+        return format_html("<table>{}</table>", format_html_join("", "<tr><td>{}</td><td>{}</td></tr>", rows))
+
+
+def _shown(value: Any) -> str:
+    return ", ".join(sorted(value)) if isinstance(value, frozenset) else str(value)
 
 
 @admin.register(CrewExpiryAlert)

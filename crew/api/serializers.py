@@ -14,6 +14,7 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from crew.choices import AvailabilityKind, CrewRole, DutyKind, TrainingKind
+from crew.legality import DEFAULT_RULES
 from crew.models import (
     CrewAssignment,
     CrewAvailability,
@@ -163,7 +164,7 @@ class CrewMemberSerializer(StrictModelSerializer):
                 {"kind": t.kind, "completed_on": t.completed_on.isoformat()} for t in instance.training.all()
             ],
         }
-        validity = current_medical(record_of(instance, []))
+        validity = current_medical(record_of(instance, []), self.context.get("rules", DEFAULT_RULES))
         if validity is not None and data["qualifications"]["medical"] is not None:
             data["qualifications"]["medical"]["valid_through"] = {
                 "first_class": validity.first_class_until,
@@ -207,13 +208,29 @@ class ExperienceSerializer(StrictModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
+class BlockTimesSerializer(StrictSerializer):
+    block_out = serializers.DateTimeField()
+    block_in = serializers.DateTimeField()  # after block_out, inside the duty: DutyPeriod.clean
+
+
 class DutySerializer(StrictModelSerializer):
+    """A recorded duty; ``flights`` are the flights flown in it, block-out to block-in, so
+    the flight-time limits see them when they were flown."""
+
     kind = serializers.ChoiceField(choices=DutyKind.choices)
+    flights = BlockTimesSerializer(many=True, required=False)
+    flight_minutes = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = DutyPeriod
-        fields = ["id", *DUTY_FIELDS]
-        read_only_fields = ["id"]
+        fields = ["id", *DUTY_FIELDS, "flight_minutes"]
+        read_only_fields = ["id", "flight_minutes"]
+
+    def to_representation(self, instance: DutyPeriod) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        times = [{"block_out": off, "block_in": on} for off, on in instance.flight_times]
+        data["flights"] = BlockTimesSerializer(times, many=True).data
+        return data
 
 
 class AvailabilitySerializer(StrictModelSerializer):
@@ -255,6 +272,7 @@ class AssignmentSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
             "warnings",
             "overrun_minutes",
             "overrun_reason",
+            "pilot_flying",
             "assigned_by",
             "created_at",
         ]

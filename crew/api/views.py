@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -35,7 +35,7 @@ from crew.api.serializers import (
     OverrunRequestSerializer,
     UnassignRequestSerializer,
 )
-from crew.choices import OVERRIDE_LEGALITY, CrewRole
+from crew.choices import SET_PILOT_FLYING, CrewRole
 from crew.filtersets import CrewFilterSet
 from crew.models import CrewAssignment, CrewAvailability, CrewMember
 from crew.roster import totals
@@ -43,7 +43,7 @@ from fleet.api.views import schedule_window
 from flights.models import Flight
 from jetops.activity import acting_user
 from jetops.api.viewsets import JetOpsGenericViewSet
-from jetops.permissions import restrict, step_up_check, user_can
+from jetops.permissions import restrict, user_can
 
 WINDOW_PARAMS = [
     OpenApiParameter("from", OpenApiTypes.DATETIME, description="Start (default: now)"),
@@ -105,7 +105,12 @@ class CrewMemberViewSet(
         return _with_upcoming(super().get_queryset())
 
     def _context_for(self, members: list[CrewMember]) -> dict[str, Any]:
-        return {**self.get_serializer_context(), "expiries": selectors.expiries_by_member(members)}
+        today = timezone.localdate()
+        return {
+            **self.get_serializer_context(),
+            "expiries": selectors.expiries_by_member(members, today),
+            "rules": selectors.rules_in_force(today),
+        }
 
     @extend_schema(
         parameters=[
@@ -309,7 +314,7 @@ class FlightCrewViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, JetOpsG
     queryset = CrewAssignment.objects.select_related("flight", "crew_member").order_by("role", "id")
     serializer_class = AssignmentSerializer
     pagination_class = None
-    action_perms = {"suggestions": "crew.add_crewassignment"}
+    action_perms = {"suggestions": "crew.add_crewassignment", "pilot_flying": SET_PILOT_FLYING}
 
     def flight(self) -> Flight:
         flights = restrict(
@@ -334,17 +339,13 @@ class FlightCrewViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, JetOpsG
         member = restrict(CrewMember.objects.all(), request.user).filter(pk=data["crew_member"]).first()
         if member is None:
             raise ValidationError({"crew_member": ["Unknown crew member."]})
-        reason = data["override_reason"].strip()
-        if reason:
-            if not user_can(request.user, OVERRIDE_LEGALITY):
-                raise PermissionDenied("Only an operations manager may override crew legality.")
-            step_up_check(request)
         assignment = services.crew_assign(
             flight=flight,
             member=member,
             role=data["role"],
             actor=acting_user(request),
-            override_reason=reason,
+            override_reason=data["override_reason"],
+            meta=self.meta,
         )
         return Response(self.get_serializer(assignment).data, status=status.HTTP_201_CREATED)
 
@@ -361,6 +362,15 @@ class FlightCrewViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, JetOpsG
             reason=serializer.validated_data["reason"],
             actor=acting_user(request),
         )
+        return Response(self.get_serializer(assignment).data)
+
+    @extend_schema(request=None, responses={200: AssignmentSerializer})
+    @action(detail=True, methods=["post"], url_path="pilot-flying")
+    def pilot_flying(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Record this pilot as the one who flew the leg (its takeoffs and landings count
+        toward their recency): operations for any pilot, crew for their own legs."""
+        self.flight()
+        assignment = services.pilot_flying_set(assignment=self.get_object(), actor=acting_user(request))
         return Response(self.get_serializer(assignment).data)
 
     @extend_schema(request=UnassignRequestSerializer, responses={204: None})
@@ -397,14 +407,20 @@ class FlightCrewViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, JetOpsG
 class CrewCalendarView(APIView):
     """``/crew/calendar/{token}.ics``: the crew member's schedule as an iCalendar feed. The
     secret token in the URL is the credential (calendar apps cannot send a bearer token);
-    ``POST /crew/{id}/calendar-token`` replaces it."""
+    ``POST /crew/{id}/calendar-token`` replaces it. The feed ends (404) with the crew
+    member's record or with its login: a deactivated login must not keep reading the
+    schedule through a URL it saved."""
 
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
 
     @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.STR})
     def get(self, request: Request, token: str) -> HttpResponse:
-        member = get_object_or_404(CrewMember, calendar_token=token, is_active=True)
+        member = get_object_or_404(
+            CrewMember.objects.filter(Q(user__isnull=True) | Q(user__is_active=True)),
+            calendar_token=token,
+            is_active=True,
+        )
         now = timezone.now()
         data = selectors.schedule(member, now - timedelta(days=30), now + timedelta(days=90))
         calendar = Calendar()

@@ -16,10 +16,14 @@ after a longer duty the ``fa_long_*`` numbers apply ((b)(7)-(8)), and no duty ov
 from __future__ import annotations
 
 from bisect import bisect_right
+from datetime import datetime, time, timedelta
 
 from crew.legality.model import (
     RULE_FA_DAY_OFF,
     RULE_FA_DUTY,
+    RULE_FA_DUTY_ONE_EXTRA,
+    RULE_FA_DUTY_THREE_EXTRA,
+    RULE_FA_DUTY_TWO_EXTRA,
     RULE_FA_LONG_REST,
     RULE_FA_LONG_REST_REDUCED,
     RULE_FA_REST,
@@ -30,7 +34,17 @@ from crew.legality.model import (
     Status,
     Value,
 )
-from crew.legality.timeline import Block, Proposal, RosterIndex, hours_us, iso, merge_in, us_hours
+from crew.legality.timeline import (
+    Block,
+    Proposal,
+    RosterIndex,
+    from_us,
+    hours_us,
+    iso,
+    merge_in,
+    to_us,
+    us_hours,
+)
 
 _STATUS_RANK: dict[Status, int] = {"ok": 0, "warn": 1, "block": 2}
 
@@ -62,25 +76,53 @@ class Neighbourhood:
         self.earliest_end = x.start - back
 
 
-def duty_length(hood: Neighbourhood, rules: Rules) -> Result:
-    """135.273(b)(1),(4)-(6): up to 14 h ok; up to 20 h only with extra flight attendants
-    (not known here: warn); longer blocks."""
-    start, end = hood.duties[hood.position]
-    length = end - start
-    limit, extended = hours_us(rules.fa_duty_hours), hours_us(rules.fa_max_duty_hours)
-    status: Status = "ok" if length <= limit else "warn" if length <= extended else "block"
-    detail = {
-        "ok": f"Duty period of {us_hours(length)} h; limit {us_hours(limit)} h.",
-        "warn": f"Duty period of {us_hours(length)} h needs additional flight attendants "
-        f"(135.273(b)(4)-(6)); without them the limit is {us_hours(limit)} h.",
-        "block": f"Duty period of {us_hours(length)} h exceeds the {us_hours(extended)} h maximum.",
-    }[status]
-    return Result(
-        RULE_FA_DUTY,
-        status,
-        detail,
-        {"duty_hours": us_hours(length), "limit_hours": us_hours(limit), "max_hours": us_hours(extended)},
-    )
+def duty_length(x: Proposal, rules: Rules) -> Result:
+    """135.273(b)(1),(4)-(6): a scheduled duty period of up to 14 h; over 14 h only when
+    every flight of the duty carries flight attendants in addition to its minimum
+    complement: one up to 16 h ((b)(4)), two up to 18 h ((b)(5)), three up to 20 h with a
+    flight taking off or landing outside the 48 contiguous States and the District of
+    Columbia ((b)(6)); never over 20 h. A duty without flights carries no extra attendant."""
+    length = x.end - x.start
+    base = hours_us(rules.fa_duty_hours)
+    values: dict[str, Value] = {
+        "duty_hours": us_hours(length),
+        "limit_hours": us_hours(base),
+        "extra_attendants": x.extra_attendants,
+    }
+    if length <= base:
+        return Result(
+            RULE_FA_DUTY, "ok", f"Duty period of {us_hours(length)} h; limit {us_hours(base)} h.", values
+        )
+    bands = [
+        (RULE_FA_DUTY_ONE_EXTRA, rules.fa_duty_hours_one_extra, 1),
+        (RULE_FA_DUTY_TWO_EXTRA, rules.fa_duty_hours_two_extra, 2),
+        (RULE_FA_DUTY_THREE_EXTRA, rules.fa_max_duty_hours, 3),
+    ]
+    band = next(((rule, hours_us(h), n) for rule, h, n in bands if length <= hours_us(h)), None)
+    if band is None:
+        values["max_hours"] = us_hours(hours_us(rules.fa_max_duty_hours))
+        return Result(
+            RULE_FA_DUTY,
+            "block",
+            f"Duty period of {us_hours(length)} h exceeds the {values['max_hours']} h maximum.",
+            values,
+        )
+    rule, limit, needed = band
+    values.update(limit_hours=us_hours(limit), extra_attendants_required=needed)
+    problems = []
+    if x.extra_attendants < needed:
+        problems.append(
+            f"{needed} flight attendant(s) in addition to the minimum complement on every flight "
+            f"(it carries {x.extra_attendants})"
+        )
+    if rule == RULE_FA_DUTY_THREE_EXTRA:
+        values["beyond_contiguous_us"] = x.beyond_contiguous_us
+        if not x.beyond_contiguous_us:
+            problems.append("a flight taking off or landing outside the 48 contiguous States and DC")
+    said = f"Duty period of {us_hours(length)} h (up to {us_hours(limit)} h)"
+    if problems:
+        return Result(rule, "block", f"{said} needs " + " and ".join(problems) + ".", values)
+    return Result(rule, "ok", f"{said} with {x.extra_attendants} additional flight attendant(s).", values)
 
 
 def _rest_after(duties: list[Block], i: int, rules: Rules) -> Result | None:
@@ -176,7 +218,54 @@ def required_rest(hood: Neighbourhood, rules: Rules) -> Result:
 
 
 def day_off(index: RosterIndex, x: Proposal, rules: Rules) -> Result:
-    """135.273(b)(13), read as any 7 consecutive days (a sliding window): each must hold
+    """135.273(b)(13): 24 consecutive hours free of all duty during any 7 consecutive
+    calendar days (in ``Rules.calendar_tz``), or with ``fa_day_off_sliding`` in every
+    sliding window of that length."""
+    if rules.fa_day_off_sliding:
+        return _day_off_sliding(index, x, rules)
+    tz = rules.calendar_tz
+    days = rules.fa_day_off_window_days
+    off = hours_us(rules.fa_day_off_hours)
+    first = from_us(x.start).astimezone(tz).date() - timedelta(days=days - 1)
+    last = from_us(x.end - 1).astimezone(tz).date()
+    worst: tuple[int, int, int] | None = None  # (longest free, window start, window end)
+    day = first
+    while day <= last:
+        lo = to_us(datetime.combine(day, time(), tzinfo=tz))
+        hi = to_us(datetime.combine(day + timedelta(days=days), time(), tzinfo=tz))
+        free = x.free_within(index, lo, hi)
+        if worst is None or free < worst[0]:
+            worst = (free, lo, hi)
+        day += timedelta(days=1)
+    if worst is None:  # unreachable: the proposal's own first day starts a window
+        raise AssertionError("no calendar window examined")
+    free, lo, hi = worst
+    values: dict[str, Value] = {
+        "window_start": iso(lo),
+        "window_end": iso(hi),
+        "longest_free_hours": us_hours(free),
+        "day_off_hours": us_hours(off),
+        "window_days": days,
+    }
+    if free < off:
+        return Result(
+            RULE_FA_DAY_OFF,
+            "block",
+            f"The {days} calendar days from {iso(lo)} hold at most {us_hours(free)} h free of duty; "
+            f"{us_hours(off)} h required.",
+            values,
+        )
+    return Result(
+        RULE_FA_DAY_OFF,
+        "ok",
+        f"Every {days} consecutive calendar days around the duty hold {us_hours(off)} h free "
+        f"(the tightest {us_hours(free)} h).",
+        values,
+    )
+
+
+def _day_off_sliding(index: RosterIndex, x: Proposal, rules: Rules) -> Result:
+    """135.273(b)(13) read as any 7 consecutive days (a sliding window): each must hold
     24 consecutive hours free of duty.
 
     Every window of that length holds such a rest exactly when no stretch of duty between
@@ -207,13 +296,12 @@ def day_off(index: RosterIndex, x: Proposal, rules: Rules) -> Result:
             RULE_FA_DAY_OFF,
             "block",
             f"{us_hours(span)} h of duty from {iso(start)} without {us_hours(off)} h free: some "
-            f"{rules.fa_day_off_window_days:g} consecutive days hold no {us_hours(off)} h rest.",
+            f"{rules.fa_day_off_window_days} consecutive days hold no {us_hours(off)} h rest.",
             values,
         )
     return Result(
         RULE_FA_DAY_OFF,
         "ok",
-        f"Every {rules.fa_day_off_window_days:g} consecutive days around the duty hold "
-        f"{us_hours(off)} h free.",
+        f"Every {rules.fa_day_off_window_days} consecutive days around the duty hold {us_hours(off)} h free.",
         values,
     )

@@ -42,9 +42,11 @@ def evaluate(
 
     - pilots: overlap, 135.267(a)(1), (a)(2), (a)(3), (b)(1) or (b)(2) (or (c) when enabled
       and met), (d), (e), (f), 135.263(b), then medical, type rating, 135.293, 135.297 and
-      135.299 (PIC only), 135.343, 135.247(a)(1) (roles in ``rules.recency_roles``);
-    - flight attendants: overlap, 135.273(b)(1), the binding rest paragraph of 135.273(b)
-      ((2), (3), (7) or (8)), 135.273(b)(13), 135.263(b), 135.343.
+      135.299 (PIC only), 135.343, 135.247(a)(1) and 61.57(b) (roles in
+      ``rules.recency_roles``), 61.57(c) (PIC) or 135.245(a) (SIC);
+    - flight attendants: overlap, the duty length paragraph of 135.273(b) ((1), (4), (5) or
+      (6)), the binding rest paragraph ((2), (3), (7) or (8)), 135.273(b)(13), 135.263(b),
+      135.343.
 
     Raises ValueError for an unknown role or an index built for another calendar zone.
     """
@@ -61,7 +63,7 @@ def evaluate(
     if role == "FA":
         hood = attendant.Neighbourhood(index, x, rules)
         results += [
-            attendant.duty_length(hood, rules),
+            attendant.duty_length(x, rules),
             attendant.rest(hood, rules),
             attendant.day_off(index, x, rules),
             attendant.required_rest(hood, rules),

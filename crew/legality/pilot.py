@@ -8,6 +8,8 @@ grow, free stretches shrink, one-pilot legs lower the 24 h limit), which is what
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from crew.legality.model import (
     RULE_24H_ONE_PILOT,
     RULE_24H_TWO_PILOTS,
@@ -24,6 +26,7 @@ from crew.legality.model import (
     Status,
 )
 from crew.legality.timeline import (
+    Flown,
     Proposal,
     Quarter,
     RosterIndex,
@@ -40,21 +43,7 @@ from crew.legality.timeline import (
 )
 
 _STATUS_RANK: dict[Status, int] = {"ok": 0, "warn": 1, "block": 2}
-
-
-def longest_free(index: RosterIndex, lo: int, hi: int, x: Proposal) -> int:
-    """Longest stretch free of all duty (roster and proposal) inside ``[lo, hi]``."""
-    blocks = index.blocks_between(lo, hi)
-    if x.start <= hi and x.end >= lo:
-        blocks, _ = merge_in(blocks, x.start, x.end)
-    best, cursor = 0, lo
-    for start, end in blocks:
-        if start > cursor:
-            best = max(best, min(start, hi) - cursor)
-        cursor = max(cursor, end)
-        if cursor >= hi:
-            return best
-    return max(best, hi - cursor)
+_RANKED_STATUS: dict[int, Status] = {rank: status for status, rank in _STATUS_RANK.items()}
 
 
 # -- 135.267(a): calendar quarter, two quarters, calendar year --------------------------
@@ -79,7 +68,7 @@ def flight_time_limits(index: RosterIndex, x: Proposal, rules: Rules) -> list[Re
     reported); with no flight time, the periods holding the proposal's start."""
     tz = rules.calendar_tz
     own: dict[Quarter, int] = {}
-    for off, on, _ in x.flights:
+    for off, on, _ in x.flights:  # every leg: ferry and other flying count toward (a) always
         for q, length in split_by_quarter(off, on, tz):
             own[q] = own.get(q, 0) + length
     quarters = sorted(own) or [quarter_of(x.start, tz)]
@@ -130,7 +119,7 @@ def _regular_duty_exception(index: RosterIndex, x: Proposal, rules: Rules) -> Re
         x.end, x.end + rest_after
     ):
         return None
-    one_pilot = any(f[2] for f in x.flights)
+    one_pilot = any(one for _, _, one in x.revenue)
     limit = hours_us(rules.one_pilot_flight_hours if one_pilot else rules.two_pilot_flight_hours)
     flown = sum(on - off for off, on, _ in x.flights)
     if flown > limit:
@@ -144,16 +133,23 @@ def _regular_duty_exception(index: RosterIndex, x: Proposal, rules: Rules) -> Re
     )
 
 
-def window_limit(index: RosterIndex, x: Proposal, rules: Rules) -> Result:
-    """135.267(b): flight time in every 24 consecutive hours that meet the proposed legs.
+def _clipped(legs: Iterable[Flown], lo: int, hi: int) -> int:
+    return sum(max(0, min(on, hi) - max(off, lo)) for off, on, _ in legs)
 
-    The window slides: the worst window starts at a leg's off-block or ends at a leg's
-    on-block (or touches the proposal), so only those candidates are checked. A window
-    holding any one-pilot leg is held to the one-pilot limit (the conservative reading
-    when crews are mixed).
+
+def window_limit(index: RosterIndex, x: Proposal, rules: Rules) -> Result:
+    """135.267(b): the flight time of each revenue assignment and all other commercial
+    flying (ferry legs, training, flying for others) in the 24 consecutive hours before
+    its completion, within the limit of that assignment's crew (one pilot: 8 h, two
+    pilots: 10 h).
+
+    The window that holds the most flying while touching a revenue leg is the 24 h ending
+    at its on-block: a window ending inside the leg trades flying of the leg for earlier
+    flying at most one for one, and flying after the leg completed does not count for it
+    (FAA Chief Counsel: later Part 91 flying does not make an assignment illegal, it
+    counts for the next one). So each revenue leg whose look-back holds proposed flying
+    is checked: the proposal's own, and rostered ones the proposed flying precedes.
     """
-    one_limit = hours_us(rules.one_pilot_flight_hours)
-    two_limit = hours_us(rules.two_pilot_flight_hours)
     if not x.flights:
         return Result(
             RULE_24H_ONE_PILOT,
@@ -161,42 +157,52 @@ def window_limit(index: RosterIndex, x: Proposal, rules: Rules) -> Result:
             "No flight time in the proposed duty.",
             {"flight_hours": 0.0, "applicable": False},
         )
-    if rules.allow_regular_duty_exception:
+    if rules.allow_regular_duty_exception and x.revenue:
         exception = _regular_duty_exception(index, x, rules)
         if exception is not None:
             return exception
     width = hours_us(rules.window_hours)
-    lo = x.flights[0][0] - width
-    hi = max(on for _, on, _ in x.flights)
-    legs = sorted(set(index.flights_between(lo, hi + width)) | set(x.flights))
-    candidates = {lo, hi}
-    for off, on, _ in legs:
-        candidates.update((off, on - width, off - width, on))
-    # (excess over the limit, proposed time inside, start, used, one_pilot): among equally
-    # bad windows, report the one holding most of the proposed flying, then the earliest.
-    best: tuple[int, int, int, int, bool] | None = None
-    for t in sorted(c for c in candidates if lo <= c <= hi):
-        t_end = t + width
-        used = sum(max(0, min(on, t_end) - max(off, t)) for off, on, _ in legs)
-        own = sum(max(0, min(on, t_end) - max(off, t)) for off, on, _ in x.flights)
-        # Closed contact: the limit just inside a window touching a one-pilot leg.
-        one_pilot = any(one and off <= t_end and on >= t for off, on, one in legs)
-        excess = used - (one_limit if one_pilot else two_limit)
-        if best is None or (excess, own) > best[:2]:
-            best = (excess, own, t, used, one_pilot)
-    if best is None:  # unreachable: lo is always a candidate
-        raise AssertionError("no 24 h window examined")
-    excess, _, start, used, one_pilot = best
+    first_off = x.flights[0][0]
+    last_on = max(on for _, on, _ in x.flights)
+    anchors = set(index.revenue_ending_between(first_off, last_on + width)) | set(x.revenue)
+    if not anchors:
+        return Result(
+            RULE_24H_ONE_PILOT,
+            "ok",
+            "No revenue assignment has the proposed flying in its 24 h look-back.",
+            {"flight_hours": us_hours(sum(on - off for off, on, _ in x.flights)), "applicable": False},
+        )
+    one_limit = hours_us(rules.one_pilot_flight_hours)
+    two_limit = hours_us(rules.two_pilot_flight_hours)
+    # (status rank, excess over the limit, proposed time inside, -end, used, one_pilot):
+    # the worst look-back, then the one holding most of the proposed flying, then the
+    # earliest.
+    best: tuple[int, int, int, int, int, bool] | None = None
+    for _, end, one_pilot in anchors:
+        start = end - width
+        legs = set(index.flights_between(start, end)) | set(x.flights)
+        used = _clipped(legs, start, end)
+        limit = one_limit if one_pilot else two_limit
+        status: Status = (
+            "block" if used > limit else "warn" if used > rules.limit_warn_ratio * limit else "ok"
+        )
+        key = (_STATUS_RANK[status], used - limit, _clipped(x.flights, start, end), -end, used, one_pilot)
+        if best is None or key > best:
+            best = key
+    if best is None:  # unreachable: anchors is not empty
+        raise AssertionError("no look-back examined")
+    rank, _, _, minus_end, used, one_pilot = best
+    end = -minus_end
     limit = one_limit if one_pilot else two_limit
     crew = "one-pilot" if one_pilot else "two-pilot"
-    status: Status = "block" if excess > 0 else "warn" if used > rules.limit_warn_ratio * limit else "ok"
     return Result(
         RULE_24H_ONE_PILOT if one_pilot else RULE_24H_TWO_PILOTS,
-        status,
-        f"{us_hours(used)} h of flight time in the 24 h from {iso(start)}; {crew} limit {us_hours(limit)} h.",
+        _RANKED_STATUS[rank],
+        f"{us_hours(used)} h of flight time in the 24 h before the assignment completing {iso(end)}; "
+        f"{crew} limit {us_hours(limit)} h.",
         {
-            "window_start": iso(start),
-            "window_end": iso(start + width),
+            "window_start": iso(end - width),
+            "window_end": iso(end),
             "flight_hours": us_hours(used),
             "limit_hours": us_hours(limit),
             "one_pilot": one_pilot,
@@ -209,12 +215,13 @@ def window_limit(index: RosterIndex, x: Proposal, rules: Rules) -> Result:
 
 def lookback(index: RosterIndex, x: Proposal, rules: Rules) -> Result:
     """135.267(d): 10 consecutive hours of rest in the 24 h before the planned completion
-    (the end of the proposed duty) of a flight-time assignment."""
-    if not x.flights:
+    (the end of the proposed duty) of a flight-time assignment (a duty with revenue legs;
+    its ferry legs and other duty in the look-back are not rest)."""
+    if not x.revenue:
         return Result(RULE_LOOKBACK, "ok", "Not a flight-time assignment.", {"applicable": False})
     window = hours_us(rules.lookback_window_hours)
     need = hours_us(rules.lookback_rest_hours)
-    best = longest_free(index, x.end - window, x.end, x)
+    best = x.free_within(index, x.end - window, x.end)
     return Result(
         RULE_LOOKBACK,
         "block" if best < need else "ok",
@@ -231,7 +238,7 @@ def required_rest(index: RosterIndex, x: Proposal, rules: Rules) -> Result:
     need = hours_us(rules.lookback_rest_hours)
     worst: tuple[int, int] | None = None  # (longest rest, completion)
     for completion in index.flight_duty_ends_between(x.start, x.end + window):
-        best = longest_free(index, completion - window, completion, x)
+        best = x.free_within(index, completion - window, completion)
         if best < need and (worst is None or best < worst[0]):
             worst = (best, completion)
     if worst is None:
@@ -315,8 +322,22 @@ def overrun(index: RosterIndex, x: Proposal, rules: Rules) -> Result:
 # -- 135.267(f): 13 rests of 24 h per calendar quarter -----------------------------------
 
 
+def _rests_ending_in(a: int, b: int, q_start: int, q_end: int, rest: int) -> int:
+    """Most rests of length ``rest`` inside the free stretch ``[a, b)`` that end within the
+    quarter ``(q_start, q_end]``: packed back to back from the latest end they may have."""
+    last_end = min(b, q_end)
+    if last_end <= q_start or last_end - a < rest:
+        return 0
+    return min((last_end - a) // rest, (last_end - q_start - 1) // rest + 1)
+
+
 def _quarter_rest_counts(index: RosterIndex, x: Proposal, q: Quarter, rules: Rules) -> tuple[int, int]:
-    """(rests as planned, most rests possible) of 24 h or more inside quarter ``q``.
+    """(rests as planned, most rests possible) of 24 h or more counted for quarter ``q``.
+
+    A rest counts for the quarter in which it ends (its last instant), so a rest that
+    begins in one quarter and is completed in the next counts for the next: it is only
+    "given" once its 24 h are complete. A free stretch long enough for a complete rest to
+    end in each of two quarters counts in both.
 
     As planned: each free stretch between duties counts once; the open time after the
     last rostered duty counts as many rests as fit, since nothing is planned there yet.
@@ -324,31 +345,31 @@ def _quarter_rest_counts(index: RosterIndex, x: Proposal, q: Quarter, rules: Rul
     """
     q_start, q_end = quarter_bounds(q, rules.calendar_tz)
     rest = hours_us(rules.quarter_rest_hours)
-    blocks, _ = merge_in(index.blocks_between(q_start, q_end), x.start, x.end)
+    # A rest ending just after the quarter starts may begin up to ``rest`` before it.
+    blocks, _ = merge_in(index.blocks_between(q_start - rest, q_end), x.start, x.end)
     last_end = index.last_duty_end()
     open_from = x.end if last_end is None else max(last_end, x.end)
     planned = possible = 0
-    cursor = q_start
-    for start, end in blocks:
+    cursor = q_start - rest
+    for start, end in [*blocks, (q_end, q_end)]:
         if start > cursor:
-            gap = min(start, q_end) - cursor
-            planned += 1 if gap >= rest else 0
-            possible += gap // rest
+            fits = _rests_ending_in(cursor, start, q_start, q_end, rest)
+            planned += fits if cursor >= open_from else min(fits, 1)
+            possible += fits
         cursor = max(cursor, end)
-    if cursor < q_end:
-        gap = q_end - cursor
-        fits = gap // rest
-        planned += fits if cursor >= open_from else (1 if gap >= rest else 0)
-        possible += fits
+        if cursor >= q_end:
+            break
     return planned, possible
 
 
 def quarter_rests(index: RosterIndex, x: Proposal, rules: Rules) -> Result:
-    """135.267(f) for each quarter the proposed duty touches: ok when the roster as
-    planned gives 13 rests of 24 h; warn when it does not but re-planning still could;
-    block when the quarter can no longer hold 13 whatever is re-planned."""
+    """135.267(f) for each quarter whose rests the proposed duty can take (a rest counts
+    for the quarter it ends in, so up to a rest's length after the duty): ok when the
+    roster as planned gives 13 rests of 24 h; warn when it does not but re-planning still
+    could; block when the quarter can no longer hold 13 whatever is re-planned."""
     tz = rules.calendar_tz
-    q, last = quarter_of(x.start, tz), quarter_of(x.end - 1, tz)
+    last_rest_end = x.end - 1 + hours_us(rules.quarter_rest_hours)
+    q, last = quarter_of(x.start, tz), quarter_of(last_rest_end, tz)
     quarters = [q]
     while q != last:
         q = next_quarter(q)

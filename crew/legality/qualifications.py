@@ -7,6 +7,7 @@ blocks; one expiring within ``Rules.expiry_warn_days`` of that date warns.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from crew.legality.model import (
@@ -16,9 +17,12 @@ from crew.legality.model import (
     CHECK_TRAINING,
     RULE_COMPETENCY,
     RULE_INSTRUMENT_CHECK,
+    RULE_INSTRUMENT_RECENCY,
     RULE_LINE_CHECK,
     RULE_MEDICAL,
+    RULE_NIGHT_RECENCY,
     RULE_RECENCY,
+    RULE_SIC_INSTRUMENT_RECENCY,
     RULE_TRAINING,
     RULE_TYPE_RATING_PIC,
     RULE_TYPE_RATING_SIC,
@@ -87,33 +91,37 @@ def _type_rating(role: CrewRole, quals: Qualifications, types: list[str]) -> Res
     return Result(rule, "ok", f"{role} type rating held for {', '.join(types)}.", {"types": ", ".join(types)})
 
 
-def _recency(quals: Qualifications, types: list[str], day: date, rules: Rules) -> Result:
-    if not types:
-        return Result(
-            RULE_RECENCY, "ok", "Only positioning legs: no passengers carried.", {"applicable": False}
-        )
-    judged = [
-        _expiry(
-            RULE_RECENCY,
-            f"61.57(a) takeoff and landing currency in {t}",
-            quals.landing_currency.get(t),
-            day,
-            rules,
-        )
-        for t in types
-    ]
+def _not_applicable(rule: str, detail: str) -> Result:
+    return Result(rule, "ok", detail, {"applicable": False})
+
+
+def _worst(judged: list[Result]) -> Result:
     rank = {"ok": 0, "warn": 1, "block": 2}
     return max(judged, key=lambda r: rank[r.status])
+
+
+def _recency(
+    rule: str, what: str, currency: Mapping[str, date], types: list[str], day: date, rules: Rules
+) -> Result:
+    """The worst of the currency ``what`` in each type of ``types``."""
+    return _worst([_expiry(rule, f"{what} in {t}", currency.get(t), day, rules) for t in types])
 
 
 def qualification_results(
     duty: DutyPeriod, role: CrewRole, rules: Rules, quals: Qualifications
 ) -> list[Result]:
     """Qualification results for ``role``, in a fixed order; pilots: medical, type rating,
-    135.293, 135.297 and 135.299 (PIC), 135.343, recency (roles in ``rules.recency_roles``);
-    flight attendants: 135.343."""
+    135.293, 135.297 (PIC of an IFR flight) and 135.299 (PIC), 135.343, 135.247(a)(1) and
+    61.57(b) (roles in ``rules.recency_roles``), 61.57(c) (PIC) or 135.245(a) (SIC) for IFR
+    flights; flight attendants: 135.343.
+
+    Passengers are carried on revenue legs: day and night recency judge only those (a
+    ferry needs neither); 61.57(c) binds every IFR leg. Night recency is needed when any
+    moment of a revenue leg falls in the night period (``FlightEvent.night``).
+    """
     pilot = role != "FA"
     rules_for_role = [RULE_TRAINING]
+    recency = role in rules.recency_roles
     if pilot:
         rules_for_role = [
             RULE_MEDICAL,
@@ -121,16 +129,18 @@ def qualification_results(
             RULE_COMPETENCY,
             *([RULE_INSTRUMENT_CHECK, RULE_LINE_CHECK] if role == "PIC" else []),
             RULE_TRAINING,
-            *([RULE_RECENCY] if role in rules.recency_roles else []),
+            *([RULE_RECENCY, RULE_NIGHT_RECENCY] if recency else []),
+            RULE_INSTRUMENT_RECENCY if role == "PIC" else RULE_SIC_INSTRUMENT_RECENCY,
         ]
     if not duty.flights:
-        return [Result(rule, "ok", _NOT_FLYING, {"applicable": False}) for rule in rules_for_role]
+        return [_not_applicable(rule, _NOT_FLYING) for rule in rules_for_role]
     tz = rules.calendar_tz
     day = max(f.on_block for f in duty.flights).astimezone(tz).date()
     training = _expiry(RULE_TRAINING, "recurrent training", quals.checks.get(CHECK_TRAINING), day, rules)
     if not pilot:
         return [training]
     types = sorted({f.aircraft_type for f in duty.flights})
+    ifr = any(f.ifr for f in duty.flights)
     results = [
         _medical(role, quals, day, rules),
         _type_rating(role, quals, types),
@@ -145,10 +155,44 @@ def qualification_results(
                 day,
                 rules,
             )
+            if ifr
+            else _not_applicable(
+                RULE_INSTRUMENT_CHECK, "No IFR flight: no instrument proficiency check needed."
+            )
         )
         results.append(_expiry(RULE_LINE_CHECK, "line check", quals.checks.get(CHECK_LINE), day, rules))
     results.append(training)
-    if role in rules.recency_roles:
+    if recency:
         revenue = sorted({f.aircraft_type for f in duty.flights if not f.positioning})
-        results.append(_recency(quals, revenue, day, rules))
+        night = sorted({f.aircraft_type for f in duty.flights if not f.positioning and f.night})
+        results.append(
+            _recency(
+                RULE_RECENCY,
+                "61.57(a) takeoff and landing currency",
+                quals.landing_currency,
+                revenue,
+                day,
+                rules,
+            )
+            if revenue
+            else _not_applicable(RULE_RECENCY, "Only positioning legs: no passengers carried.")
+        )
+        results.append(
+            _recency(
+                RULE_NIGHT_RECENCY,
+                "61.57(b) night takeoff and landing currency",
+                quals.night_currency,
+                night,
+                day,
+                rules,
+            )
+            if night
+            else _not_applicable(RULE_NIGHT_RECENCY, "No passengers carried in the night period.")
+        )
+    instrument_rule = RULE_INSTRUMENT_RECENCY if role == "PIC" else RULE_SIC_INSTRUMENT_RECENCY
+    results.append(
+        _expiry(instrument_rule, "61.57(c) instrument currency", quals.instrument_currency, day, rules)
+        if ifr
+        else _not_applicable(instrument_rule, "No IFR flight: no instrument currency needed.")
+    )
     return results

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
 
-from crew.legality.model import DutyPeriod
+from crew.legality.model import DutyPeriod, FlightEvent
 
 HOUR_US = 3_600_000_000
 MINUTE_US = 60_000_000
@@ -25,8 +25,8 @@ Quarter = tuple[int, int]
 """(year, quarter 1-4) in the operator's calendar time zone."""
 Block = tuple[int, int]
 """A stretch of duty ``[start, end)``; blocks in a list are sorted and disjoint."""
-CountedFlight = tuple[int, int, bool]
-"""(off block, on block, one-pilot crew) of a leg that counts toward flight-time limits."""
+Flown = tuple[int, int, bool]
+"""(off block, on block, one-pilot crew) of a leg: all flying counts toward flight time."""
 
 
 def to_us(value: datetime) -> int:
@@ -124,39 +124,68 @@ def _merge_sorted(intervals: list[Block]) -> list[Block]:
     return merged
 
 
+def longest_free(blocks: list[Block], lo: int, hi: int) -> int:
+    """Longest stretch inside ``[lo, hi]`` free of the sorted, disjoint ``blocks``."""
+    best, cursor = 0, lo
+    for start, end in blocks:
+        if start > cursor:
+            best = max(best, min(start, hi) - cursor)
+        cursor = max(cursor, end)
+        if cursor >= hi:
+            return best
+    return max(best, hi - cursor)
+
+
 @dataclass(frozen=True, slots=True)
 class Proposal:
-    """A proposed duty in instants: its span, counted legs and overrun."""
+    """A proposed duty in instants: its span, its legs (all of them, and the revenue ones
+    that are flight assignments), its overrun, and for 135.273 the fewest flight
+    attendants above the minimum complement on any of its flights (0 without flights) and
+    whether a flight leaves the 48 contiguous States."""
 
     start: int
     end: int
-    flights: tuple[CountedFlight, ...]
+    flights: tuple[Flown, ...]
+    revenue: tuple[Flown, ...]
     overrun_minutes: float
+    extra_attendants: int = 0
+    beyond_contiguous_us: bool = False
 
     @classmethod
     def of(cls, duty: DutyPeriod) -> Proposal:
         return cls(
             start=to_us(duty.start),
             end=to_us(duty.end),
-            flights=_counted(duty),
+            flights=_flown(duty.flights),
+            revenue=_flown(duty.revenue_flights),
             overrun_minutes=duty.overrun_minutes,
+            extra_attendants=max(
+                0, min((f.attendants - f.required_attendants for f in duty.flights), default=0)
+            ),
+            beyond_contiguous_us=any(f.beyond_contiguous_us for f in duty.flights),
         )
 
+    def free_within(self, index: RosterIndex, lo: int, hi: int) -> int:
+        """Longest stretch free of all duty (roster and this proposal) inside ``[lo, hi]``."""
+        blocks = index.blocks_between(lo, hi)
+        if self.start <= hi and self.end >= lo:
+            blocks, _ = merge_in(blocks, self.start, self.end)
+        return longest_free(blocks, lo, hi)
 
-def _counted(duty: DutyPeriod) -> tuple[CountedFlight, ...]:
-    return tuple(
-        sorted((to_us(f.off_block), to_us(f.on_block), not f.two_pilot) for f in duty.counted_flights)
-    )
+
+def _flown(flights: Iterable[FlightEvent]) -> tuple[Flown, ...]:
+    return tuple(sorted((to_us(f.off_block), to_us(f.on_block), not f.two_pilot) for f in flights))
 
 
 class RosterIndex:
     """One crew member's duties, sorted and merged for fast repeated ``evaluate`` calls.
 
-    Holds every duty period, the union of duty time as disjoint blocks, the counted legs
-    sorted by off-block, counted flight time per calendar quarter (in ``calendar_tz``), the
-    ends of duties with counted flight time and the overrun duties. Building costs O(n log n); ``add`` costs
-    O(n) list insertion (memmove) with O(log n) search; every query is a bisection plus the
-    items it returns. The index never depends on the order duties were given in.
+    Holds every duty period, the union of duty time as disjoint blocks, every leg sorted
+    by off-block, the revenue legs (flight assignments) sorted by on-block, flight time per
+    calendar quarter (in ``calendar_tz``), the ends of duties holding revenue legs and the
+    overrun duties. Building costs O(n log n); ``add`` costs O(n) list insertion (memmove)
+    with O(log n) search; every query is a bisection plus the items it returns. The index
+    never depends on the order duties were given in.
     """
 
     __slots__ = (
@@ -171,6 +200,7 @@ class RosterIndex:
         "_max_flight",
         "_overruns",
         "_quarters",
+        "_revenue",
         "_size",
         "calendar_tz",
     )
@@ -184,7 +214,7 @@ class RosterIndex:
         blocks = _merge_sorted(self._duties)
         self._block_starts = [b[0] for b in blocks]
         self._block_ends = [b[1] for b in blocks]
-        flights = sorted(f for d in duties for f in _counted(d))
+        flights = sorted(f for d in duties for f in _flown(d.flights))
         self._flight_offs = [f[0] for f in flights]
         self._flight_ons = [f[1] for f in flights]
         self._flight_one_pilot = [f[2] for f in flights]
@@ -192,7 +222,8 @@ class RosterIndex:
         self._quarters: dict[Quarter, int] = {}
         for off, on, _ in flights:
             self._add_quarters(off, on)
-        self._flight_duty_ends = sorted(to_us(d.end) for d in duties if d.counted_flights)
+        self._revenue = sorted((on, off, one) for d in duties for off, on, one in _flown(d.revenue_flights))
+        self._flight_duty_ends = sorted(to_us(d.end) for d in duties if d.revenue_flights)
         self._overruns = sorted((to_us(d.end), d.overrun_minutes) for d in duties if d.overrun_minutes > 0)
 
     def __len__(self) -> int:
@@ -214,14 +245,16 @@ class RosterIndex:
             end = max(end, self._block_ends[stop - 1])
         self._block_starts[first:stop] = [start]
         self._block_ends[first:stop] = [end]
-        for off, on, one_pilot in _counted(duty):
+        for off, on, one_pilot in _flown(duty.flights):
             at = bisect_right(self._flight_offs, off)
             self._flight_offs.insert(at, off)
             self._flight_ons.insert(at, on)
             self._flight_one_pilot.insert(at, one_pilot)
             self._max_flight = max(self._max_flight, on - off)
             self._add_quarters(off, on)
-        if duty.counted_flights:
+        for off, on, one_pilot in _flown(duty.revenue_flights):
+            insort(self._revenue, (on, off, one_pilot))
+        if duty.revenue_flights:
             insort(self._flight_duty_ends, to_us(duty.end))
         if duty.overrun_minutes > 0:
             insort(self._overruns, (to_us(duty.end), duty.overrun_minutes))
@@ -256,8 +289,8 @@ class RosterIndex:
     def last_duty_end(self) -> int | None:
         return self._block_ends[-1] if self._block_ends else None
 
-    def flights_between(self, lo: int, hi: int) -> list[CountedFlight]:
-        """Counted legs overlapping ``[lo, hi)`` by a positive length."""
+    def flights_between(self, lo: int, hi: int) -> list[Flown]:
+        """Legs overlapping ``[lo, hi)`` by a positive length."""
         # No leg is longer than _max_flight, so none starting earlier can reach lo.
         first = bisect_left(self._flight_offs, lo - self._max_flight)
         stop = bisect_left(self._flight_offs, hi)
@@ -267,11 +300,17 @@ class RosterIndex:
             if self._flight_ons[i] > lo
         ]
 
+    def revenue_ending_between(self, lo: int, hi: int) -> list[Flown]:
+        """Revenue legs whose on-block lies within ``(lo, hi)``."""
+        first = bisect_right(self._revenue, (lo, _FAR, True))
+        stop = bisect_left(self._revenue, (hi, -1, False))
+        return [(off, on, one) for on, off, one in self._revenue[first:stop]]
+
     def quarter_flight_time(self, q: Quarter) -> int:
         return self._quarters.get(q, 0)
 
     def flight_duty_ends_between(self, lo: int, hi: int) -> list[int]:
-        """Ends of duties with counted flight time, within ``(lo, hi]``."""
+        """Ends of duties holding revenue legs, within ``(lo, hi]``."""
         return self._flight_duty_ends[
             bisect_right(self._flight_duty_ends, lo) : bisect_right(self._flight_duty_ends, hi)
         ]

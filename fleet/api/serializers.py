@@ -5,7 +5,7 @@ documents or times. Writes are validated here and performed by ``fleet.services`
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
@@ -15,11 +15,13 @@ from fleet.models import (
     Aircraft,
     AircraftDocument,
     Airport,
+    AirportQuerySet,
     Blackout,
     country_validator,
     currency_validator,
     normalize_tail_number,
     type_designator_validator,
+    unknown_airport_message,
     validate_tail_number,
 )
 from fleet.selectors import document_expiry_state
@@ -27,23 +29,27 @@ from jetops.api.serializers import MoneyField, StrictModelSerializer, StrictSeri
 
 
 class AirportCodeField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
-    """An airport as its ICAO code (any case on write); unknown codes are a 400 on the field.
-    Reads need no join: the foreign key column holds the code."""
+    """An airport as its canonical ICAO code. On write it takes any code a person means
+    (``AirportQuerySet.resolve``: ICAO or IATA, any case, K + IATA, a former ICAO code); an
+    unknown one is a 400 on the field. Reads need no join: the foreign key holds the code."""
 
     default_error_messages = {
         "required": "This field is required.",
-        "does_not_exist": "Unknown airport ICAO code {pk_value!r}.",
-        "incorrect_type": "An ICAO airport code (four characters), not {data_type}.",
+        "incorrect_type": "An airport code (ICAO or IATA), not {data_type}.",
     }
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", Airport.objects.all())
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", Airport.objects.all())
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> Airport:
         if not isinstance(data, str):
             self.fail("incorrect_type", data_type=type(data).__name__)
-        return super().to_internal_value(data.strip().upper())  # type: ignore[no-any-return]
+        airport = cast("AirportQuerySet", self.get_queryset()).resolve(data)
+        if airport is None:
+            raise serializers.ValidationError(unknown_airport_message(data), code="does_not_exist")
+        return airport
 
 
 class LabelListField(serializers.ListField):  # type: ignore[type-arg]

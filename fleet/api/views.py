@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.filters import SearchFilter
@@ -66,6 +66,32 @@ def schedule_window(params: Any) -> tuple[datetime, datetime]:
     if end - start > timedelta(days=SCHEDULE_MAX_DAYS):
         raise ValidationError({"to": [f"The window is at most {SCHEDULE_MAX_DAYS} days."]})
     return start, end
+
+
+SCHEDULE_SCHEMA = inline_serializer(
+    "AircraftSchedule",
+    {
+        "aircraft": serializers.IntegerField(),
+        "tail_number": serializers.CharField(),
+        "from": serializers.DateTimeField(),
+        "to": serializers.DateTimeField(),
+        "entries": inline_serializer(
+            "AircraftScheduleEntry",
+            {
+                "kind": serializers.CharField(
+                    help_text="flight, positioning (an empty leg), blackout, or status (grounded or "
+                    "inactive); a flight's period runs from off-block to the end of its turnaround."
+                ),
+                "id": serializers.IntegerField(help_text="The flight's, blackout's or status change's id."),
+                "start": serializers.DateTimeField(),
+                "end": serializers.DateTimeField(allow_null=True, help_text="None: still going on."),
+                "title": serializers.CharField(),
+                "detail": serializers.DictField(help_text="Flight number, trip, status, airports…"),
+            },
+            many=True,
+        ),
+    },
+)
 
 
 @extend_schema_view(
@@ -190,7 +216,7 @@ class AircraftViewSet(
                 "to", OpenApiTypes.DATETIME, description="Default: from + 30 days; at most 366 days."
             ),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: SCHEDULE_SCHEMA},
     )
     @action(detail=True, methods=["get"])
     def schedule(self, request: Request, pk: str) -> Response:

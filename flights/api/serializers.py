@@ -5,6 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from fleet.api.serializers import AirportCodeField
 from flights.choices import ConciergeStatus, FlightStatus, ServiceKind, ServiceStatus
 from flights.models import (
     ConciergeRequest,
@@ -16,7 +17,9 @@ from flights.models import (
     Trip,
     TripEvent,
 )
+from flights.services import MAX_QUOTE_LEGS
 from jetops.api.serializers import StrictSerializer
+from jetops.permissions import user_can_memo
 
 
 def money(amount: Any, currency: str) -> dict[str, str]:
@@ -24,15 +27,15 @@ def money(amount: Any, currency: str) -> dict[str, str]:
 
 
 class LegRequestSerializer(StrictSerializer):
-    departure_airport = serializers.CharField(max_length=4)
-    arrival_airport = serializers.CharField(max_length=4)
+    departure_airport = AirportCodeField()
+    arrival_airport = AirportCodeField()
     departure_datetime = serializers.DateTimeField()
     passengers = serializers.IntegerField(min_value=1, max_value=100)
 
 
 class QuoteRequestSerializer(StrictSerializer):
     client_id = serializers.IntegerField()
-    legs = serializers.ListField(child=LegRequestSerializer(), allow_empty=False, max_length=12)
+    legs = serializers.ListField(child=LegRequestSerializer(), allow_empty=False, max_length=MAX_QUOTE_LEGS)
     aircraft = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=100)
     category = serializers.ChoiceField(
         choices=["light", "midsize", "super_midsize", "heavy", "ultra_long_range"], required=False
@@ -147,7 +150,7 @@ class QuoteOverrideSerializer(StrictSerializer):
 
 
 class EndpointSerializer(StrictSerializer):
-    airport = serializers.CharField(max_length=4)
+    airport = AirportCodeField()
     datetime = serializers.DateTimeField()
     fbo = serializers.CharField(max_length=120, required=False, allow_blank=True)
 
@@ -173,13 +176,20 @@ class FlightWriteSerializer(StrictSerializer):
     flight_plan = serializers.DictField(required=False)
     billing_info = serializers.DictField(required=False)
     leg_type = serializers.ChoiceField(choices=["revenue", "positioning"], required=False)
+    ifr = serializers.BooleanField(required=False, help_text="Flown under IFR (default true).")
+    flight_attendants = serializers.IntegerField(
+        min_value=0,
+        max_value=9,
+        required=False,
+        help_text="Flight attendants planned (0: what the aircraft needs).",
+    )
 
 
 class StatusChangeSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=FlightStatus.choices)
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
     at = serializers.DateTimeField(required=False)
-    diverted_to = serializers.CharField(max_length=4, required=False)
+    diverted_to = AirportCodeField(required=False)
     landings = serializers.IntegerField(min_value=0, max_value=20, required=False)
 
 
@@ -231,7 +241,8 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     actual = serializers.SerializerMethodField()
     diverted_to = serializers.CharField(source="diverted_to_id", read_only=True)
     flight_plan = serializers.DictField(read_only=True)
-    billing_info = serializers.DictField(read_only=True)
+    # None for those who may not read the client account (``_shows_billing``).
+    billing_info = serializers.DictField(read_only=True, allow_null=True)
 
     class Meta:
         model = Flight
@@ -244,6 +255,8 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "trip_id",
             "sequence",
             "leg_type",
+            "ifr",
+            "flight_attendants",
             "departure",
             "arrival",
             "passengers",
@@ -263,6 +276,21 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance: Flight) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self._shows_billing(instance):
+            data["billing_info"] = None
+        return data
+
+    def _shows_billing(self, flight: Flight) -> bool:
+        """Billing details belong to the client account: shown to those who may read the
+        account (its portal users, client-facing and finance staff), never to crew."""
+        request = self.context.get("request")
+        if request is None:
+            return False
+        memo: dict[tuple[str, str, Any], bool] = self.root.__dict__.setdefault("_permission_memo", {})
+        return user_can_memo(request.user, "clients.view_client", flight.client, memo)
 
     @extend_schema_field(EndpointSerializer)
     def get_departure(self, flight: Flight) -> dict[str, Any]:

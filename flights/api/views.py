@@ -6,19 +6,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiTypes, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clients.models import Client
 from crew.models import CrewAssignment
-from fleet.models import Aircraft, Airport
-from fleet.selectors import airport_resolve
+from fleet.models import Aircraft
 from flights import selectors, services
 from flights.api.serializers import (
     ConciergeCreateSerializer,
@@ -41,8 +40,11 @@ from flights.api.serializers import (
     TripSerializer,
 )
 from flights.filtersets import ConciergeFilterSet, FlightFilterSet, QuoteFilterSet, TripFilterSet
+from flights.manifest import manifest_csv, manifest_pdf, manifest_rows
 from flights.models import ConciergeRequest, Flight, FlightPassenger, Quote, QuoteOption, SpecialService, Trip
 from jetops.activity import acting_user
+from jetops.api.renderers import CSVRenderer, FormatNegotiation, PDFRenderer
+from jetops.api.throttling import QuoteThrottle, UserThrottle
 from jetops.api.viewsets import JetOpsGenericViewSet
 from jetops.models import User
 from jetops.permissions import restrict, user_can
@@ -57,14 +59,7 @@ def visible(model: Any, user: Any, pk: Any, *, field: str = "pk", code: str = ""
         raise ValidationError({field: [f"Unknown {model._meta.verbose_name}."]}) from exc
 
 
-def airport(code: str, field: str) -> Airport:
-    found = airport_resolve(str(code))
-    if found is None:
-        raise ValidationError({field: ["Unknown airport code."]})
-    return found
-
-
-FLIGHT_QUERYSET = Flight.objects.select_related("aircraft").prefetch_related(
+FLIGHT_QUERYSET = Flight.objects.select_related("aircraft", "client").prefetch_related(
     Prefetch("manifest", queryset=FlightPassenger.objects.order_by("id")),
     "special_services",
     Prefetch(
@@ -93,6 +88,9 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGener
         "conversion": "flights.view_quote",
     }
     step_up_actions = ("override",)
+    # Conversion covers every client's quotes: staff only (a portal user has its own quotes).
+    fleet_wide_actions = ("conversion",)
+    portal_fields = {"accept": ("option",)}
 
     @extend_schema(request=None, responses={200: QuoteSerializer})
     @action(detail=True, methods=["post"])
@@ -110,7 +108,10 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGener
             actor=acting_user(request),
             option_id=serializer.validated_data.get("option"),
         )
-        return Response(TripDetailSerializer(trip).data, status=status.HTTP_201_CREATED)
+        return Response(
+            TripDetailSerializer(trip, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=None, responses={200: QuoteSerializer})
     @action(detail=True, methods=["post"])
@@ -154,6 +155,7 @@ class TripViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGeneri
     ordering_fields = ["created_at", "number"]
     ordering = ["-created_at"]
     action_perms = {"concierge": "flights.view_conciergerequest", "create": "flights.add_trip"}
+    portal_fields = {"concierge": ("subject", "detail")}
 
     def get_serializer_class(self) -> Any:
         return TripDetailSerializer if self.action == "retrieve" else TripSerializer
@@ -184,7 +186,10 @@ class TripViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGeneri
             notes=data.get("notes", ""),
         )
         return Response(
-            TripDetailSerializer(self.get_queryset().get(pk=trip.pk)).data, status=status.HTTP_201_CREATED
+            TripDetailSerializer(
+                self.get_queryset().get(pk=trip.pk), context=self.get_serializer_context()
+            ).data,
+            status=status.HTTP_201_CREATED,
         )
 
     @extend_schema(request=ConciergeCreateSerializer, responses={200: ConciergeRequestSerializer(many=True)})
@@ -209,11 +214,9 @@ def _plan(data: dict[str, Any], aircraft: Aircraft, index: int) -> services.LegP
     departure, arrival = data.get("departure"), data.get("arrival")
     if not departure or not arrival:
         raise ValidationError({"legs": {str(index): {"departure": ["departure and arrival are required."]}}})
-    dep = airport(departure["airport"], "departure")
-    arr = airport(arrival["airport"], "arrival")
     return services.LegPlan(
-        departure_airport=dep,
-        arrival_airport=arr,
+        departure_airport=departure["airport"],
+        arrival_airport=arrival["airport"],
         departure_at=departure["datetime"],
         arrival_at=arrival["datetime"],
         leg_type=data.get("leg_type", "revenue"),
@@ -248,12 +251,28 @@ class FlightViewSet(
     ordering = ["departure_at", "id"]
     action_perms = {
         "quote": "flights.add_quote",
-        "status_change": "flights.change_flight_status",
+        "status_change": services.CHANGE_FLIGHT_STATUS,
         "manifest": "flights.view_manifest",
         "services": "flights.view_specialservice",
         "service_detail": "flights.change_specialservice",
         "feedback": "flights.view_feedback",
         "feedback_report": "flights.view_feedback",
+    }
+    # Ratings of every client's flights: staff only (a portal user reads its own feedback).
+    fleet_wide_actions = ("feedback_report",)
+    # A client asks for a quote (prices and discounts are staff's), lists who flies, rates it.
+    portal_fields = {
+        "quote": (
+            "client_id",
+            "legs.departure_airport",
+            "legs.arrival_airport",
+            "legs.departure_datetime",
+            "legs.passengers",
+            "aircraft",
+            "category",
+        ),
+        "manifest": ("passenger", "seat", "weight", "bags"),
+        "feedback": ("rating", "comment"),
     }
 
     def get_permissions(self) -> Any:
@@ -282,20 +301,25 @@ class FlightViewSet(
             client=client,
             aircraft=aircraft,
             trip=trip,
-            departure_airport=airport(data["departure"]["airport"], "departure"),
-            arrival_airport=airport(data["arrival"]["airport"], "arrival"),
+            departure_airport=data["departure"]["airport"],
+            arrival_airport=data["arrival"]["airport"],
             departure_at=data["departure"]["datetime"],
             arrival_at=data["arrival"].get("datetime"),
             departure_fbo=data["departure"].get("fbo", ""),
             arrival_fbo=data["arrival"].get("fbo", ""),
             leg_type=data.get("leg_type", "revenue"),
+            ifr=data.get("ifr", True),
+            flight_attendants=data.get("flight_attendants", 0),
             flight_plan=data.get("flight_plan"),
             billing_info=data.get("billing_info"),
             passengers=[dict(p) for p in data.get("passengers", [])],
             actor=acting_user(request),
         )
         return Response(
-            FlightSerializer(self.get_queryset().get(pk=flight.pk)).data, status=status.HTTP_201_CREATED
+            FlightSerializer(
+                self.get_queryset().get(pk=flight.pk), context=self.get_serializer_context()
+            ).data,
+            status=status.HTTP_201_CREATED,
         )
 
     @extend_schema(request=FlightWriteSerializer, responses={200: FlightSerializer})
@@ -312,11 +336,11 @@ class FlightViewSet(
             changes["aircraft"] = visible(Aircraft, request.user, data["aircraft_id"], field="aircraft_id")
         for end in ("departure", "arrival"):
             if end in data:
-                changes[f"{end}_airport"] = airport(data[end]["airport"], end)
+                changes[f"{end}_airport"] = data[end]["airport"]
                 changes[f"{end}_at"] = data[end]["datetime"]
                 if "fbo" in data[end]:
                     changes[f"{end}_fbo"] = data[end]["fbo"]
-        for name in ("flight_plan", "billing_info"):
+        for name in ("flight_plan", "billing_info", "ifr", "flight_attendants"):
             if name in data:
                 changes[name] = data[name]
         actor = acting_user(request)
@@ -324,10 +348,14 @@ class FlightViewSet(
             services.flight_update(flight=flight, actor=actor, **changes)
         if "passengers" in data:
             services.manifest_set(flight=flight, entries=[dict(p) for p in data["passengers"]], actor=actor)
-        return Response(FlightSerializer(self.get_queryset().get(pk=flight.pk)).data)
+        return Response(
+            FlightSerializer(
+                self.get_queryset().get(pk=flight.pk), context=self.get_serializer_context()
+            ).data
+        )
 
     @extend_schema(request=QuoteRequestSerializer, responses={201: QuoteSerializer})
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], throttle_classes=[UserThrottle, QuoteThrottle])
     def quote(self, request: Request) -> Response:
         serializer = QuoteRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -356,21 +384,32 @@ class FlightViewSet(
             status=data["status"],
             reason=data.get("reason", ""),
             at=data.get("at"),
-            diverted_to=airport(data["diverted_to"], "diverted_to") if data.get("diverted_to") else None,
+            diverted_to=data.get("diverted_to"),
             landings=data.get("landings"),
             actor=acting_user(request),
         )
-        return Response(FlightSerializer(self.get_queryset().get(pk=flight.pk)).data)
+        return Response(
+            FlightSerializer(
+                self.get_queryset().get(pk=flight.pk), context=self.get_serializer_context()
+            ).data
+        )
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=["json", "csv", "pdf"])],
         request=ManifestEntrySerializer(many=True),
-        responses={200: OpenApiTypes.OBJECT},
+        responses={
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+        },
     )
-    @action(detail=True, methods=["get", "put"], url_path="manifest")
+    @action(
+        detail=True,
+        methods=["get", "put"],
+        url_path="manifest",
+        renderer_classes=[JSONRenderer, CSVRenderer, PDFRenderer],
+        content_negotiation_class=FormatNegotiation,
+    )
     def manifest(self, request: Request, pk: str) -> Any:
-        from flights import manifest as documents
-
         flight = self.get_object()
         if request.method == "PUT":
             entries = ManifestEntrySerializer(data=request.data, many=True)
@@ -384,26 +423,19 @@ class FlightViewSet(
                 flight, [row.passenger for row in flight.manifest.select_related("passenger")], _months()
             )
         show = user_can(request.user, "clients.view_passport", flight.client)
-        fmt = request.query_params.get("format", "json")
-        if fmt == "csv":
-            response = HttpResponse(
-                documents.manifest_csv(flight, show_passports=show), content_type="text/csv"
+        fmt = request.accepted_renderer.format
+        if fmt in MANIFEST_DOCUMENTS:
+            return Response(
+                MANIFEST_DOCUMENTS[fmt](flight, show_passports=show),
+                headers={
+                    "Content-Disposition": f'attachment; filename="{flight.flight_number}-manifest.{fmt}"'
+                },
             )
-            response["Content-Disposition"] = f'attachment; filename="{flight.flight_number}-manifest.csv"'
-            return response
-        if fmt == "pdf":
-            response = HttpResponse(
-                documents.manifest_pdf(flight, show_passports=show), content_type="application/pdf"
-            )
-            response["Content-Disposition"] = f'attachment; filename="{flight.flight_number}-manifest.pdf"'
-            return response
-        if fmt != "json":
-            raise ValidationError({"format": ["One of json, csv, pdf."]})
         return Response(
             {
                 "flight": flight.flight_number,
                 "capacity": flight.aircraft.seating_capacity,
-                "passengers": documents.manifest_rows(flight, show_passports=show),
+                "passengers": manifest_rows(flight, show_passports=show),
                 "warnings": warnings,
             }
         )
@@ -458,6 +490,9 @@ class FlightViewSet(
     @action(detail=False, methods=["get"], url_path="feedback-report")
     def feedback_report(self, request: Request) -> Response:
         return Response(selectors.feedback_report())
+
+
+MANIFEST_DOCUMENTS = {"csv": manifest_csv, "pdf": manifest_pdf}
 
 
 def _months() -> int:

@@ -4,8 +4,10 @@ No Django, no ORM, no clock, no I/O: every rate, fee and policy comes from the c
 (``AircraftSpec``, ``PricingTable``) and the quote time is an argument, so the same inputs
 always give the same ``Quote``, whatever the process-wide ``decimal`` context is.
 
-- ``inputs``: ``Place``, ``AircraftSpec``, ``AirportFees``, ``SegmentFee``, ``PricingTable``,
-  ``LegRequest`` — validated on construction;
+- ``inputs``: ``Place``, ``AircraftSpec``, ``AirportFees``, ``DatedRate`` (one row of a
+  dated tax table), ``PricingTable``, ``LegRequest`` — validated on construction;
+- ``territory``: ``Territory``, the outline of the United States the excise tax is decided
+  on (the 225-mile zone, the Alaska/Hawaii exclusion);
 - ``itinerary``: ``plan_legs()`` (positioning, block times, fuel stops) and
   ``check_feasibility()`` (seats, range);
 - ``engine``: ``quote()``, the price with its line-by-line breakdown;
@@ -28,8 +30,17 @@ from flights.pricing.breakdown import (
     apply_overrides,
 )
 from flights.pricing.engine import METHOD, quote
-from flights.pricing.inputs import AircraftSpec, AirportFees, LegRequest, Place, PricingTable, SegmentFee
+from flights.pricing.inputs import (
+    AircraftSpec,
+    AirportFees,
+    DatedRate,
+    LegRequest,
+    Place,
+    PricingTable,
+    rate_on,
+)
 from flights.pricing.itinerary import Feasibility, LegEstimate, LegKind, check_feasibility, plan_legs
+from flights.pricing.territory import BoundaryLine, Territory
 
 __all__ = [
     "CHARGE_KINDS",
@@ -40,6 +51,8 @@ __all__ = [
     "AircraftSpec",
     "AirportFees",
     "AppliedOverride",
+    "BoundaryLine",
+    "DatedRate",
     "Feasibility",
     "LegEstimate",
     "LegKind",
@@ -50,9 +63,10 @@ __all__ = [
     "Place",
     "PricingTable",
     "Quote",
-    "SegmentFee",
+    "Territory",
     "apply_overrides",
     "check_feasibility",
     "plan_legs",
     "quote",
+    "rate_on",
 ]

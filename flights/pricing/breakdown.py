@@ -9,7 +9,7 @@ discount and the excise tax are derived the same way in both cases:
     subtotal  = charges - discounts
     taxable   = (sum of each charge line x its kind's taxable share) x subtotal / charges
     fet       = fet_rate x taxable, rounded
-    total     = subtotal + fet + segment fees  ==  sum of all lines, exactly
+    total     = subtotal + fet + segment fees + facilities taxes  ==  sum of all lines, exactly
 """
 
 from __future__ import annotations
@@ -42,11 +42,14 @@ LineKind = Literal[
     "quote_discount",
     "fet",
     "segment_fee",
+    "facilities_tax",
 ]
 LINE_KINDS: tuple[LineKind, ...] = get_args(LineKind)
 """Every line kind, in the order lines appear in a quote."""
 DISCOUNT_KINDS: frozenset[LineKind] = frozenset({"client_discount", "quote_discount"})
-TAX_KINDS: frozenset[LineKind] = frozenset({"fet", "segment_fee"})
+PER_PASSENGER_TAX_KINDS: tuple[LineKind, ...] = ("segment_fee", "facilities_tax")
+"""Taxes computed by the engine per passenger, not derived from the other lines."""
+TAX_KINDS: frozenset[LineKind] = frozenset({"fet", *PER_PASSENGER_TAX_KINDS})
 CHARGE_KINDS: tuple[LineKind, ...] = tuple(
     kind for kind in LINE_KINDS if kind not in DISCOUNT_KINDS and kind not in TAX_KINDS
 )
@@ -109,10 +112,11 @@ class Quote:
     legs in flying order within a kind; ``legs`` is the flown itinerary (positioning
     included). ``feasible`` is False when the aircraft cannot fly the itinerary (``reasons``
     says why; the price is still computed, for information). ``warnings`` flag problems that
-    do not refuse the quote: overlapping legs, a departure before the quote time, no segment
-    fee entered for a date. ``taxable_amount`` is what the excise tax was computed on;
-    ``taxable_shares`` the fraction of each charge kind that is taxable. ``inputs`` is a
-    JSON-ready record of the method and everything used, overrides included.
+    do not refuse the quote: overlapping legs, a departure before the quote time, no tax
+    amount entered for a date, and the small-aircraft exemption. ``taxable_amount`` is what
+    the excise tax was computed on; ``taxable_shares`` the fraction of each charge kind that
+    is taxable. ``inputs`` is a JSON-ready record of the method and everything used,
+    overrides included.
     """
 
     aircraft_id: int
@@ -151,7 +155,7 @@ class Totals:
 
 def assemble(
     charges: Sequence[Line],
-    segment_fees: Sequence[Line],
+    passenger_taxes: Sequence[Line],
     *,
     taxable_shares: Mapping[LineKind, Decimal],
     client_discount_percent: Decimal,
@@ -162,7 +166,8 @@ def assemble(
 ) -> Totals:
     """Apply ``overrides`` to the computed lines, derive discounts and taxes, add up.
 
-    Call inside ``localcontext(CONTEXT)``. A derived line (discount, excise tax) is
+    ``passenger_taxes`` are the lines of ``PER_PASSENGER_TAX_KINDS``, kept as they are unless
+    overridden. Call inside ``localcontext(CONTEXT)``. A derived line (discount, excise tax) is
     recomputed from the lines above it unless it is itself overridden. ``computed_before``
     holds the engine amounts of kinds overridden earlier, so re-overriding keeps the
     original figure on record. Raises ``ValueError`` when the discounts exceed the charges.
@@ -217,7 +222,8 @@ def assemble(
         if fet
         else [],
     )
-    taxes += settle("segment_fee", list(segment_fees))
+    for kind in PER_PASSENGER_TAX_KINDS:
+        taxes += settle(kind, [line for line in passenger_taxes if line.kind == kind])
     lines += discounts + taxes
 
     subtotal = sum((line.amount for line in lines if line.kind not in TAX_KINDS), Decimal("0.00"))
@@ -267,7 +273,7 @@ def apply_overrides(quote: Quote, overrides: Sequence[LineOverride]) -> Quote:
     with localcontext(CONTEXT):
         totals = assemble(
             [line for line in quote.lines if line.kind in CHARGE_KINDS],
-            [line for line in quote.lines if line.kind == "segment_fee"],
+            [line for line in quote.lines if line.kind in PER_PASSENGER_TAX_KINDS],
             taxable_shares=quote.taxable_shares,
             client_discount_percent=quote.client_discount_percent,
             quote_discount=quote.quote_discount,

@@ -24,7 +24,15 @@ from flights.pricing.breakdown import (
     index_overrides,
     overrides_record,
 )
-from flights.pricing.inputs import AircraftSpec, AirportFees, LegRequest, Place, PricingTable
+from flights.pricing.inputs import (
+    AircraftSpec,
+    AirportFees,
+    DatedRate,
+    LegRequest,
+    Place,
+    PricingTable,
+    rate_on,
+)
 from flights.pricing.itinerary import LegEstimate, hhmm, plan_legs, unsuitability
 from flights.pricing.money import (
     CONTEXT,
@@ -40,7 +48,7 @@ from flights.pricing.money import (
     money,
 )
 
-METHOD = "great-circle block time v2"
+METHOD = "great-circle block time v3"
 """Recorded in ``Quote.inputs["method"]``; bump it whenever the method changes."""
 
 
@@ -83,11 +91,19 @@ def quote(
       departed by that date lands); ``crew_per_diem`` per trip day; ``urgent`` once when the
       first revenue leg departs less than urgent_hours after ``now``;
     - ``client_discount``, ``quote_discount``, ``fet`` as in ``flights.pricing.breakdown``.
-      Taxable shares: revenue-leg lines by their own leg (domestic or not); positioning,
-      empty-leg fees and trip-wide lines in the proportion of domestic revenue block time,
-      since they are part of what the client pays for that transportation;
+      Taxable shares: revenue-leg lines by their own leg's ``taxable_share`` (1 for taxable
+      transportation, 0 otherwise, the US share of the miles to or from Alaska or Hawaii);
+      positioning, empty-leg fees and trip-wide lines in the proportion of taxable revenue
+      block time, since they are part of what the client pays for that transportation
+      (26 U.S.C. 4262(e): layover, waiting time and deadhead movement are transportation);
     - ``segment_fee`` = passengers x segments x the dated amount in force on the departure
-      date, per domestic revenue leg (a fuel stop makes one more segment).
+      date, per domestic revenue leg (a fuel stop makes one more segment);
+    - ``facilities_tax`` = passengers x the dated amount in force on the departure date, for
+      each departure from and arrival in the United States of a revenue leg that is not all
+      taxable transportation (26 U.S.C. 4261(c)(1)-(2)); on a domestic segment to or from
+      Alaska or Hawaii, for its departure only at the Alaska/Hawaii amount (4261(c)(3));
+    - an aircraft that ``table.small_aircraft()`` says is exempt (26 U.S.C. 4281) pays no
+      ``fet``, ``segment_fee`` or ``facilities_tax``, and the quote says so in its warnings.
 
     Raises ``ValueError`` for no legs, legs out of order, a naive ``now``, a discount out
     of range or above the charges, an inconsistent currency/FX pair, or an override kind
@@ -112,7 +128,7 @@ def quote(
         shares = priced.shares()
         totals = assemble(
             priced.lines,
-            priced.segment_fees,
+            priced.passenger_taxes,
             taxable_shares=shares,
             client_discount_percent=client_discount_percent,
             quote_discount=quote_discount,
@@ -174,7 +190,7 @@ def _fraction(part: Decimal, whole: Decimal) -> Decimal:
 
 
 class _Pricing:
-    """The charge lines and segment fees of one itinerary (construct inside CONTEXT)."""
+    """The charge lines and per-passenger taxes of one itinerary (construct inside CONTEXT)."""
 
     def __init__(
         self,
@@ -189,18 +205,21 @@ class _Pricing:
         self.flown = flown
         self.fx = fx
         self.lines: list[Line] = []
-        self.segment_fees: list[Line] = []
+        self.passenger_taxes: list[Line] = []
         self.warnings: tuple[str, ...] = ()
         self._amounts: dict[LineKind, Decimal] = {}
         self._taxable: dict[LineKind, Decimal] = {}
+        self.exempt = table.small_aircraft(aircraft)
 
         revenue = [leg for leg in flown if leg.kind == "revenue"]
-        domestic_minutes = sum(leg.billed_minutes for leg in revenue if leg.domestic)
+        taxable_minutes = sum((leg.billed_minutes * leg.taxable_share for leg in revenue), ZERO)
         revenue_minutes = sum(leg.billed_minutes for leg in revenue)
-        if revenue_minutes:
-            self.trip_share = Decimal(domestic_minutes) / Decimal(revenue_minutes)
+        if self.exempt:
+            self.trip_share = ZERO
+        elif revenue_minutes:
+            self.trip_share = taxable_minutes / Decimal(revenue_minutes)
         else:  # only zero-length legs with no taxi time and no short-leg minimum
-            self.trip_share = Decimal(sum(leg.domestic for leg in revenue)) / Decimal(len(revenue))
+            self.trip_share = sum((leg.taxable_share for leg in revenue), ZERO) / Decimal(len(revenue))
         tz = table.day_boundary_tz
         self.departure_days = [leg.departure_datetime.astimezone(tz).date() for leg in flown]
         self.first_day = min(self.departure_days)
@@ -210,13 +229,20 @@ class _Pricing:
         self._time_charges()
         self._airport_fees()
         self._trip_fees(revenue[0], now)
-        self._segment_fees()
+        if self.exempt:
+            self.warnings = (
+                f"{aircraft.tail_number}: certificated maximum take-off weight {aircraft.mtow_lb:,} lb, "
+                f"at most {table.small_aircraft_max_mtow_lb:,} lb: no federal excise tax, segment fee "
+                "or facilities tax (26 U.S.C. 4281)",
+            )
+        else:
+            self._passenger_taxes()
 
     def _share(self, leg: LegEstimate) -> Decimal:
         """The taxable fraction of a charge that belongs to ``leg``."""
-        if leg.kind == "positioning":
+        if leg.kind == "positioning" or self.exempt:
             return self.trip_share
-        return ONE if leg.domestic else ZERO
+        return leg.taxable_share
 
     def _add(self, kind: LineKind, description: str, base: Decimal, taxable_base: Decimal) -> None:
         """Add ``base`` (operator currency), of which ``taxable_base`` is taxable."""
@@ -350,25 +376,54 @@ class _Pricing:
             description = f"departure {hours} h after the request, under {table.urgent_hours} h"
             self._add("urgent", description, table.urgent_fee, table.urgent_fee * share)
 
-    def _segment_fees(self) -> None:
-        base = ZERO
-        segments = 0
-        missing: set[date] = set()
+    def _passenger_taxes(self) -> None:
+        table = self.table
+        segment_fees = facilities = alaska_hawaii = ZERO
+        segments = movements = departures = 0
+        missing: dict[str, set[date]] = {}
+
+        def rate(rows: tuple[DatedRate, ...], name: str, day: date) -> Decimal | None:
+            amount = rate_on(rows, day)
+            if amount is None:
+                missing.setdefault(name, set()).add(day)
+            return amount
+
         for leg, day in zip(self.flown, self.departure_days, strict=True):
-            if leg.kind != "revenue" or not leg.domestic:
+            if leg.kind != "revenue":
                 continue
-            rate = self.table.segment_fee_on(day)
-            if rate is None:
-                missing.add(day)
+            if leg.domestic:
+                amount = rate(table.segment_fees, "domestic segment fee", day)
+                if amount is not None:
+                    count = leg.passengers * (leg.fuel_stops + 1)
+                    segments += count
+                    segment_fees += count * amount
+            if leg.taxable_share == ONE:
+                continue  # all taxable under 4261(a): no facilities tax (4261(c)(2))
+            ends = (leg.departure, leg.arrival)
+            if leg.domestic and any(table.in_alaska_or_hawaii(place) for place in ends):
+                amount = rate(table.alaska_hawaii_facilities_taxes, "Alaska/Hawaii facilities tax", day)
+                if amount is not None:
+                    departures += leg.passengers
+                    alaska_hawaii += leg.passengers * amount
                 continue
-            count = leg.passengers * (leg.fuel_stops + 1)
-            segments += count
-            base += count * rate
-        amount = cents(base * self.fx)
-        if amount:
-            self.segment_fees.append(Line("segment_fee", f"{segments} domestic passenger segment(s)", amount))
+            count = leg.passengers * sum(table.in_united_states(place) for place in ends)
+            if count:
+                amount = rate(table.facilities_taxes, "international facilities tax", day)
+                if amount is not None:
+                    movements += count
+                    facilities += count * amount
+        for kind, description, base in (
+            ("segment_fee", f"{segments} domestic passenger segment(s)", segment_fees),
+            ("facilities_tax", f"{movements} international passenger arrival(s)/departure(s)", facilities),
+            ("facilities_tax", f"{departures} Alaska/Hawaii passenger departure(s)", alaska_hawaii),
+        ):
+            amount = cents(base * self.fx)
+            if amount:
+                self.passenger_taxes.append(Line(kind, description, amount))  # type: ignore[arg-type]
         self.warnings = tuple(
-            f"no domestic segment fee entered for {day.isoformat()}: none charged" for day in sorted(missing)
+            f"no {name} entered for {day.isoformat()}: none charged"
+            for name, days in sorted(missing.items())
+            for day in sorted(days)
         )
 
 
@@ -390,7 +445,17 @@ def _schedule_warnings(flown: Sequence[LegEstimate], now: datetime) -> tuple[str
 
 
 def _place(place: Place) -> dict[str, Any]:
-    return {"icao": place.icao, "lat": place.lat, "lon": place.lon, "country": place.country}
+    return {
+        "icao": place.icao,
+        "lat": place.lat,
+        "lon": place.lon,
+        "country": place.country,
+        "subdivision": place.subdivision,
+    }
+
+
+def _dated(rows: tuple[DatedRate, ...]) -> list[dict[str, str]]:
+    return [{"effective_from": row.effective_from.isoformat(), "amount": str(row.amount)} for row in rows]
 
 
 def _inputs(
@@ -445,6 +510,7 @@ def _inputs(
             "daily_minimum_hours": str(aircraft.daily_minimum_hours),
             "current_location": _place(aircraft.current_location),
             "home_base": _place(aircraft.home_base),
+            "mtow_lb": aircraft.mtow_lb,
         },
         "table": {
             "currency": table.currency,
@@ -467,10 +533,12 @@ def _inputs(
             "permit_fees": {country: str(fee) for country, fee in sorted(table.permit_fees.items())},
             "fet_rate": str(table.fet_rate),
             "domestic_countries": sorted(table.domestic_countries),
-            "segment_fees": [
-                {"effective_from": row.effective_from.isoformat(), "amount": str(row.amount)}
-                for row in table.segment_fees
-            ],
+            "segment_fees": _dated(table.segment_fees),
+            "facilities_taxes": _dated(table.facilities_taxes),
+            "alaska_hawaii_facilities_taxes": _dated(table.alaska_hawaii_facilities_taxes),
+            "zone_statute_miles": table.zone_statute_miles,
+            "small_aircraft_max_mtow_lb": table.small_aircraft_max_mtow_lb,
+            "territory": table.territory.source,
             "day_boundary_tz": str(table.day_boundary_tz),
             "validity_hours": table.validity_hours,
         },

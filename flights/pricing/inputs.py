@@ -14,17 +14,29 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from flights.pricing.money import (
+    CONTEXT,
+    ONE,
+    ZERO,
     check_aware,
     check_country,
     check_currency,
     check_decimal,
     check_non_negative,
 )
+from flights.pricing.territory import Territory
+
+ZONE_COUNTRIES = frozenset({"CA", "MX"})
+"""The countries part of whose territory is the 225-mile zone (26 U.S.C. 4262(c)(2))."""
+ALASKA_HAWAII = frozenset({"Alaska", "Hawaii"})
+"""US subdivisions outside the continental United States (26 U.S.C. 4262(c)(1))."""
 
 
 @dataclass(frozen=True, slots=True)
 class Place:
     """An airport. Two places are the same airport when their ``icao`` codes are equal.
+
+    ``subdivision`` is the state or province by name (``"Alaska"``, ``"Quebec"``), as the
+    airport reference data spells it; the excise tax tells Alaska and Hawaii by it.
 
     Guarantees: ``icao`` is non-empty, upper-case and unpadded; ``country`` is an upper-case
     ISO 3166 alpha-2 code; ``lat`` in [-90, 90] and ``lon`` in [-180, 180] (decimal degrees,
@@ -35,6 +47,7 @@ class Place:
     lat: float
     lon: float
     country: str
+    subdivision: str = ""
 
     def __post_init__(self) -> None:
         if not self.icao or self.icao != self.icao.strip().upper():
@@ -54,9 +67,12 @@ class AircraftSpec:
     positive allowance is a headwind margin and a negative one a tailwind credit.
     ``daily_minimum_hours`` is billed at ``hourly_rate``; ``positioning_rate`` prices empty
     legs. ``current_location`` is where the aircraft will be when the trip starts.
+    ``mtow_lb`` is the certificated maximum take-off weight in pounds (``None``: unknown,
+    taxed as a large aircraft).
 
     Guarantees: seats >= 1, range > 0, cruise - wind > 0, taxi minutes >= 0,
-    ``routing_factor`` >= 1, rates and hours finite Decimals >= 0. Otherwise ``ValueError``.
+    ``routing_factor`` >= 1, rates and hours finite Decimals >= 0, ``mtow_lb`` > 0 when
+    known. Otherwise ``ValueError``.
     """
 
     id: int
@@ -74,9 +90,12 @@ class AircraftSpec:
     daily_minimum_hours: Decimal
     current_location: Place
     home_base: Place
+    mtow_lb: int | None = None
 
     def __post_init__(self) -> None:
         who = self.tail_number or f"aircraft {self.id}"
+        if self.mtow_lb is not None and self.mtow_lb <= 0:
+            raise ValueError(f"{who}: mtow_lb must be > 0 when known")
         if self.seating_capacity < 1:
             raise ValueError(f"{who}: seating_capacity must be >= 1")
         if self.range_nm <= 0:
@@ -113,17 +132,38 @@ class AirportFees:
 
 
 @dataclass(frozen=True, slots=True)
-class SegmentFee:
-    """One row of the dated domestic segment-fee table: from ``effective_from`` on, each
-    passenger pays ``amount`` per domestic segment (until a later row takes effect)."""
+class DatedRate:
+    """One row of a dated tax table (the domestic segment fee, the international facilities
+    tax and its Alaska/Hawaii amount): from ``effective_from`` on, each passenger pays
+    ``amount`` per taxed segment, arrival or departure, until a later row takes effect."""
 
     effective_from: date
     amount: Decimal
 
     def __post_init__(self) -> None:
         if isinstance(self.effective_from, datetime):
-            raise ValueError("SegmentFee.effective_from must be a date, not a datetime")
-        check_decimal("SegmentFee.amount", self.amount)
+            raise ValueError("DatedRate.effective_from must be a date, not a datetime")
+        check_decimal("DatedRate.amount", self.amount)
+
+
+def _dated(name: str, rows: tuple[DatedRate, ...]) -> tuple[DatedRate, ...]:
+    """``rows`` sorted by date; ``ValueError`` when two take effect on one date."""
+    ordered = tuple(sorted(rows, key=lambda row: row.effective_from))
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
+        if earlier.effective_from == later.effective_from:
+            raise ValueError(f"two {name} take effect on {later.effective_from}")
+    return ordered
+
+
+def rate_on(rows: tuple[DatedRate, ...], day: date) -> Decimal | None:
+    """The amount in force on ``day`` in a sorted dated table (the latest row with
+    ``effective_from <= day``), or ``None`` when no row applies yet."""
+    amount: Decimal | None = None
+    for row in rows:
+        if row.effective_from > day:
+            break
+        amount = row.amount
+    return amount
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -145,9 +185,22 @@ class PricingTable:
       when ``return_to_base``, the aircraft flies home empty after the last leg, leaving
       ``positioning_buffer_minutes`` after it lands.
     - ``permit_fees``: one fee per trip for each country (ISO alpha-2) the itinerary touches.
-    - ``domestic_countries`` is the tax territory: a leg with both ends in it is domestic,
-      subject to ``fet_rate`` (0.075 for the US FET) and to the segment fee from the dated
-      ``segment_fees`` table (amounts entered by the operator, never built in).
+    - Taxes on air transportation (26 U.S.C. 4261, 4262): ``domestic_countries`` are the
+      countries whose airports are in the United States (``{"US"}``; empty: the operator
+      collects no US tax). A leg is *taxable transportation* (4262(a)(1)) when each end is
+      in the United States or in the 225-mile zone: the part of Canada and Mexico within
+      ``zone_statute_miles`` of the continental United States, measured on ``territory``.
+      Such a leg is a domestic segment: it pays ``fet_rate`` (0.075) on its taxable share
+      and the ``segment_fees`` per passenger. A leg with an end in Alaska or Hawaii is
+      taxable only for the share of its miles that 4262(b) does not exclude (see
+      ``taxable_share()``). A leg not all taxable that begins or ends in the United States
+      pays the international facilities tax per passenger per arrival and per departure
+      in the United States (``facilities_taxes``, 4261(c)); a domestic segment to or from
+      Alaska or Hawaii pays ``alaska_hawaii_facilities_taxes`` on its departure only
+      (4261(c)(3)). An aircraft of at most ``small_aircraft_max_mtow_lb`` certificated
+      maximum take-off weight pays none of these taxes (4281; charters are never on an
+      established line). The three dated tables hold amounts entered by the operator,
+      never built in.
     - ``day_boundary_tz`` is where calendar days start (trip days, nights, de-icing months,
       segment-fee dates); UTC unless the operator chose its own zone.
     - A quote is valid ``validity_hours`` after it is made, at most until the first departure.
@@ -155,7 +208,7 @@ class PricingTable:
     Guarantees after construction: money and ``fet_rate`` are finite Decimals >= 0 with
     ``fet_rate`` < 1; minutes, hours and counts >= 0; months within 1..12; country and
     currency codes well-formed; the mappings are read-only copies with upper-case keys;
-    ``segment_fees`` is sorted by date without two rows on one date. Otherwise ``ValueError``.
+    each dated table is sorted by date without two rows on one date. Otherwise ``ValueError``.
     """
 
     currency: str
@@ -178,7 +231,12 @@ class PricingTable:
     permit_fees: Mapping[str, Decimal]
     fet_rate: Decimal
     domestic_countries: frozenset[str]
-    segment_fees: tuple[SegmentFee, ...]
+    segment_fees: tuple[DatedRate, ...]
+    facilities_taxes: tuple[DatedRate, ...]
+    alaska_hawaii_facilities_taxes: tuple[DatedRate, ...]
+    zone_statute_miles: int
+    small_aircraft_max_mtow_lb: int
+    territory: Territory
     day_boundary_tz: tzinfo
     validity_hours: int
 
@@ -197,6 +255,8 @@ class PricingTable:
             "short_leg_min_minutes",
             "positioning_buffer_minutes",
             "validity_hours",
+            "zone_statute_miles",
+            "small_aircraft_max_mtow_lb",
         ):
             check_non_negative(name, getattr(self, name))
         if not self.deicing_months <= frozenset(range(1, 13)):
@@ -217,28 +277,72 @@ class PricingTable:
         object.__setattr__(self, "permit_fees", MappingProxyType(permits))
         for country in self.domestic_countries:
             check_country("domestic_countries", country)
-        rows = tuple(sorted(self.segment_fees, key=lambda row: row.effective_from))
-        for earlier, later in zip(rows, rows[1:], strict=False):
-            if earlier.effective_from == later.effective_from:
-                raise ValueError(f"two segment fees take effect on {later.effective_from}")
-        object.__setattr__(self, "segment_fees", rows)
+        object.__setattr__(self, "segment_fees", _dated("segment fees", self.segment_fees))
+        object.__setattr__(self, "facilities_taxes", _dated("facilities taxes", self.facilities_taxes))
+        object.__setattr__(
+            self,
+            "alaska_hawaii_facilities_taxes",
+            _dated("Alaska/Hawaii facilities taxes", self.alaska_hawaii_facilities_taxes),
+        )
 
     def fees_at(self, icao: str) -> AirportFees:
         """The fees at ``icao``: its own row, else the default."""
         return self.airport_fees.get(icao, self.default_airport_fees)
 
-    def segment_fee_on(self, day: date) -> Decimal | None:
-        """The segment fee in force on ``day`` (the latest row with ``effective_from <= day``),
-        or ``None`` when no row applies yet."""
-        amount: Decimal | None = None
-        for row in self.segment_fees:  # sorted ascending
-            if row.effective_from > day:
-                break
-            amount = row.amount
-        return amount
+    def in_united_states(self, place: Place) -> bool:
+        return place.country in self.domestic_countries
+
+    def in_alaska_or_hawaii(self, place: Place) -> bool:
+        return self.in_united_states(place) and place.subdivision in ALASKA_HAWAII
+
+    def zone_distance_mi(self, place: Place) -> float:
+        """Statute miles from ``place`` to the nearest point of the continental United States."""
+        return self.territory.continental_distance_mi(place.lat, place.lon)
+
+    def in_zone(self, place: Place) -> bool:
+        """Whether ``place`` is in the 225-mile zone (26 U.S.C. 4262(c)(2)): in Canada or
+        Mexico, at most ``zone_statute_miles`` from the continental United States."""
+        return (
+            place.country in ZONE_COUNTRIES
+            and bool(self.domestic_countries)
+            and self.zone_distance_mi(place) <= self.zone_statute_miles
+        )
 
     def is_domestic(self, departure: Place, arrival: Place) -> bool:
-        return departure.country in self.domestic_countries and arrival.country in self.domestic_countries
+        """Whether a leg is taxable transportation under 26 U.S.C. 4262(a)(1) (26 CFR
+        49.4262(a)-1(a)(1)): it begins in the United States or the 225-mile zone and ends
+        in the United States or the zone, in either direction (KTEB-CYUL and CYUL-KTEB
+        alike, and CYUL-CYYZ too: 26 CFR 49.4261-3(a))."""
+        return self.taxability(departure, arrival)[0]
+
+    def taxable_share(self, departure: Place, arrival: Place) -> Decimal:
+        """The share of a leg's miles that is taxable transportation: 0 unless domestic;
+        for a leg with an end in Alaska or Hawaii, what 26 U.S.C. 4262(b) (26 CFR
+        49.4262(b)-1) leaves after excluding each stretch outside the United States that
+        passes more than ``zone_statute_miles`` from it, to four decimals; else 1."""
+        return self.taxability(departure, arrival)[1]
+
+    def taxability(self, departure: Place, arrival: Place) -> tuple[bool, Decimal]:
+        """``(is_domestic(), taxable_share())`` of a leg, computed together."""
+        countries = self.domestic_countries
+        if not (departure.country in countries or self.in_zone(departure)) or not (
+            arrival.country in countries or self.in_zone(arrival)
+        ):
+            return False, ZERO
+        if departure.subdivision not in ALASKA_HAWAII and arrival.subdivision not in ALASKA_HAWAII:
+            return True, ONE
+        if not (self.in_alaska_or_hawaii(departure) or self.in_alaska_or_hawaii(arrival)):
+            return True, ONE
+        excluded = self.territory.excluded_fraction(
+            (departure.lat, departure.lon), (arrival.lat, arrival.lon), float(self.zone_statute_miles)
+        )
+        return True, CONTEXT.subtract(ONE, Decimal(f"{excluded:.4f}"))
+
+    def small_aircraft(self, aircraft: AircraftSpec) -> bool:
+        """Whether 26 U.S.C. 4281 exempts ``aircraft`` from the 4261 taxes: a certificated
+        maximum take-off weight of ``small_aircraft_max_mtow_lb`` or less (an on-demand
+        charter is never on an established line)."""
+        return aircraft.mtow_lb is not None and aircraft.mtow_lb <= self.small_aircraft_max_mtow_lb
 
     def in_deicing_season(self, place: Place, day: date) -> bool:
         if abs(place.lat) < self.deicing_min_abs_lat:

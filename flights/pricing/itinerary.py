@@ -15,6 +15,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Literal
 
 from flights.pricing.inputs import AircraftSpec, LegRequest, Place, PricingTable
@@ -42,7 +43,9 @@ class LegEstimate:
 
     ``billed_minutes`` is the block time raised to the short-leg minimum for revenue legs
     (the block time itself for positioning). ``arrival_datetime`` = departure + block.
-    ``passengers`` is 0 when positioning. ``domestic``: both ends in the tax territory.
+    ``passengers`` is 0 when positioning. ``domestic``: a domestic segment, i.e. taxable
+    transportation under 26 U.S.C. 4262(a)(1); ``taxable_share``: the share of its miles that
+    is taxable (``PricingTable.taxable_share()``).
     """
 
     kind: LegKind
@@ -57,6 +60,7 @@ class LegEstimate:
     block_minutes: int
     billed_minutes: int
     domestic: bool
+    taxable_share: Decimal
 
     @property
     def route(self) -> str:
@@ -85,6 +89,7 @@ def estimate_leg(
     billed = max(block, table.short_leg_min_minutes) if kind == "revenue" else block
     duration = timedelta(minutes=block)
     departs_at = at - duration if arriving else at
+    domestic, taxable_share = table.taxability(departure, arrival)
     return LegEstimate(
         kind=kind,
         departure=departure,
@@ -97,7 +102,8 @@ def estimate_leg(
         fuel_stops=fuel_stops,
         block_minutes=block,
         billed_minutes=billed,
-        domestic=table.is_domestic(departure, arrival),
+        domestic=domestic,
+        taxable_share=taxable_share,
     )
 
 

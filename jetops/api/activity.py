@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import django_filters
+from django import forms
 from rest_framework import mixins, serializers
 
 from jetops.api.viewsets import JetOpsGenericViewSet
@@ -30,9 +32,24 @@ class ActivityLogSerializer(serializers.ModelSerializer):  # type: ignore[type-a
         read_only_fields = fields
 
 
+class IPAddressFilter(django_filters.CharFilter):
+    """An IPv4 or IPv6 address: anything else is a 400 naming the parameter, never a query
+    the database refuses (PostgreSQL's ``inet`` does)."""
+
+    field_class = forms.GenericIPAddressField
+
+
+class ActivityLogFilterSet(django_filters.FilterSet):
+    ip = IPAddressFilter()
+
+    class Meta:
+        model = ActivityLog
+        fields = ["action", "outcome", "user", "username", "ip"]
+
+
 class ActivityLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGenericViewSet):
     queryset = ActivityLog.objects.all()
     serializer_class = ActivityLogSerializer
-    filterset_fields = ["action", "outcome", "user", "username", "ip"]
+    filterset_class = ActivityLogFilterSet
     search_fields = ["username", "path", "reason"]
     ordering_fields = ["created_at"]

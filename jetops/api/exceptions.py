@@ -60,7 +60,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        # A service's refusal may say why (``jetops.critical.CriticalOperationRefused``).
+        exc = exceptions.PermissionDenied(getattr(exc, "detail", None), getattr(exc, "code", None))
 
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):

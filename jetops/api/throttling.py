@@ -3,6 +3,7 @@ username, on top of the captcha and lock-out defence, because each attempt costs
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
@@ -10,25 +11,89 @@ from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, User
 from jetops.activity import client_ip
 
 
-class UserThrottle(UserRateThrottle):
+class AtomicRateThrottle(SimpleRateThrottle):
+    """A sliding-window counter whose counting is atomic.
+
+    DRF's ``SimpleRateThrottle`` reads a list of request times, appends one and writes it back:
+    concurrent requests read the same list, so a burst got ~15 % over the rate. Here each fixed
+    window (``duration`` long) has one counter, raised with ``cache.add`` + ``cache.incr``
+    (atomic on Redis and on the local-memory cache): every request draws a distinct count, and
+    one is admitted while its count plus the previous window's count, weighted by how much of
+    that window the sliding window still covers, stays within the rate. A refused request hands
+    its count back, so only admitted requests are counted, as DRF does.
+    """
+
+    num_requests: int
+    duration: int
+    count = 0
+    previous = 0
+    elapsed = 0.0
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.now = self.timer()
+        window, elapsed = divmod(self.now, self.duration)
+        current_key = f"{self.key}:{window:.0f}"
+        # Each counter is read as the previous one during the next window.
+        self.cache.add(current_key, 0, 2 * self.duration)
+        try:
+            drawn = self.cache.incr(current_key)
+        except ValueError:  # expired between add and incr
+            self.cache.add(current_key, 1, 2 * self.duration)
+            drawn = 1
+        self.previous = int(self.cache.get(f"{self.key}:{window - 1:.0f}", 0))
+        self.elapsed = elapsed
+        if drawn + self.previous * (1 - elapsed / self.duration) <= self.num_requests:
+            self.count = drawn
+            return True
+        with contextlib.suppress(ValueError):
+            self.cache.decr(current_key)
+        self.count = drawn - 1
+        return False
+
+    def wait(self) -> float:
+        """Seconds until one more request would be admitted (assuming no other arrives)."""
+        free = self.num_requests - self.count - 1
+        if free >= 0 and self.previous:
+            # Room in this window once enough of the previous one has slid out.
+            return max(0.0, self.duration * (1 - free / self.previous) - self.elapsed)
+        # This window is full: the next one opens with it as its previous.
+        until_next = self.duration - self.elapsed
+        if not self.count:
+            return until_next
+        return until_next + max(0.0, self.duration * (1 - (self.num_requests - 1) / self.count))
+
+
+class UserThrottle(AtomicRateThrottle, UserRateThrottle):
     scope = "user"
 
 
-class AnonThrottle(AnonRateThrottle):
+class QuoteThrottle(UserThrottle):
+    """Quote requests per user (``THROTTLE_QUOTE``): each prices the itinerary on every
+    candidate aircraft and stores hundreds of rows, on top of the general per-user rate."""
+
+    scope = "quote"
+
+
+class AnonThrottle(AtomicRateThrottle, AnonRateThrottle):
     scope = "anon"
 
     def get_ident(self, request: Any) -> str:
         return client_ip(request) or "unknown"
 
 
-class LoginIPThrottle(SimpleRateThrottle):
+class LoginIPThrottle(AtomicRateThrottle):
     scope = "login_ip"
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
         return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or "unknown"}
 
 
-class LoginUsernameThrottle(SimpleRateThrottle):
+class LoginUsernameThrottle(AtomicRateThrottle):
     scope = "login_user"
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:

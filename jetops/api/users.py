@@ -1,5 +1,6 @@
-"""``/api/v1/users``: user management for Super Admins. A level (role) change needs a recent
-2FA verification and an allowed network, and revokes the user's tokens at once."""
+"""``/api/v1/users``: user management for Super Admins. A level (role) change is a critical
+operation, guarded by ``jetops.services`` (a recent 2FA verification, an allowed network), and
+revokes the user's tokens at once."""
 
 from __future__ import annotations
 
@@ -48,22 +49,6 @@ class UserViewSet(
 
     def get_serializer_class(self) -> Any:
         return UserSerializer if self.action in ("list", "retrieve") else UserWriteSerializer
-
-    def _level_changing(self) -> bool:
-        if self.action == "create":
-            return bool(self.request.data.get("level")) if isinstance(self.request.data, dict) else False
-        if self.action in ("update", "partial_update") and isinstance(self.request.data, dict):
-            return "level" in self.request.data
-        return False
-
-    # Role changes are step-up + critical operations; plain profile edits are not.
-    @property
-    def step_up_actions(self) -> tuple[str, ...]:  # type: ignore[override]
-        return (self.action,) if self._level_changing() else ()
-
-    @property
-    def critical_actions(self) -> tuple[str, ...]:  # type: ignore[override]
-        return (self.action,) if self._level_changing() else ()
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = UserWriteSerializer(data=request.data)

@@ -28,7 +28,10 @@ class JetOpsViewSetMixin:
     lookup_value_regex = ID_PATTERN
     action_perms: dict[str, str | None] = {}
     step_up_actions: tuple[str, ...] = ()
-    critical_actions: tuple[str, ...] = ()
+    fleet_wide_actions: tuple[str, ...] = ()
+    # What a portal user may send, per action (dotted paths; ``jetops.permissions``): anything
+    # else in a portal user's body is refused with a 400, so staff-only inputs stay staff-only.
+    portal_fields: dict[str, tuple[str, ...]] = {}
 
     def get_queryset(self) -> QuerySet[Any]:
         queryset = super().get_queryset()  # type: ignore[misc]

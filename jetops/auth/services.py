@@ -20,7 +20,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
 from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -36,7 +35,7 @@ from jetops.auth.tokens import (
     parse_family,
     token_pair_issue,
 )
-from jetops.models import ActivityAction, ActivityOutcome, RefreshFamily, User
+from jetops.models import ActivityAction, ActivityOutcome, EncryptedTOTPDevice, RefreshFamily, User
 
 _OTP_TOKEN_SALT = "jetops.auth.otp-login"  # noqa: S105  (a namespace, not a secret)
 
@@ -374,7 +373,7 @@ def otp_disable(*, user: User, code: str, meta: RequestMeta) -> None:
         )
         raise AuthRefused(400, "otp_invalid", "The code is wrong or was already used.")
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
+        EncryptedTOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         activity_record(
             action=ActivityAction.OTP_DISABLE, outcome=ActivityOutcome.SUCCESS, user=user, meta=meta

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jetops.activity import request_meta
+from jetops.activity import request_meta, token_claims
 from jetops.api.exceptions import error_body
 from jetops.api.throttling import LoginIPThrottle, LoginUsernameThrottle
 from jetops.auth import services
@@ -28,7 +28,6 @@ from jetops.auth.serializers import (
     TokenPairSerializer,
 )
 from jetops.auth.tokens import TokenPair
-from jetops.permissions import token_claims
 
 _ERROR = inline_serializer(
     "Error",
@@ -161,6 +160,7 @@ class AuthenticatedView(APIView):
     """Any signed-in user; the permission class still checks token scope and revocation."""
 
     action_perms: dict[str, str | None] = {"get": None, "post": None}
+    portal_fields: dict[str, tuple[str, ...]] = {}
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         self.action = (request.method or "get").lower()
@@ -187,6 +187,8 @@ class MeView(AuthenticatedView):
 
 
 class ChangePasswordView(AuthenticatedView):
+    portal_fields = {"post": ("old_password", "new_password")}
+
     @extend_schema(
         request=ChangePasswordSerializer,
         responses={200: TokenPairSerializer, 400: _ERROR, 401: _ERROR},
@@ -232,6 +234,7 @@ class OTPEnrolView(AuthenticatedView):
 
 class OTPConfirmView(AuthenticatedView):
     allow_enrolment_token = True
+    portal_fields = {"post": ("otp",)}
 
     @extend_schema(
         request=OTPCodeSerializer,
@@ -253,6 +256,8 @@ class OTPConfirmView(AuthenticatedView):
 
 
 class OTPDisableView(AuthenticatedView):
+    portal_fields = {"post": ("otp",)}
+
     @extend_schema(request=OTPCodeSerializer, responses={200: OpenApiTypes.OBJECT, 400: _ERROR})
     def post(self, request: Request) -> Response:
         serializer = OTPCodeSerializer(data=request.data)
@@ -269,6 +274,8 @@ class OTPDisableView(AuthenticatedView):
 
 
 class OTPRecoveryCodesView(AuthenticatedView):
+    portal_fields = {"post": ("otp",)}
+
     @extend_schema(
         request=OTPCodeSerializer,
         responses={200: OpenApiTypes.OBJECT, 400: _ERROR},
@@ -289,6 +296,8 @@ class OTPRecoveryCodesView(AuthenticatedView):
 
 
 class StepUpView(AuthenticatedView):
+    portal_fields = {"post": ("otp",)}
+
     @extend_schema(
         request=OTPCodeSerializer,
         responses={200: OpenApiTypes.OBJECT, 400: _ERROR, 403: _ERROR},

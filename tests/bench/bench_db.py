@@ -51,11 +51,11 @@ def report(name: str, samples: list[float]) -> None:
 
 def setup() -> dict[str, Any]:
     from clients.services import client_create
-    from finance.models import PricingProfile, SegmentFeeRate
+    from finance.models import PricingProfile, TaxRate
     from fleet.services import aircraft_create
 
     call_command("migrate", verbosity=0)
-    SegmentFeeRate.objects.create(effective_from=date(2025, 1, 1), amount=Decimal("5.30"))
+    TaxRate.objects.create(effective_from=date(2025, 1, 1), amount=Decimal("5.30"))  # segment fee
     PricingProfile.objects.filter(is_active=True).update(return_to_base=False)  # shipped by a migration
     client = client_create(actor=None, contact_person="Bench Client", email="bench@example.com")
     bases = ["KTEB", "KHPN", "KBOS", "KIAD", "KMIA", "KDAL", "KVNY", "KSFO", "KORD", "KDEN"]

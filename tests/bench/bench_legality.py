@@ -40,6 +40,8 @@ QUALS = Qualifications(
         kind: date(2026, 9, 30) for kind in (CHECK_COMPETENCY, CHECK_INSTRUMENT, CHECK_LINE, CHECK_TRAINING)
     },
     landing_currency={TYPE: date(2026, 3, 31)},
+    night_currency={TYPE: date(2026, 3, 31)},
+    instrument_currency=date(2026, 3, 31),
 )
 
 

@@ -16,12 +16,13 @@ from decimal import Decimal
 from flights.pricing import (
     AircraftSpec,
     AirportFees,
+    DatedRate,
     LegRequest,
     Place,
     PricingTable,
-    SegmentFee,
     quote,
 )
+from flights.tax_territory import us_territory
 
 FLEET_SIZE = 50
 ROUNDS = 200
@@ -99,7 +100,12 @@ def pricing_table() -> PricingTable:
         permit_fees={"BS": Decimal("250")},
         fet_rate=Decimal("0.075"),
         domestic_countries=frozenset({"US"}),
-        segment_fees=(SegmentFee(date(2026, 1, 1), Decimal("5.50")),),
+        segment_fees=(DatedRate(date(2026, 1, 1), Decimal("5.50")),),
+        facilities_taxes=(DatedRate(date(2026, 1, 1), Decimal("22.20")),),
+        alaska_hawaii_facilities_taxes=(DatedRate(date(2026, 1, 1), Decimal("11.10")),),
+        zone_statute_miles=225,
+        small_aircraft_max_mtow_lb=6000,
+        territory=us_territory(),
         day_boundary_tz=UTC,
         validity_hours=48,
     )

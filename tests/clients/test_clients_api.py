@@ -430,3 +430,35 @@ def test_a_stored_special_request_text_migrates_to_a_list(client_a, stored, migr
     MIGRATION.backwards(django_apps, SimpleNamespace(connection=connection))
     client_a.refresh_from_db()
     assert client_a.preferences["special_requests"] == "\n".join(migrated)
+
+
+@pytest.mark.parametrize("persona", ["client_a_user", "crew_user"])
+def test_account_manager_must_be_staff(request, cs_user, client_a, persona):
+    """Client Services assign account managers (clients are theirs), but only staff users: a
+    portal or crew login never manages an account."""
+    not_staff = request.getfixturevalue(persona)
+    api = bearer(cs_user)
+    response = api.patch(f"/api/v1/clients/{client_a.pk}", {"account_manager": not_staff.pk}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["account_manager"]
+    client_a.refresh_from_db()
+    assert client_a.account_manager is None
+    assigned = api.patch(f"/api/v1/clients/{client_a.pk}", {"account_manager": cs_user.pk}, format="json")
+    assert assigned.status_code == 200, assigned.json()
+    assert assigned.json()["account_manager"] == cs_user.pk
+
+
+def test_account_manager_rule_holds_for_services_and_unrelated_edits(cs_user, client_a_user, client_a):
+    from django.core.exceptions import ValidationError
+
+    from clients import services
+
+    with pytest.raises(ValidationError) as refused:
+        services.client_update(client=client_a, actor=cs_user, account_manager=client_a_user)
+    assert list(refused.value.message_dict) == ["account_manager"]
+    # A manager set before the rule does not block other edits of the account.
+    Client.objects.filter(pk=client_a.pk).update(account_manager=client_a_user)
+    client_a.refresh_from_db()
+    services.client_update(client=client_a, actor=cs_user, vip_status="vip")
+    client_a.refresh_from_db()
+    assert client_a.vip_status == "vip"

@@ -5,13 +5,14 @@ services."""
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.test import override_settings
 from django.utils import timezone
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from crew import services
 from crew.admin.reports import HoursAgainstLimit, calendar_periods
@@ -27,9 +28,9 @@ from crew.models import (
 )
 from crew.selectors import rules_in_force
 from flights.models import TripEvent
-from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, RoleGroup
+from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, EncryptedTOTPDevice, RoleGroup
 from jetops.roles import Role
-from tests.conftest import totp_now
+from tests.conftest import next_code
 from tests.crew.conftest import book, make_crew, qualified
 from tests.flights.conftest import future
 from tests.jetops.test_admin import admin_login
@@ -279,7 +280,7 @@ def test_roster_colours_hours_near_the_limit(admin_client):
 # ---------------------------------------------------------------- assignments
 
 
-def assign(client, flight, member, role="PIC", override_reason="", otp_code=""):
+def assign(client, flight, member, role="PIC", override_reason="", otp_code="", **extra):
     return client.post(
         "/admin/crew/crewassignment/add/",
         {
@@ -289,6 +290,7 @@ def assign(client, flight, member, role="PIC", override_reason="", otp_code=""):
             "override_reason": override_reason,
             "otp_code": otp_code,
         },
+        **extra,
     )
 
 
@@ -299,14 +301,9 @@ def override(client, flight, member, otp_code: str):
     return assign(client, flight, member, override_reason=REASON, otp_code=otp_code)
 
 
-def next_code(user) -> str:
-    """A valid code not used yet: logging in to the admin spent the current time step's code."""
-    return totp_now(TOTPDevice.objects.get(user=user), steps_ahead=1)
-
-
 def spent_code(user) -> str:
     """The code of the last time step the user's device accepted (at login)."""
-    device = TOTPDevice.objects.get(user=user)
+    device = EncryptedTOTPDevice.objects.get(user=user)
     generator = TOTP(device.bin_key, device.step, device.t0, device.digits)
     generator.time = device.t0 + device.last_t * device.step
     return f"{generator.token():0{device.digits}d}"
@@ -377,6 +374,28 @@ def test_override_with_the_permission_records_the_violations(ops_client, ops_use
         ActivityOutcome.SUCCESS,
         {"via": "admin"},
     )
+
+
+@override_settings(CRITICAL_IP_NETWORKS=[ipaddress.ip_network("10.0.0.0/8")])
+def test_override_from_outside_the_allow_list_is_refused(ops_client, ops_user, flight):
+    response = assign(
+        ops_client,
+        flight,
+        unqualified_captain(),
+        override_reason=REASON,
+        otp_code=next_code(ops_user),
+        REMOTE_ADDR="192.0.2.7",
+    )
+    assert response.status_code == 200
+    assert "You may not override crew legality from your network" in response.content.decode()
+    assert not CrewAssignment.objects.exists()
+    assert step_ups(ActivityOutcome.SUCCESS) == step_ups(ActivityOutcome.FAILURE) == 0  # code not spent
+
+
+def test_override_is_recorded_with_the_address(ops_client, ops_user, flight):
+    override(ops_client, flight, unqualified_captain(), next_code(ops_user))
+    row = ActivityLog.objects.get(action=ActivityAction.LEGALITY_OVERRIDE)
+    assert (row.user, row.ip, row.subject_id) == (ops_user, "127.0.0.1", str(CrewAssignment.objects.get().pk))
 
 
 def test_add_page_asks_for_the_authenticator_code(ops_client):
@@ -621,7 +640,7 @@ def test_experience_must_count_something(admin_client, page):
         response = post_change(admin_client, member, **added_row(member, "experience", **row))
         assert member.experience.count() == 1
     assert response.status_code == 200
-    assert "Record at least one takeoff, landing or approach." in response.content.decode()
+    assert "Record at least one takeoff, landing or instrument task." in response.content.decode()
     assert not CrewMember.objects.filter(employee_id="E500").exists()
 
 
@@ -670,7 +689,7 @@ def test_duty_is_recorded_through_the_service(ops_client, ops_user):
         "report_at_1": "08:00:00",
         "release_at_0": day,
         "release_at_1": "14:00:00",
-        "flight_minutes": "180",
+        "flights": f"{day} 09:00, {day} 11:00\n{day}T12:00:00+01:00, {day} 12:00",
         "aircraft_type": "c25b",
         "overrun_minutes": "0",
         "remarks": "Flying for another operator",
@@ -678,10 +697,20 @@ def test_duty_is_recorded_through_the_service(ops_client, ops_user):
     assert ops_client.post("/admin/crew/dutyperiod/add/", data).status_code == 302
     duty = DutyPeriod.objects.get()
     assert (duty.aircraft_type, duty.flight_minutes) == ("C25B", 180)
+    assert duty.flights == [
+        {"block_out": f"{day}T09:00:00+00:00", "block_in": f"{day}T11:00:00+00:00"},
+        {"block_out": f"{day}T11:00:00+00:00", "block_in": f"{day}T12:00:00+00:00"},
+    ]
     assert duty.history.latest().history_user == ops_user
     overlapping = ops_client.post("/admin/crew/dutyperiod/add/", data | {"report_at_1": "09:00:00"})
     assert overlapping.status_code == 200
     assert "Overlaps another recorded duty." in overlapping.content.decode()
+    garbled = ops_client.post("/admin/crew/dutyperiod/add/", data | {"flights": f"{day} 09:00"})
+    assert "Line 1: give a block-out and a block-in date and time." in garbled.content.decode()
+    outside = ops_client.post(
+        "/admin/crew/dutyperiod/add/", data | {"report_at_0": day, "flights": f"{day} 07:00, {day} 09:00"}
+    )
+    assert "Every flight lies inside the duty, from report to release." in outside.content.decode()
     assert DutyPeriod.objects.count() == 1
 
 
@@ -735,3 +764,61 @@ def test_duties_and_availability_are_removed_through_the_services(ops_client, op
         *CrewAvailability.history.filter(history_type="-"),
     ]
     assert [h.history_user for h in removed] == [ops_user] * 3
+
+
+def test_rule_sets_show_the_one_in_force_and_every_number_they_apply(admin_client):
+    today = timezone.localdate()
+    older = LegalityRuleSet.objects.create(name="Older", effective_from=today - timedelta(days=400))
+    current = LegalityRuleSet.objects.create(
+        name="Current", effective_from=today - timedelta(days=10), parameters={"line_check_months": 6}
+    )
+    LegalityRuleSet.objects.create(name="Next year", effective_from=today + timedelta(days=300))
+
+    listing = admin_client.get("/admin/crew/legalityruleset/")
+    page = admin_client.get(f"/admin/crew/legalityruleset/{current.pk}/change/").content.decode()
+
+    in_force = {row.name: row.is_in_force for row in listing.context["cl"].result_list}
+    assert in_force == {"Next year": False, "Current": True, "Older": False}
+    assert "<b>line_check_months</b></td><td>6</td>" in page
+    assert "<tr><td>medical_first_class_months_under</td><td>12</td></tr>" in page
+    assert "<tr><td>recency_days</td><td>90</td></tr>" in page
+    assert rules_in_force(today).line_check_months == 6
+    assert older.as_rules().line_check_months == 12
+
+
+def test_rule_set_without_a_set_in_force_says_the_defaults_apply(admin_client):
+    response = admin_client.get("/admin/crew/legalityruleset/", follow=True)
+
+    assert "the built-in US Part 135 defaults apply" in response.content.decode()
+
+
+def test_rule_set_numbers_of_counts_must_be_whole(admin_client):
+    data = {
+        "name": "Company",
+        "effective_from": "2027-01-01",
+        "parameters": '{"recency_days": 90.5}',
+        "calendar_time_zone": "UTC",
+        "notes": "",
+    }
+    response = admin_client.post("/admin/crew/legalityruleset/add/", data)
+
+    assert "recency_days must be a whole number." in response.content.decode()
+    assert not LegalityRuleSet.objects.exists()
+
+
+def test_pilot_flying_is_recorded_with_an_admin_action(ops_client, ops_user, flight):
+    captain, first_officer = make_crew("E1"), make_crew("E2", position="first_officer")
+    services.crew_assign(flight=flight, member=captain, role="PIC", actor=None)
+    sic = services.crew_assign(flight=flight, member=first_officer, role="SIC", actor=None)
+    action = {"action": "record_pilot_flying", "_selected_action": [sic.pk]}
+
+    refused = ops_client.post("/admin/crew/crewassignment/", action, follow=True)
+    type(flight).objects.filter(pk=flight.pk).update(status="completed")
+    done = ops_client.post("/admin/crew/crewassignment/", action, follow=True)
+
+    assert "recorded once the flight has flown" in refused.content.decode()
+    assert "recorded as pilot flying." in done.content.decode()
+    sic.refresh_from_db()
+    assert sic.pilot_flying is True
+    assert sic.history.latest().history_user == ops_user
+    assert TripEvent.objects.filter(flight=flight, detail__action="pilot_flying").count() == 1

@@ -3,16 +3,21 @@ schedule and iCal feed, availability, experience, and what a crew user may see (
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 
 from crew import services
 from crew.models import CrewAssignment, CrewMember, LegalityRuleSet, TypeRating
 from flights.models import TripEvent
+from jetops.critical import operator_context
+from jetops.models import ActivityAction, ActivityLog
+from jetops.services import user_update
 from tests.concurrency import race
 from tests.conftest import bearer
 from tests.crew.conftest import book, make_crew, qualified
@@ -346,6 +351,24 @@ def test_override_needs_permission_reason_and_step_up(ops_user, cs_user, flight)
     assert "14 CFR 61.31(a)" in [v["rule"] for v in response.json()["violations"]]
     event = TripEvent.objects.get(kind="crew")
     assert event.detail["overridden"] is True
+    row = ActivityLog.objects.get(action=ActivityAction.LEGALITY_OVERRIDE)
+    assert (row.user, row.ip, row.subject_id) == (ops_user, "127.0.0.1", str(response.json()["id"]))
+    assert "14 CFR 61.31(a)" in row.detail["violations"]
+
+
+@override_settings(CRITICAL_IP_NETWORKS=[ipaddress.ip_network("10.0.0.0/8")])
+def test_override_from_outside_the_allow_list_is_refused(ops_user, flight):
+    no_rating = make_crew("E1", qualifications=qualified(aircraft_type="GLF6"))
+    body = {"crew_member": no_rating.pk, "role": "PIC", "override_reason": "Ferry under special permit"}
+    api = bearer(ops_user)
+    refused = api.post(f"/api/v1/flights/{flight.pk}/crew", body, format="json", REMOTE_ADDR="192.0.2.7")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "ip_not_allowed"
+    assert not CrewAssignment.objects.exists()
+    assert not ActivityLog.objects.filter(action=ActivityAction.LEGALITY_OVERRIDE).exists()
+    done = api.post(f"/api/v1/flights/{flight.pk}/crew", body, format="json", REMOTE_ADDR="10.1.1.1")
+    assert done.status_code == 201, done.json()
+    assert ActivityLog.objects.get(action=ActivityAction.LEGALITY_OVERRIDE).ip == "10.1.1.1"
 
 
 def test_seat_rules(ops_user, flight):
@@ -503,6 +526,23 @@ def test_calendar_token_can_be_rotated(ops_user, anon):
     assert anon.get(f"/api/v1/crew/calendar/{captain.calendar_token}.ics").status_code == 200
 
 
+def test_calendar_feed_stops_when_the_login_or_the_member_is_deactivated(crew_user, admin_user, anon):
+    member = make_crew("E1", user=crew_user)
+    url = f"/api/v1/crew/calendar/{member.calendar_token}.ics"
+    assert anon.get(url).status_code == 200
+    user_update(user=crew_user, actor=admin_user, is_active=False)
+    assert anon.get(url).status_code == 404
+    user_update(user=crew_user, actor=admin_user, is_active=True)
+    assert anon.get(url).status_code == 200
+    services.crew_member_update(member=member, actor=None, is_active=False)
+    assert anon.get(url).status_code == 404
+
+
+def test_calendar_feed_of_a_member_without_login(anon):
+    member = make_crew("E1")
+    assert anon.get(f"/api/v1/crew/calendar/{member.calendar_token}.ics").status_code == 200
+
+
 def test_crew_user_rotates_only_their_own_calendar_url(crew_user, cs_user):
     mine, other = make_crew("E1", user=crew_user), make_crew("E2")
     api = bearer(crew_user)
@@ -628,7 +668,14 @@ def test_flown_night_legs_count_as_night_experience(client_a, jet):
     captain = make_crew("E1", recent_landings=None)
     past = timezone.now().replace(hour=3, minute=0, second=0, microsecond=0) - timedelta(days=3)
     flight = book(client_a, jet, at=future(10, 14))
-    services.crew_assign(flight=flight, member=captain, role="PIC", actor=None, override_reason="test set-up")
+    services.crew_assign(
+        flight=flight,
+        member=captain,
+        role="PIC",
+        actor=None,
+        override_reason="test set-up",
+        meta=operator_context("tests"),
+    )
     for status, at in (
         ("departed", past),
         ("arrived", past + timedelta(hours=2, minutes=40)),
@@ -637,27 +684,6 @@ def test_flown_night_legs_count_as_night_experience(client_a, jet):
         flight_services.flight_status_change(flight=flight, status=status, actor=None, at=at)
     (event,) = selectors.experience_by_member([captain.pk], timezone.localdate())[captain.pk]
     assert (event.takeoffs, event.night_takeoffs, event.night_landings) == (1, 1, 1)
-
-
-def test_reported_other_commercial_flying_counts(crew_user, ops_user, flight):
-    captain = make_crew("E1", user=crew_user)
-    report = flight.departure_at - timedelta(hours=20)
-    duty = {
-        "kind": "other_commercial",
-        "report_at": report.isoformat(),
-        "release_at": (report + timedelta(hours=14)).isoformat(),
-        "flight_minutes": 600,
-        "aircraft_type": "C25B",
-    }
-    response = bearer(crew_user).post(f"/api/v1/crew/{captain.pk}/duties", duty, format="json")
-    assert response.status_code == 201, response.json()
-    refused = bearer(ops_user).post(
-        f"/api/v1/flights/{flight.pk}/crew", {"crew_member": captain.pk, "role": "PIC"}, format="json"
-    )
-    assert refused.status_code == 409
-    assert "14 CFR 135.267(b)(2)" in [
-        v["rule"] for v in refused.json()["violations"]
-    ] or "14 CFR 135.267(d)" in [v["rule"] for v in refused.json()["violations"]]
 
 
 def test_assignments_report_totals_per_crew_member(ops_user, flight):
@@ -711,6 +737,19 @@ def test_crew_user_sees_only_their_own_record_schedule_and_flights(crew_user, cl
         ).status_code
         == 403
     )
+
+
+def test_crew_do_not_see_a_flights_billing_information(crew_user, ops_user, client_a_user, client_a, jet):
+    """Billing is the client account's business: crew read their flight without it, staff who
+    read client accounts and the account's own portal user with it."""
+    billing = {"po_number": "PO-7731", "cost_center": "Board travel"}
+    flight = book(client_a, jet, billing_info=billing)
+    services.crew_assign(flight=flight, member=make_crew("E1", user=crew_user), role="PIC", actor=None)
+    crew = bearer(crew_user)
+    assert crew.get(f"/api/v1/flights/{flight.pk}").json()["billing_info"] is None
+    assert [f["billing_info"] for f in crew.get("/api/v1/flights").json()["results"]] == [None]
+    for reader in (ops_user, client_a_user):
+        assert bearer(reader).get(f"/api/v1/flights/{flight.pk}").json()["billing_info"] == billing
 
 
 def test_client_user_cannot_reach_crew(client_a_user, client_a, jet):

@@ -304,6 +304,18 @@ def test_night_currency_needs_night_full_stop_landings() -> None:
     assert landing_currency(events, "C56X", date(2025, 2, 2), night=True) == Currency(True, date(2025, 4, 10))
 
 
+def test_135_247_a_2_night_takeoffs_and_landings_satisfy_day_recency() -> None:
+    night_only = [ExperienceEvent(date(2025, 1, 10), "C56X", night_takeoffs=3, night_landings=3)]
+    # Night landings recorded inside the total count once, not twice.
+    both = [
+        ExperienceEvent(date(2025, 1, 10), "C56X", takeoffs=2, landings=2, night_takeoffs=2, night_landings=2)
+    ]
+
+    assert landing_currency(night_only, "C56X", date(2025, 4, 10)) == Currency(True, date(2025, 4, 10))
+    assert landing_currency(night_only, "C56X", date(2025, 4, 11)) == Currency(False, date(2025, 4, 10))
+    assert landing_currency(both, "C56X", date(2025, 1, 11)) == Currency(False, None)
+
+
 def test_recency_counts_and_days_come_from_the_rules() -> None:
     events = [ExperienceEvent(date(2025, 1, 10), "C56X", takeoffs=1, landings=1)]
 

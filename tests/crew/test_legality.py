@@ -23,14 +23,19 @@ from crew.legality import (
     RULE_COMPETENCY,
     RULE_FA_DAY_OFF,
     RULE_FA_DUTY,
+    RULE_FA_DUTY_ONE_EXTRA,
+    RULE_FA_DUTY_THREE_EXTRA,
+    RULE_FA_DUTY_TWO_EXTRA,
     RULE_FA_LONG_REST,
     RULE_FA_LONG_REST_REDUCED,
     RULE_FA_REST,
     RULE_FA_REST_REDUCED,
     RULE_INSTRUMENT_CHECK,
+    RULE_INSTRUMENT_RECENCY,
     RULE_LINE_CHECK,
     RULE_LOOKBACK,
     RULE_MEDICAL,
+    RULE_NIGHT_RECENCY,
     RULE_OVERLAP,
     RULE_OVERRUN,
     RULE_QUARTER,
@@ -38,6 +43,7 @@ from crew.legality import (
     RULE_RECENCY,
     RULE_REGULAR_DUTY,
     RULE_REQUIRED_REST,
+    RULE_SIC_INSTRUMENT_RECENCY,
     RULE_TRAINING,
     RULE_TWO_QUARTERS,
     RULE_TYPE_RATING_PIC,
@@ -85,6 +91,15 @@ def office(start: datetime, hours: float) -> DutyPeriod:
     return duty(start, hours, kind="office")
 
 
+def ferry(start: datetime, flight_hours: float, *, two_pilot: bool = True) -> DutyPeriod:
+    """A ferry-only duty: report 1 h before off-block, release 1 h after."""
+    return duty(
+        start,
+        flight_hours + 2,
+        leg(start + timedelta(hours=1), flight_hours, two_pilot=two_pilot, positioning=True),
+    )
+
+
 def daily_flying(first: date, days: int, flight_hours: float) -> list[DutyPeriod]:
     """Two-pilot flying at 06:00 UTC on ``days`` consecutive days."""
     return [
@@ -103,6 +118,8 @@ def quals(
             kind: valid_through for kind in (CHECK_COMPETENCY, CHECK_INSTRUMENT, CHECK_LINE, CHECK_TRAINING)
         },
         landing_currency={TYPE: valid_through},
+        night_currency={TYPE: valid_through},
+        instrument_currency=valid_through,
     )
 
 
@@ -145,6 +162,8 @@ def test_pilot_in_command_gets_one_result_per_rule_in_a_fixed_order() -> None:
         RULE_LINE_CHECK,
         RULE_TRAINING,
         RULE_RECENCY,
+        RULE_NIGHT_RECENCY,
+        RULE_INSTRUMENT_RECENCY,
     ]
     assert [r.status for r in results] == ["ok"] * len(results)
     assert is_legal(results) is True
@@ -155,8 +174,16 @@ def test_second_in_command_skips_pic_only_rules() -> None:
 
     rules = [r.rule for r in results]
     assert RULE_TYPE_RATING_SIC in rules
-    assert {RULE_INSTRUMENT_CHECK, RULE_LINE_CHECK, RULE_RECENCY, RULE_TYPE_RATING_PIC}.isdisjoint(rules)
-    assert len(results) == 13
+    assert rules[-1] == RULE_SIC_INSTRUMENT_RECENCY
+    assert {
+        RULE_INSTRUMENT_CHECK,
+        RULE_LINE_CHECK,
+        RULE_RECENCY,
+        RULE_NIGHT_RECENCY,
+        RULE_INSTRUMENT_RECENCY,
+        RULE_TYPE_RATING_PIC,
+    }.isdisjoint(rules)
+    assert len(results) == 14
 
 
 def test_flight_attendant_gets_135_273_rules() -> None:
@@ -242,7 +269,7 @@ def test_135_267_a_1_quarter_500_hours() -> None:
     assert (over.status, over.values["flight_hours"]) == ("block", 500.0167)
 
 
-def test_135_267_a_1_positioning_leg_before_revenue_counts_and_after_does_not() -> None:
+def test_135_267_a_1_ferry_legs_count_wherever_they_fall() -> None:
     roster = daily_flying(date(2025, 4, 1), 90, 5.5)
     june_30 = at(2025, 6, 30, 4)
     before = duty(
@@ -259,7 +286,22 @@ def test_135_267_a_1_positioning_leg_before_revenue_counts_and_after_does_not() 
     )
 
     assert results_by_rule(roster, before)[RULE_QUARTER].values["flight_hours"] == 500.5
-    assert results_by_rule(roster, after)[RULE_QUARTER].values["flight_hours"] == 499.5
+    assert results_by_rule(roster, after)[RULE_QUARTER].values["flight_hours"] == 500.5
+
+
+def test_135_267_a_1_ferry_only_duty_counts_at_the_limit() -> None:
+    roster = [*daily_flying(date(2025, 4, 1), 89, 5.5), ferry(at(2025, 6, 29, 20), 5.5)]  # 495 h
+    june_30 = at(2025, 6, 30, 6)
+
+    exactly = results_by_rule(roster, flying(june_30, 5, two_pilot=True))[RULE_QUARTER]
+    over = results_by_rule(roster, flying(june_30, 5 + 1 / 60, two_pilot=True))[RULE_QUARTER]
+    proposed_ferry = results_by_rule(
+        daily_flying(date(2025, 4, 1), 90, 5.5), ferry(at(2025, 6, 30, 14), 5 + 1 / 60)
+    )[RULE_QUARTER]
+
+    assert (exactly.status, exactly.values["flight_hours"]) == ("warn", 500.0)
+    assert (over.status, over.values["flight_hours"]) == ("block", 500.0167)
+    assert (proposed_ferry.status, proposed_ferry.values["flight_hours"]) == ("block", 500.0167)
 
 
 def test_135_267_a_2_two_consecutive_quarters_800_hours() -> None:
@@ -381,16 +423,58 @@ def test_135_267_b_other_commercial_flying_counts() -> None:
     assert (result.status, result.values["flight_hours"]) == ("block", 11.0)
 
 
-def test_135_267_b_one_pilot_leg_in_the_window_sets_the_8_hour_limit() -> None:
-    roster = [flying(at(2025, 3, 3, 6), 2)]  # one-pilot
+def test_135_267_b_limit_follows_the_crew_of_the_revenue_assignment() -> None:
+    roster = [flying(at(2025, 3, 3, 6), 2)]  # a one-pilot leg 07:00-09:00
 
-    result = results_by_rule(roster, flying(at(2025, 3, 3, 12), 7, two_pilot=True))
+    two = results_by_rule(roster, flying(at(2025, 3, 3, 12), 8, two_pilot=True))[RULE_24H_TWO_PILOTS]
+    two_over = results_by_rule(roster, flying(at(2025, 3, 3, 12), 8 + 1 / 60, two_pilot=True))
+    one = results_by_rule(roster, flying(at(2025, 3, 3, 12), 6))[RULE_24H_ONE_PILOT]
+    one_over = results_by_rule(roster, flying(at(2025, 3, 3, 12), 6 + 1 / 60))[RULE_24H_ONE_PILOT]
 
-    assert RULE_24H_TWO_PILOTS not in result
-    assert (result[RULE_24H_ONE_PILOT].status, result[RULE_24H_ONE_PILOT].values["flight_hours"]) == (
+    # The earlier one-pilot leg counts its 2 h under the two-pilot assignment's 10 h limit.
+    assert (two.status, two.values["flight_hours"], two.values["limit_hours"]) == ("warn", 10.0, 10.0)
+    assert (two_over[RULE_24H_TWO_PILOTS].status, RULE_24H_ONE_PILOT in two_over) == ("block", False)
+    assert (one.status, one.values["flight_hours"], one.values["limit_hours"]) == ("warn", 8.0, 8.0)
+    assert one_over.status == "block"
+
+
+def test_135_267_b_ferry_in_other_duty_counts() -> None:
+    # A ferry-only duty 00:00-06:00 (4 h flown 01:00-05:00), then a revenue duty the same day.
+    roster = [ferry(at(2025, 3, 3, 0), 4)]
+
+    exactly = results_by_rule(roster, flying(at(2025, 3, 3, 14), 6, two_pilot=True))[RULE_24H_TWO_PILOTS]
+    over = results_by_rule(roster, flying(at(2025, 3, 3, 14), 6 + 1 / 60, two_pilot=True))
+
+    assert (exactly.status, exactly.values["flight_hours"]) == ("warn", 10.0)
+    assert exactly.values["window_end"] == "2025-03-03T21:00:00+00:00"
+    assert (over[RULE_24H_TWO_PILOTS].status, over[RULE_24H_TWO_PILOTS].values["flight_hours"]) == (
         "block",
-        9.0,
+        10.0167,
     )
+
+
+def test_135_267_b_proposed_ferry_counts_for_the_rostered_assignment_after_it() -> None:
+    roster = [flying(at(2025, 3, 3, 14), 6, two_pilot=True)]  # revenue 15:00-21:00
+
+    exactly = results_by_rule(roster, ferry(at(2025, 3, 3, 0), 4))[RULE_24H_TWO_PILOTS]
+    over = results_by_rule(roster, ferry(at(2025, 3, 3, 0), 4 + 1 / 60))[RULE_24H_TWO_PILOTS]
+    # Flown after the assignment completed, the ferry does not make it illegal.
+    after = results_by_rule(roster, ferry(at(2025, 3, 3, 21), 5))[RULE_24H_ONE_PILOT]
+
+    assert (exactly.status, exactly.values["window_end"]) == ("warn", "2025-03-03T21:00:00+00:00")
+    assert (over.status, over.values["flight_hours"]) == ("block", 10.0167)
+    assert (after.status, after.values["applicable"]) == ("ok", False)
+
+
+def test_135_267_b_ferry_after_the_revenue_leg_of_its_duty_does_not_count_for_it() -> None:
+    start = at(2025, 3, 3, 6)
+    proposed = duty(
+        start, 14, leg(start + timedelta(hours=1), 8), leg(start + timedelta(hours=10), 3, positioning=True)
+    )
+
+    result = results_by_rule([], proposed)[RULE_24H_ONE_PILOT]
+
+    assert (result.status, result.values["flight_hours"]) == ("warn", 8.0)
 
 
 def test_135_267_c_exception_applies_only_when_enabled_and_met() -> None:
@@ -507,8 +591,9 @@ def test_135_267_e_a_later_duty_does_not_hide_an_earlier_overrun() -> None:
 
 
 def q3_office_days(days_off: set[date], until: date = date(2025, 9, 30)) -> list[DutyPeriod]:
-    """06:00-22:00 office duty on every day of Q3 2025 up to ``until`` except ``days_off``."""
-    day, roster = date(2025, 7, 1), []
+    """06:00-22:00 office duty on every day of Q3 2025 up to ``until`` except ``days_off``,
+    and on the day before, so no rest from June ends in the quarter."""
+    day, roster = date(2025, 6, 30), []
     while day <= until:
         if day not in days_off:
             roster.append(office(at(day.year, day.month, day.day, 6), 16))
@@ -556,6 +641,46 @@ def test_135_267_f_unplanned_end_of_quarter_still_counts() -> None:
     assert (result.status, result.values["rest_periods"]) == ("ok", 19)
 
 
+def test_135_267_f_rest_straddling_a_quarter_boundary_counts_where_it_ends() -> None:
+    # Office duty every day of Q3 (and the day before), Sundays off, but 30 September
+    # (a Tuesday) ends at 14:00: the rest from then to the first duty of Q4 straddles it.
+    # The next duty after that is on 31 December.
+    roster = [
+        *[d for d in q3_office_days(SUNDAYS_Q3) if d.start.date() != date(2025, 9, 30)],
+        office(at(2025, 9, 30, 6), 8),
+        office(at(2025, 12, 31, 6), 16),
+    ]
+    q4_start = at(2025, 10, 1, 0)
+
+    # 14:00 to 14:00: 24 h completed in Q4 (10 h of it in Q3, 14 h in Q4).
+    full = results_by_rule(roster, office(q4_start + timedelta(hours=14), 8))[RULE_QUARTER_RESTS]
+    # One minute short of 24 h: no rest at all.
+    short = results_by_rule(roster, office(q4_start + timedelta(hours=13, minutes=59), 8))[RULE_QUARTER_RESTS]
+    q3 = results_by_rule(roster, office(at(2025, 9, 2, 22), 1))[RULE_QUARTER_RESTS]
+
+    # Q4 as planned: the straddling rest, then 1 Oct 22:00 to 31 Dec 06:00 (90 days 8 h).
+    assert (full.values["period"], full.values["rest_periods"], full.values["max_possible"]) == (
+        "2025-Q4",
+        2,
+        91,
+    )
+    assert (short.values["rest_periods"], short.values["max_possible"]) == (1, 90)
+    # Q3 counts its 13 Sundays, and not the rest that ends in Q4.
+    assert (q3.values["period"], q3.values["rest_periods"], q3.values["max_possible"]) == ("2025-Q3", 13, 13)
+
+
+def test_135_267_f_a_duty_late_in_a_quarter_can_take_a_rest_of_the_next() -> None:
+    one_rest = Rules(quarter_rest_count=1)
+    # Q4 is all duty except the rest from 30 September 12:00 to 1 October 12:00.
+    roster = [office(at(2025, 9, 30, 4), 8), office(at(2025, 10, 1, 12), 92 * 24)]
+
+    before = results_by_rule(roster, office(at(2025, 9, 29, 20), 1), rules=one_rest)[RULE_QUARTER_RESTS]
+    inside = results_by_rule(roster, office(at(2025, 9, 30, 20), 1), rules=one_rest)[RULE_QUARTER_RESTS]
+
+    assert (before.status, before.values["period"]) == ("ok", "2025-Q3")
+    assert (inside.status, inside.values["period"], inside.values["max_possible"]) == ("block", "2025-Q4", 0)
+
+
 # -- qualifications -------------------------------------------------------------------------
 
 
@@ -601,6 +726,7 @@ def test_flight_on_the_last_day_of_a_validity_month_legal_and_next_day_not() -> 
         RULE_LINE_CHECK,
         RULE_TRAINING,
         RULE_RECENCY,
+        RULE_INSTRUMENT_RECENCY,
     }
 
 
@@ -628,6 +754,7 @@ def test_missing_items_block() -> None:
         RULE_LINE_CHECK,
         RULE_TRAINING,
         RULE_RECENCY,
+        RULE_INSTRUMENT_RECENCY,
     }
     assert results[RULE_TYPE_RATING_PIC].values == {"missing": TYPE, "role": "PIC"}
 
@@ -671,6 +798,58 @@ def test_recency_not_needed_for_a_ferry_without_passengers() -> None:
         results_by_rule([], flying(at(2025, 3, 3, 8), 2), qualifications=stale)[RULE_RECENCY].status
         == "block"
     )
+
+
+def test_61_57_b_night_currency_when_passengers_fly_in_the_night_period() -> None:
+    held = replace(QUALS, night_currency={TYPE: date(2025, 3, 3)})
+    night_leg = FlightEvent(at(2025, 3, 3, 20), at(2025, 3, 4, 3), TYPE, two_pilot=True, night=True)
+    day_leg = FlightEvent(at(2025, 3, 3, 12), at(2025, 3, 3, 15), TYPE, two_pilot=True)
+    night_ferry = replace(night_leg, positioning=True)
+
+    last_day = results_by_rule([], duty(at(2025, 3, 3, 11), 5, day_leg), qualifications=held)
+    night = results_by_rule([], duty(at(2025, 3, 3, 19), 9, night_leg), qualifications=held)
+    ferry_only = results_by_rule([], duty(at(2025, 3, 3, 19), 9, night_ferry), qualifications=held)
+    as_sic = results_by_rule([], duty(at(2025, 3, 3, 19), 9, night_leg), "SIC", qualifications=held)
+
+    assert (last_day[RULE_NIGHT_RECENCY].status, last_day[RULE_NIGHT_RECENCY].values["applicable"]) == (
+        "ok",
+        False,
+    )
+    # Lands 4 March: night currency ran through 3 March.
+    assert (night[RULE_NIGHT_RECENCY].status, night[RULE_NIGHT_RECENCY].values["valid_through"]) == (
+        "block",
+        "2025-03-03",
+    )
+    assert ferry_only[RULE_NIGHT_RECENCY].status == "ok"
+    assert RULE_NIGHT_RECENCY not in as_sic
+
+
+def test_135_297_only_for_the_pic_of_an_ifr_flight() -> None:
+    no_check = replace(QUALS, checks={k: v for k, v in QUALS.checks.items() if k != CHECK_INSTRUMENT})
+    ifr = flying(at(2025, 3, 3, 8), 2)
+    vfr = duty(at(2025, 3, 3, 8), 4, replace(leg(at(2025, 3, 3, 9), 2), ifr=False))
+
+    assert results_by_rule([], ifr, qualifications=no_check)[RULE_INSTRUMENT_CHECK].status == "block"
+    assert results_by_rule([], vfr, qualifications=no_check)[RULE_INSTRUMENT_CHECK].values == {
+        "applicable": False
+    }
+    assert RULE_INSTRUMENT_CHECK not in results_by_rule([], ifr, "SIC", qualifications=no_check)
+
+
+def test_61_57_c_instrument_currency_for_pic_and_135_245_a_for_sic_of_ifr_flights() -> None:
+    held = replace(QUALS, instrument_currency=date(2025, 3, 31))
+    last_day = flying(at(2025, 3, 31, 8), 2)
+    next_day = flying(at(2025, 4, 1, 8), 2)
+    vfr = duty(at(2025, 4, 1, 8), 4, replace(leg(at(2025, 4, 1, 9), 2), ifr=False))
+
+    assert results_by_rule([], last_day, qualifications=held)[RULE_INSTRUMENT_RECENCY].status == "warn"
+    assert results_by_rule([], next_day, qualifications=held)[RULE_INSTRUMENT_RECENCY].status == "block"
+    assert (
+        results_by_rule([], next_day, "SIC", qualifications=held)[RULE_SIC_INSTRUMENT_RECENCY].status
+        == "block"
+    )
+    assert results_by_rule([], vfr, qualifications=held)[RULE_INSTRUMENT_RECENCY].status == "ok"
+    assert results_by_rule([], vfr, "SIC", qualifications=held)[RULE_SIC_INSTRUMENT_RECENCY].status == "ok"
 
 
 def test_office_duty_needs_no_flying_qualifications() -> None:
@@ -747,7 +926,7 @@ def test_135_273_b_9_no_long_duty_after_a_reduced_long_rest() -> None:
 
     assert short.status == "ok"
     assert long[RULE_FA_LONG_REST_REDUCED].status == "block"
-    assert long[RULE_FA_DUTY].status == "warn"
+    assert long[RULE_FA_DUTY_ONE_EXTRA].status == "block"  # an office duty carries no extra attendant
 
 
 def test_135_273_touching_duty_periods_have_no_rest_between() -> None:
@@ -757,26 +936,135 @@ def test_135_273_touching_duty_periods_have_no_rest_between() -> None:
     assert result[RULE_FA_REST].values["rest_hours"] == 0.0
 
 
-def test_135_273_b_1_duty_length() -> None:
-    assert results_by_rule([], office(at(2025, 3, 3, 4), 14), "FA")[RULE_FA_DUTY].status == "ok"
-    assert results_by_rule([], office(at(2025, 3, 3, 4), 16), "FA")[RULE_FA_DUTY].status == "warn"
-    assert results_by_rule([], office(at(2025, 3, 3, 4), 20.5), "FA")[RULE_FA_DUTY].status == "block"
+def attended(start: datetime, hours: float, attendants: int, *, abroad: bool = False) -> DutyPeriod:
+    """A duty with one leg carrying ``attendants`` flight attendants, one of them required."""
+    flight = FlightEvent(
+        start + timedelta(hours=1),
+        start + timedelta(hours=2),
+        TYPE,
+        attendants=attendants,
+        required_attendants=1,
+        beyond_contiguous_us=abroad,
+    )
+    return duty(start, hours, flight)
 
 
-def test_135_273_b_13_twenty_four_hours_free_in_any_seven_days() -> None:
+def test_135_273_b_1_fourteen_hours_then_over_twenty_never() -> None:
+    exactly = results_by_rule([], attended(at(2025, 3, 3, 4), 14, 1), "FA")[RULE_FA_DUTY]
+    over_20 = results_by_rule([], attended(at(2025, 3, 3, 4), 20 + 1 / 60, 5, abroad=True), "FA")[
+        RULE_FA_DUTY
+    ]
+
+    assert (exactly.status, exactly.values["duty_hours"]) == ("ok", 14.0)
+    assert (over_20.status, over_20.values["max_hours"]) == ("block", 20.0)
+
+
+def test_135_273_b_4_one_attendant_over_the_minimum_up_to_16_hours() -> None:
+    alone = results_by_rule([], attended(at(2025, 3, 3, 4), 14 + 1 / 60, 1), "FA")
+    single_16 = results_by_rule([], attended(at(2025, 3, 3, 4), 16, 1), "FA")
+    extra_16 = results_by_rule([], attended(at(2025, 3, 3, 4), 16, 2), "FA")[RULE_FA_DUTY_ONE_EXTRA]
+
+    assert RULE_FA_DUTY not in alone
+    assert alone[RULE_FA_DUTY_ONE_EXTRA].status == "block"
+    assert single_16[RULE_FA_DUTY_ONE_EXTRA].status == "block"
+    assert "1 flight attendant(s) in addition" in single_16[RULE_FA_DUTY_ONE_EXTRA].detail
+    assert (extra_16.status, extra_16.values["extra_attendants"], extra_16.values["limit_hours"]) == (
+        "ok",
+        1,
+        16.0,
+    )
+
+
+def test_135_273_b_5_two_attendants_over_the_minimum_up_to_18_hours() -> None:
+    one_extra = results_by_rule([], attended(at(2025, 3, 3, 4), 16 + 1 / 60, 2), "FA")[RULE_FA_DUTY_TWO_EXTRA]
+    two_extra = results_by_rule([], attended(at(2025, 3, 3, 4), 18, 3), "FA")[RULE_FA_DUTY_TWO_EXTRA]
+
+    assert one_extra.status == "block"
+    assert (two_extra.status, two_extra.values["extra_attendants_required"]) == ("ok", 2)
+
+
+def test_135_273_b_6_three_attendants_over_the_minimum_and_a_leg_abroad_up_to_20_hours() -> None:
+    domestic = results_by_rule([], attended(at(2025, 3, 3, 4), 20, 4), "FA")[RULE_FA_DUTY_THREE_EXTRA]
+    abroad = results_by_rule([], attended(at(2025, 3, 3, 4), 20, 4, abroad=True), "FA")[
+        RULE_FA_DUTY_THREE_EXTRA
+    ]
+    two_extra = results_by_rule([], attended(at(2025, 3, 3, 4), 18 + 1 / 60, 3, abroad=True), "FA")
+
+    assert domestic.status == "block"
+    assert "outside the 48 contiguous States" in domestic.detail
+    assert (abroad.status, abroad.values["beyond_contiguous_us"]) == ("ok", True)
+    assert two_extra[RULE_FA_DUTY_THREE_EXTRA].status == "block"
+
+
+def test_135_273_b_4_every_flight_of_the_duty_carries_the_extra_attendant() -> None:
+    start = at(2025, 3, 3, 4)
+    legs = (
+        FlightEvent(
+            start + timedelta(hours=1), start + timedelta(hours=3), TYPE, attendants=2, required_attendants=1
+        ),
+        FlightEvent(
+            start + timedelta(hours=8), start + timedelta(hours=10), TYPE, attendants=1, required_attendants=1
+        ),
+    )
+
+    result = results_by_rule([], duty(start, 15, *legs), "FA")[RULE_FA_DUTY_ONE_EXTRA]
+
+    assert (result.status, result.values["extra_attendants"]) == ("block", 0)
+
+
+def test_135_273_b_13_twenty_four_hours_free_in_any_seven_calendar_days() -> None:
+    # 06:00-22:00 from Monday 3 to Saturday 8 March 2025 (8 h nights); free before.
+    week = [office(at(2025, 3, 3, 6) + timedelta(days=n), 16) for n in range(6)]
+
+    # 3-9 March then holds Saturday 22:00 to Sunday 22:00: exactly 24 h.
+    exactly = results_by_rule(week, office(at(2025, 3, 9, 22), 2), "FA")[RULE_FA_DAY_OFF]
+    over = results_by_rule(week, office(at(2025, 3, 9, 21, 59), 2 + 1 / 60), "FA")[RULE_FA_DAY_OFF]
+
+    assert (exactly.status, exactly.values["window_start"], exactly.values["longest_free_hours"]) == (
+        "ok",
+        "2025-03-03T00:00:00+00:00",
+        24.0,
+    )
+    assert (over.status, over.values["window_start"], over.values["longest_free_hours"]) == (
+        "block",
+        "2025-03-03T00:00:00+00:00",
+        23.9833,
+    )
+
+
+def test_135_273_b_13_calendar_days_allow_what_a_sliding_window_refuses() -> None:
+    # Duty from Monday 3 March 06:00 to Saturday 8 March 20:00 with 8 h nights: 134 h
+    # without 24 h free, but every 7 calendar days hold 24 h free (2-8 March: Sunday 2
+    # March 00:00 to Monday 06:00; 3-9 March: Saturday 20:00 to Monday 00:00).
+    roster = [office(at(2025, 3, 3, 6) + timedelta(days=n), 16) for n in range(5)]
+    proposed = office(at(2025, 3, 8, 6), 14)
+    sliding = Rules(fa_day_off_sliding=True)
+
+    calendar = results_by_rule(roster, proposed, "FA")[RULE_FA_DAY_OFF]
+    window = results_by_rule(roster, proposed, "FA", rules=sliding)[RULE_FA_DAY_OFF]
+
+    assert (calendar.status, calendar.values["longest_free_hours"]) == ("ok", 28.0)
+    assert (window.status, window.values["span_hours"]) == ("block", 134.0)
+
+
+def test_135_273_b_13_sliding_window_setting_twenty_four_hours_free_in_any_seven_days() -> None:
+    sliding = Rules(fa_day_off_sliding=True)
     five_days = [office(at(2025, 3, 3, 8) + timedelta(days=n), 12) for n in range(4)]
 
-    ok = results_by_rule(five_days, office(at(2025, 3, 7, 8), 12), "FA")[RULE_FA_DAY_OFF]
-    sixth = results_by_rule([*five_days, office(at(2025, 3, 7, 8), 12)], office(at(2025, 3, 8, 8), 12), "FA")
+    ok = results_by_rule(five_days, office(at(2025, 3, 7, 8), 12), "FA", rules=sliding)[RULE_FA_DAY_OFF]
+    sixth = results_by_rule(
+        [*five_days, office(at(2025, 3, 7, 8), 12)], office(at(2025, 3, 8, 8), 12), "FA", rules=sliding
+    )
 
     assert (ok.status, ok.values["span_hours"], ok.values["max_span_hours"]) == ("ok", 108.0, 120.0)
     assert (sixth[RULE_FA_DAY_OFF].status, sixth[RULE_FA_DAY_OFF].values["span_hours"]) == ("block", 132.0)
 
 
-def test_135_273_b_13_exactly_120_hours_of_duty_between_rests_is_legal() -> None:
+def test_135_273_b_13_sliding_window_setting_exactly_120_hours_of_duty_between_rests_is_legal() -> None:
+    sliding = Rules(fa_day_off_sliding=True)
     roster = [office(at(2025, 3, 3, 0) + timedelta(hours=14 * n), 10) for n in range(8)]  # 4 h breaks
 
-    result = results_by_rule(roster, office(at(2025, 3, 7, 16), 8), "FA")[RULE_FA_DAY_OFF]
+    result = results_by_rule(roster, office(at(2025, 3, 7, 16), 8), "FA", rules=sliding)[RULE_FA_DAY_OFF]
 
     assert (result.status, result.values["span_hours"]) == ("ok", 120.0)
 
@@ -815,6 +1103,7 @@ TIGHT = Rules(
     limit_warn_ratio=0.5,
     allow_regular_duty_exception=True,
 )
+SLIDING_LOCAL = Rules(fa_day_off_sliding=True, calendar_tz=ZoneInfo("America/New_York"))
 
 
 @st.composite
@@ -831,7 +1120,18 @@ def duties(draw: st.DrawFn) -> DutyPeriod:
             if on > start + length:
                 break
             legs.append(
-                FlightEvent(off, on, TYPE, two_pilot=draw(st.booleans()), positioning=draw(st.booleans()))
+                FlightEvent(
+                    off,
+                    on,
+                    TYPE,
+                    two_pilot=draw(st.booleans()),
+                    positioning=draw(st.booleans()),
+                    night=draw(st.booleans()),
+                    ifr=draw(st.booleans()),
+                    attendants=draw(st.integers(0, 4)),
+                    required_attendants=draw(st.integers(0, 1)),
+                    beyond_contiguous_us=draw(st.booleans()),
+                )
             )
             cursor = on
     overrun = draw(st.sampled_from([0, 0, 0, 20, 45, 90]))
@@ -853,7 +1153,7 @@ _SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Hea
     extra=duties(),
     proposed=duties(),
     role=st.sampled_from(["PIC", "SIC", "FA"]),
-    rules=st.sampled_from([DEFAULT_RULES, TIGHT]),
+    rules=st.sampled_from([DEFAULT_RULES, TIGHT, SLIDING_LOCAL]),
 )
 def test_adding_duty_never_turns_an_illegal_roster_legal(
     roster: list[DutyPeriod], extra: DutyPeriod, proposed: DutyPeriod, role: CrewRole, rules: Rules
@@ -876,7 +1176,7 @@ def test_adding_duty_never_turns_an_illegal_roster_legal(
     roster=st.lists(duties(), max_size=10),
     proposed=duties(),
     role=st.sampled_from(["PIC", "SIC", "FA"]),
-    rules=st.sampled_from([DEFAULT_RULES, TIGHT]),
+    rules=st.sampled_from([DEFAULT_RULES, TIGHT, SLIDING_LOCAL]),
     seed=st.integers(0, 2**32 - 1),
 )
 def test_results_do_not_depend_on_event_order(

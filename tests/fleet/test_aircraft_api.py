@@ -178,7 +178,7 @@ def test_invalid_values_are_400_naming_the_field(ops_user, field, value):
 
 def test_unknown_icao_message_names_the_code(ops_user):
     response = bearer(ops_user).post(URL, create_body(current_location="zzzz"), format="json")
-    assert response.json()["errors"]["current_location"] == ["Unknown airport ICAO code 'ZZZZ'."]
+    assert response.json()["errors"]["current_location"] == ["Unknown airport code 'ZZZZ'."]
 
 
 def test_weights_must_be_ordered(ops_user):

@@ -1,5 +1,5 @@
 """Airport reference data, distances, and the selectors (availability, near, schedule) with
-an occupancy provider registered the way flights will."""
+an occupancy provider registered the way flights does (``flights.occupancy``)."""
 
 from __future__ import annotations
 
@@ -119,7 +119,7 @@ def flights_provider():
             return Aircraft.objects.filter(pk=booked["aircraft"].pk).values("pk")
         return []
 
-    def entries(aircraft_ids, start, end):
+    def entries(aircraft_ids, start, end, exclude):
         aircraft = booked.get("aircraft")
         if aircraft is not None and aircraft.pk in aircraft_ids:
             yield OccupancyEntry(
@@ -151,7 +151,7 @@ def test_occupancy_provider_makes_aircraft_unavailable(flights_provider):
 def test_occupancy_provider_may_return_plain_ids(flights_provider):
     flying = make_aircraft()
 
-    register_occupancy("test-ids", busy=lambda start, end: [flying.pk])
+    register_occupancy("test-ids", busy=lambda start, end: [flying.pk], entries=lambda *args: [])
     try:
         assert list(aircraft_available(Aircraft.objects.all(), utc(2030, 1, 1), utc(2030, 1, 2))) == []
     finally:

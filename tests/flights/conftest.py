@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from finance.models import PricingProfile, SegmentFeeRate
+from finance.models import PricingProfile, TaxRate
 from tests.fleet.conftest import make_aircraft
 
 
@@ -28,7 +28,7 @@ def active_profile_without_return_to_base() -> PricingProfile:
 
 @pytest.fixture
 def profile(db: Any) -> PricingProfile:
-    SegmentFeeRate.objects.create(effective_from=date(2025, 1, 1), amount=Decimal("5.30"))
+    TaxRate.objects.create(effective_from=date(2025, 1, 1), amount=Decimal("5.30"))  # segment fee
     return active_profile_without_return_to_base()
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from clients import services as client_services
-from flights.models import ConciergeRequest, Quote
+from fleet.models import Airport
+from flights import services
+from flights.models import ConciergeRequest, Flight, Quote
 from tests.admin_forms import shown
 from tests.crew.conftest import book
 from tests.flights.conftest import future
@@ -110,3 +112,37 @@ def test_special_service_rows_are_written_by_the_service(ops_client, client_a, j
     assert response.status_code == 302, response.context["adminform"].form.errors
     service = flight.special_services.get()
     assert service.description == "Dietary: vegan"  # what special_service_save adds for catering
+
+
+def test_client_services_cannot_cancel_trips_in_the_admin(client, cs_user, client_a, jet):
+    flight = services.flight_create(
+        client=client_a,
+        aircraft=jet,
+        departure_airport=Airport.objects.get(icao="KTEB"),
+        arrival_airport=Airport.objects.get(icao="KDJT"),
+        departure_at=future(10, 14),
+        actor=None,
+    )
+    cs_client = admin_login(client, cs_user)
+    changelist = cs_client.get("/admin/flights/trip/")
+    assert changelist.status_code == 200
+    assert b"cancel_trips" not in changelist.content
+    response = cs_client.post(
+        "/admin/flights/trip/", {"action": "cancel_trips", "_selected_action": [flight.trip_id]}, follow=True
+    )
+    assert response.status_code == 200
+    assert Flight.objects.get().status == "scheduled"
+
+
+def test_operations_cancel_trips_in_the_admin(client, ops_user, client_a, jet):
+    flight = services.flight_create(
+        client=client_a,
+        aircraft=jet,
+        departure_airport=Airport.objects.get(icao="KTEB"),
+        arrival_airport=Airport.objects.get(icao="KDJT"),
+        departure_at=future(10, 14),
+        actor=None,
+    )
+    ops_client = admin_login(client, ops_user)
+    ops_client.post("/admin/flights/trip/", {"action": "cancel_trips", "_selected_action": [flight.trip_id]})
+    assert Flight.objects.get().status == "cancelled"

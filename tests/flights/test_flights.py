@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 
 from clients import services as client_services
@@ -180,6 +181,32 @@ def test_status_transition_table(ops_user, client_a, jet, source, target):
     assert flight.status == (target if expected == 200 else source)
 
 
+def test_client_services_cannot_cancel_a_flight(cs_user, ops_user, client_a, jet):
+    """Per the role table the status workflow, cancelling included, is Operations' (flights,
+    scheduling); Client Services support bookings and ask Operations to cancel."""
+    flight = book(client_a, jet)
+    cancel = {"status": "cancelled", "reason": "client request"}
+    response = bearer(cs_user).post(f"/api/v1/flights/{flight.pk}/status", cancel, format="json")
+    assert response.status_code == 403
+    flight.refresh_from_db()
+    assert flight.status == "scheduled"
+    assert not TripEvent.objects.filter(kind="status").exists()
+    ok = bearer(ops_user).post(f"/api/v1/flights/{flight.pk}/status", cancel, format="json")
+    assert ok.status_code == 200
+    assert ok.json()["status"] == "cancelled"
+
+
+def test_status_service_refuses_an_actor_without_the_permission(cs_user, client_a, jet):
+    """Every caller meets the check (the admin's cancel action included), not only the API."""
+    flight = book(client_a, jet)
+    with pytest.raises(PermissionDenied):
+        services.flight_status_change(
+            flight=flight, status="cancelled", reason="client request", actor=cs_user
+        )
+    flight.refresh_from_db()
+    assert (flight.status, flight.cancel_reason) == ("scheduled", "")
+
+
 def test_arrival_moves_aircraft_and_adds_hours(ops_user, client_a, jet):
     flight = book(client_a, jet)
     _move(flight, "departed", at=flight.departure_at)
@@ -243,6 +270,18 @@ def test_completion_counts_loyalty_and_requests_feedback(client_a_user, client_a
     )
     assert response.status_code == 200, response.json()
     assert api.post(f"/api/v1/flights/{flight.pk}/feedback", {"rating": 4}, format="json").status_code == 409
+
+
+def test_feedback_report_is_staff_only(ops_user, client_a_user, client_a, client_b_user, client_b, jet):
+    """Fleet-wide figures: staff read them; no portal user does, whoever gave the feedback."""
+    flight = book(client_a, jet)
+    for step in ["departed", "arrived", "completed"]:
+        flight = _move(flight, step)
+    services.feedback_submit(flight=flight, rating=2, comment="Late", actor=client_a_user)
+    for portal in (client_a_user, client_b_user):
+        assert bearer(portal).get("/api/v1/flights/feedback-report").status_code == 403
+    report = bearer(ops_user).get("/api/v1/flights/feedback-report").json()
+    assert (report["submitted"], report["distribution"]["2"]) == (1, 1)
 
 
 def _passengers(client, n):

@@ -97,7 +97,8 @@ FLIGHT_MATRIX = [
         "post",
         "/api/v1/flights/{flight}/status",
         {"status": "boarding"},
-        {"admin": 200, "ops": 200, "client_services": 200, "finance": 403, "maintenance": 403, "*": 404},
+        # the status workflow is Operations' (issue 18): Client Services no longer move flights
+        {"admin": 200, "ops": 200, "client_services": 403, "finance": 403, "maintenance": 403, "*": 404},
     ),
     (
         "get",

@@ -30,7 +30,10 @@ from jetops.asgi import application
 from jetops.auth.tokens import enrolment_token_issue, token_pair_issue
 from jetops.models import User
 
-ORIGIN = (b"origin", b"http://localhost")
+BROWSER_ORIGIN = b"http://localhost"
+# The handshake authenticates against the database (and joins groups on Redis in CI): on a
+# loaded machine it can take longer than the communicator's default second.
+HANDSHAKE_SECONDS = 5
 
 transactional = pytest.mark.django_db(transaction=True)
 
@@ -115,15 +118,21 @@ def communicator(
     query: str = "",
     headers: list[tuple[bytes, bytes]] | None = None,
     subprotocols: list[str] | None = None,
+    origin: bytes | None = BROWSER_ORIGIN,
 ) -> WebsocketCommunicator:
+    """A websocket to the feed, from a browser on ``origin`` (None: a non-browser client)."""
+    origin_header = [(b"origin", origin)] if origin is not None else []
     return WebsocketCommunicator(
-        application, f"/ws/flights/{query}", headers=[ORIGIN, *(headers or [])], subprotocols=subprotocols
+        application,
+        f"/ws/flights/{query}",
+        headers=[*origin_header, *(headers or [])],
+        subprotocols=subprotocols,
     )
 
 
 async def close_code(socket: WebsocketCommunicator) -> int:
     """The code of the close that follows the handshake."""
-    connected, _ = await socket.connect()
+    connected, _ = await socket.connect(timeout=HANDSHAKE_SECONDS)
     assert connected
     message = await socket.receive_output(timeout=2)
     assert message["type"] == "websocket.close"
@@ -207,12 +216,54 @@ def test_authorization_header_is_accepted(ops_user: User, flights: tuple[Flight,
 
     async def scenario() -> None:
         socket = communicator(headers=[(b"authorization", f"Bearer {token}".encode())])
-        connected, subprotocol = await socket.connect()
+        connected, subprotocol = await socket.connect(timeout=HANDSHAKE_SECONDS)
         assert connected
         assert subprotocol is None
         await broadcast(flights[0].pk)
         assert await socket.receive_json_from(timeout=2) == payload(flights[0])
         await socket.disconnect()
+
+    run(scenario)
+
+
+@transactional
+def test_non_browser_client_without_origin_is_accepted(
+    ops_user: User, flights: tuple[Flight, Flight]
+) -> None:
+    """A client that sends no Origin is not a browser, so it cannot be made to connect by
+    another site: the documented Authorization-header path needs no Origin."""
+    token = access(ops_user)
+
+    async def scenario() -> None:
+        socket = communicator(headers=[(b"authorization", f"Bearer {token}".encode())], origin=None)
+        connected, _ = await socket.connect(timeout=HANDSHAKE_SECONDS)
+        assert connected
+        await broadcast(flights[0].pk)
+        assert await socket.receive_json_from(timeout=2) == payload(flights[0])
+        await socket.disconnect()
+
+    run(scenario)
+
+
+@transactional
+def test_anonymous_client_without_origin_is_still_rejected_with_4401() -> None:
+    async def scenario() -> None:
+        assert await close_code(communicator(origin=None)) == 4401
+
+    run(scenario)
+
+
+@pytest.mark.parametrize("origin", [b"https://evil.example", b"null", b"http://localhost.evil.example"])
+@transactional
+def test_foreign_origin_is_refused_even_with_a_valid_token(
+    ops_user: User, flights: tuple[Flight, Flight], origin: bytes
+) -> None:
+    token = access(ops_user)
+
+    async def scenario() -> None:
+        socket = communicator(headers=[(b"authorization", f"Bearer {token}".encode())], origin=origin)
+        connected, _ = await socket.connect(timeout=HANDSHAKE_SECONDS)
+        assert not connected
 
     run(scenario)
 
@@ -225,7 +276,7 @@ def test_bearer_subprotocol_is_accepted_and_only_bearer_echoed(
 
     async def scenario() -> None:
         socket = communicator(subprotocols=["bearer", token])
-        connected, subprotocol = await socket.connect()
+        connected, subprotocol = await socket.connect(timeout=HANDSHAKE_SECONDS)
         assert connected
         assert subprotocol == "bearer"
         await broadcast(flights[0].pk)
@@ -243,7 +294,7 @@ def test_socket_closes_when_the_access_token_expires(ops_user: User, flights: tu
 
     async def scenario() -> None:
         socket = communicator(query=f"?token={short_lived}")
-        connected, _ = await socket.connect()
+        connected, _ = await socket.connect(timeout=HANDSHAKE_SECONDS)
         assert connected
         message = await socket.receive_output(timeout=3)
         assert message == {"type": "websocket.close", "code": 4401}
@@ -261,7 +312,7 @@ def test_client_hears_own_flights_only(client_a_user: User, flights: tuple[Fligh
 
     async def scenario() -> None:
         socket = communicator(query=f"?token={token}")
-        connected, _ = await socket.connect()
+        connected, _ = await socket.connect(timeout=HANDSHAKE_SECONDS)
         assert connected
 
         await broadcast(flight_b.pk)
@@ -282,7 +333,7 @@ def test_staff_hears_every_flight(ops_user: User, flights: tuple[Flight, Flight]
 
     async def scenario() -> None:
         socket = communicator(query=f"?token={token}")
-        connected, _ = await socket.connect()
+        connected, _ = await socket.connect(timeout=HANDSHAKE_SECONDS)
         assert connected
 
         await broadcast(flight_a.pk)
@@ -305,7 +356,7 @@ def test_status_change_reaches_client_after_commit(
 
     async def scenario() -> None:
         socket = communicator(query=f"?token={token}")
-        connected, _ = await socket.connect()
+        connected, _ = await socket.connect(timeout=HANDSHAKE_SECONDS)
         assert connected
 
         await sync_to_async(flight_services.flight_status_change)(

@@ -16,6 +16,9 @@ from fleet import services as fleet_services
 from fleet.models import Airport
 from flights.manifest import manifest_csv, manifest_pdf, manifest_rows, mask_passport
 from flights.models import Flight, FlightPassenger, Trip
+from jetops.models import User
+from jetops.roles import SUPER_ADMIN_LEVEL, Role
+from tests.conftest import bearer, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +212,74 @@ def test_unseated_passengers_come_last(manifest: Flight, client_a: Client) -> No
     names = [row["name"] for row in manifest_rows(manifest, show_passports=False)]
 
     assert names == ["Alice Anders", "Bruno Anders", "Carla Anders"]
+
+
+# Who may read a manifest through the API, and whether they see full passport numbers.
+READERS: dict[str, tuple[int, bool]] = {
+    "admin": (SUPER_ADMIN_LEVEL, True),
+    "ops": (int(Role.OPERATIONS_MANAGER), True),
+    "client_services": (int(Role.CLIENT_SERVICES), False),
+    "finance": (int(Role.FINANCE_MANAGER), False),
+    "maintenance": (int(Role.MAINTENANCE_MANAGER), False),
+}
+
+
+def reader(persona: str, client_a_user: User) -> tuple[User, bool]:
+    if persona == "client":
+        return client_a_user, True  # the account's own portal user
+    level, shown = READERS[persona]
+    return make_user(f"reader-{persona}", level), shown
+
+
+@pytest.mark.parametrize("persona", [*READERS, "client"])
+def test_csv_download_through_the_api(manifest: Flight, client_a_user: User, persona: str) -> None:
+    user, shown = reader(persona, client_a_user)
+
+    response = bearer(user).get(f"/api/v1/flights/{manifest.pk}/manifest?format=csv")
+
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="JO92001-manifest.csv"'
+    assert response.content.decode() == manifest_csv(manifest, shown)
+
+
+@pytest.mark.parametrize("persona", [*READERS, "client"])
+def test_pdf_download_through_the_api(manifest: Flight, client_a_user: User, persona: str) -> None:
+    user, shown = reader(persona, client_a_user)
+
+    response = bearer(user).get(f"/api/v1/flights/{manifest.pk}/manifest?format=pdf")
+
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="JO92001-manifest.pdf"'
+    assert response.content.startswith(b"%PDF-")
+    assert (b"X12345678" in pdf_text(response.content)) is shown
+
+
+def test_json_manifest_and_unknown_format(manifest: Flight, client_a_user: User) -> None:
+    api = bearer(client_a_user)
+    for url in (
+        f"/api/v1/flights/{manifest.pk}/manifest",
+        f"/api/v1/flights/{manifest.pk}/manifest?format=json",
+    ):
+        response = api.get(url)
+        assert response.status_code == 200
+        assert [row["name"] for row in response.json()["passengers"]] == ["Alice Anders", "Bruno Anders"]
+
+    response = api.get(f"/api/v1/flights/{manifest.pk}/manifest?format=xlsx")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert list(response.json()["errors"]) == ["format"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "pdf"])
+def test_downloads_stay_invisible_to_others(
+    manifest: Flight, client_b_user: User, client_b: Client, crew_user: User, fmt: str
+) -> None:
+    """Client B and crew not on the flight get the API's JSON 404, whatever the format."""
+    for user in (client_b_user, crew_user):
+        response = bearer(user).get(f"/api/v1/flights/{manifest.pk}/manifest?format={fmt}")
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["code"] == "not_found"

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemEmailBackend
@@ -32,6 +33,7 @@ from jetops.notifications import (
     TransientNotificationError,
     notify,
 )
+from jetops.tasks import deliveries_sweep_task
 
 pytestmark = pytest.mark.django_db
 
@@ -635,3 +637,233 @@ def test_quotes_expire_task(client_a: Client) -> None:
 
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.EXPIRED
+
+
+# ---------------------------------------------------------------- a worker dying mid-send
+
+
+class DyingAfterSendEmailBackend(LocmemEmailBackend):
+    """Delivers, then the worker dies before anything else happens (SystemExit, as a killed
+    worker leaves no chance to record the outcome)."""
+
+    def send_messages(self, messages: Any) -> int:
+        super().send_messages(messages)
+        raise SystemExit("worker killed after the send")
+
+
+class DyingBeforeSendEmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages: Any) -> int:
+        raise SystemExit("worker killed before the send")
+
+
+class DyingAfterSendSMSBackend(RecordingSMSBackend):
+    def send(self, to: str, body: str) -> None:
+        super().send(to, body)
+        raise SystemExit("worker killed after the send")
+
+
+def later(minutes: int) -> datetime:
+    return timezone.now() + timedelta(minutes=minutes)
+
+
+def itinerary_task(flight: Flight) -> Any:
+    """The task as the broker would deliver it (again)."""
+    return client_notify_task.delay(
+        event="itinerary_changed", key=f"itinerary:{flight.pk}:x", flight_id=flight.pk
+    )
+
+
+def test_worker_dying_after_the_email_send_and_redelivery_send_one_mail(
+    client_a: Client, settings: Any
+) -> None:
+    # given: the worker dies right after the SMTP server took the e-mail
+    flight = make_flight(client_a, make_aircraft())
+    settings.EMAIL_BACKEND = f"{MODULE}.DyingAfterSendEmailBackend"
+    with pytest.raises(SystemExit):
+        itinerary_task(flight)
+    row = NotificationDelivery.objects.get(channel="email")
+    assert (row.status, row.attempts, len(mail.outbox)) == (NotificationStatus.SENDING, 1, 1)
+
+    # when: the broker redelivers the task at once (acks_late + reject_on_worker_lost)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert itinerary_task(flight).get() == 0
+
+    # then: the row another run may still hold is left alone
+    row.refresh_from_db()
+    assert (row.status, row.attempts, len(mail.outbox)) == (NotificationStatus.SENDING, 1, 1)
+
+    # when: the sweep finds it still sending once no run can be alive
+    with time_machine.travel(later(11)):
+        assert deliveries_sweep_task.delay().get() == 0
+
+    # then: e-mail is delivered at most once: settled as unknown, not sent again
+    row.refresh_from_db()
+    assert (row.status, row.attempts, len(mail.outbox)) == (NotificationStatus.UNKNOWN, 1, 1)
+    assert row.error.startswith("Interrupted during the send")
+    assert row.sent_at is None
+
+
+def test_whole_worker_killed_and_task_back_after_the_visibility_timeout_sends_one_mail(
+    client_a: Client, settings: Any
+) -> None:
+    flight = make_flight(client_a, make_aircraft())
+    settings.EMAIL_BACKEND = f"{MODULE}.DyingAfterSendEmailBackend"
+    with pytest.raises(SystemExit):
+        itinerary_task(flight)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    # when: Redis hands the unacknowledged message to another worker
+    with time_machine.travel(timezone.now() + timedelta(seconds=settings.BROKER_VISIBILITY_TIMEOUT)):
+        assert itinerary_task(flight).get() == 0
+
+    # then
+    row = NotificationDelivery.objects.get(channel="email")
+    assert (row.status, row.attempts, len(mail.outbox)) == (NotificationStatus.UNKNOWN, 1, 1)
+
+
+def test_sms_interrupted_mid_send_is_sent_again_at_least_once(client_a: Client, settings: Any) -> None:
+    # given: e-mail sent, then the worker dies right after the SMS provider took the SMS
+    flight = make_flight(client_a, make_aircraft())
+    settings.SMS_BACKEND = f"{MODULE}.DyingAfterSendSMSBackend"
+    key = f"flight-status:{flight.pk}:boarding"
+
+    def deliver() -> Any:
+        return client_notify_task.delay(
+            event="flight_status", key=key, flight_id=flight.pk, status="boarding"
+        )
+
+    with pytest.raises(SystemExit):
+        deliver()
+    settings.SMS_BACKEND = f"{MODULE}.RecordingSMSBackend"
+
+    # when: redelivered at once, then again after the visibility timeout
+    assert deliver().get() == 1
+    assert len(RecordingSMSBackend.sent) == 1
+    with time_machine.travel(later(15)):
+        assert deliver().get() == 2
+
+    # then: the SMS went twice and both attempts are counted; the e-mail went once
+    rows = {row.channel: row for row in NotificationDelivery.objects.all()}
+    assert (rows["sms"].status, rows["sms"].attempts) == (NotificationStatus.SENT, 2)
+    assert (rows["email"].status, rows["email"].attempts) == (NotificationStatus.SENT, 1)
+    assert len(RecordingSMSBackend.sent) == 2
+    assert len(mail.outbox) == 1
+
+
+def test_messages_a_dead_worker_never_reached_are_sent_by_the_sweep(
+    client_a: Client, settings: Any, recording_sms: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    # given: the worker died in the e-mail send, before the SMS (both recorded up front)
+    flight = make_flight(client_a, make_aircraft())
+    settings.EMAIL_BACKEND = f"{MODULE}.DyingBeforeSendEmailBackend"
+    with pytest.raises(SystemExit):
+        client_notify_task.delay(
+            event="flight_status",
+            key=f"flight-status:{flight.pk}:boarding",
+            flight_id=flight.pk,
+            status="boarding",
+        )
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert NotificationDelivery.objects.get(channel="sms").status == NotificationStatus.PENDING
+
+    # when
+    with time_machine.travel(later(11)), django_capture_on_commit_callbacks(execute=True):
+        queued = deliveries_sweep_task.delay().get()
+
+    # then: the SMS is sent from its stored text; the e-mail may have left, so it is not re-sent
+    assert queued == 1
+    rows = {row.channel: row for row in NotificationDelivery.objects.all()}
+    assert (rows["sms"].status, rows["sms"].attempts) == (NotificationStatus.SENT, 1)
+    assert recording_sms == [("+12125550101", rows["sms"].body)]
+    assert (rows["email"].status, rows["email"].attempts) == (NotificationStatus.UNKNOWN, 1)
+    assert mail.outbox == []
+
+
+def stuck_row(client: Client, **fields: Any) -> NotificationDelivery:
+    long_ago = timezone.now() - timedelta(hours=1)
+    values: dict[str, Any] = {
+        "key": "itinerary:1:stuck",
+        "channel": "email",
+        "recipient": "alice@a.example",
+        "event": "itinerary_changed",
+        "subject": "Itinerary change: flight JO90001 KTEB → KMIA",
+        "body": "Dear Alice Anders,\nYour flight changed.\n",
+        "client_id": client.pk,
+        "created_at": long_ago,
+        **fields,
+    }
+    return NotificationDelivery.objects.create(**values)
+
+
+def test_sweep_sends_a_stuck_pending_email_from_its_stored_text(
+    client_a: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    row = stuck_row(client_a)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliveries_sweep_task.delay().get() == 1
+
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (NotificationStatus.SENT, 1)
+    (message,) = mail.outbox
+    assert (message.subject, message.body, message.to) == (row.subject, row.body, ["alice@a.example"])
+
+
+def test_sweep_gives_up_after_the_maximum_attempts(client_a: Client, recording_sms: list[Any]) -> None:
+    old = timezone.now() - timedelta(minutes=30)
+    row = stuck_row(
+        client_a, channel="sms", recipient="+12125550101", status="sending", attempts=6, attempted_at=old
+    )
+
+    assert deliveries_sweep_task.delay().get() == 0
+
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (NotificationStatus.FAILED, 6)
+    assert row.error == "Gave up after 6 attempts (stuck while sending)."
+    assert recording_sms == []
+
+
+def test_sweep_leaves_deliveries_that_may_still_be_in_progress(
+    client_a: Client, recording_sms: list[Any]
+) -> None:
+    recent = timezone.now() - timedelta(minutes=2)
+    pending = stuck_row(client_a, created_at=recent)
+    sending = stuck_row(
+        client_a,
+        key="k2",
+        channel="sms",
+        recipient="+12125550101",
+        status="sending",
+        attempts=1,
+        attempted_at=recent,
+    )
+
+    assert deliveries_sweep_task.delay().get() == 0
+
+    assert [
+        r.status for r in NotificationDelivery.objects.filter(pk__in=[pending.pk, sending.pk]).order_by("pk")
+    ] == [
+        NotificationStatus.PENDING,
+        NotificationStatus.SENDING,
+    ]
+    assert mail.outbox == []
+    assert recording_sms == []
+
+
+def test_sweep_sends_nothing_to_an_erased_client(
+    client_a: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    row = stuck_row(client_a)
+    Client.objects.filter(pk=client_a.pk).update(erased_at=timezone.now())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deliveries_sweep_task.delay().get()
+
+    row.refresh_from_db()
+    assert (row.status, row.error) == (NotificationStatus.FAILED, "Client erased: not sent.")
+    assert mail.outbox == []
+
+
+def test_sweep_is_on_the_beat_schedule(settings: Any) -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["notification-deliveries-sweep"]
+    assert entry["task"] == deliveries_sweep_task.name

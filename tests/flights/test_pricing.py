@@ -54,17 +54,19 @@ from flights.pricing import (
     TAX_KINDS,
     AircraftSpec,
     AirportFees,
+    DatedRate,
     LegRequest,
     LineOverride,
     Place,
     PricingTable,
     Quote,
-    SegmentFee,
     apply_overrides,
     check_feasibility,
     plan_legs,
     quote,
+    rate_on,
 )
+from flights.tax_territory import us_territory
 
 D = Decimal
 ZERO = D(0)
@@ -84,14 +86,25 @@ YUL = Place("CYUL", 45.4706, -73.7408, "CA")
 CUN = Place("MMUN", 21.0365, -86.8771, "MX")
 LTN = Place("EGGW", 51.8747, -0.36833, "GB")
 BRC = Place("SAZS", -41.151172, -71.157542, "AR")
+HNL = Place("PHNL", 21.317825, -157.92025, "US", "Hawaii")
+ANC = Place("PANC", 61.174085, -149.998138, "US", "Alaska")
+JNU = Place("PAJN", 58.354712, -134.578471, "US", "Alaska")
+LAX = Place("KLAX", 33.942536, -118.408075, "US", "California")
 
 US_AIRPORTS = (TEB, PBI, HPN, BOS, VNY, ASE, MIA, LAS, SDL, PWM)
-ALL_AIRPORTS = (*US_AIRPORTS, NAS, YUL, CUN, LTN, BRC)
+ALL_AIRPORTS = (*US_AIRPORTS, NAS, YUL, CUN, LTN, BRC, HNL, ANC)
 
 FREE = AirportFees(ZERO, ZERO, ZERO)
 FEES = AirportFees(D("300"), D("400"), D("10"))
 PBI_FEES = AirportFees(D("500"), D("650"), D("25"))
-SEGMENT_FEES = (SegmentFee(date(2025, 1, 1), D("5.30")), SegmentFee(date(2026, 1, 1), D("5.50")))
+SEGMENT_FEES = (DatedRate(date(2025, 1, 1), D("5.30")), DatedRate(date(2026, 1, 1), D("5.50")))
+FACILITIES = (DatedRate(date(2026, 1, 1), D("22.20")),)
+ALASKA_HAWAII = (DatedRate(date(2026, 1, 1), D("11.10")),)
+TAXES = {
+    "segment_fees": SEGMENT_FEES,
+    "facilities_taxes": FACILITIES,
+    "alaska_hawaii_facilities_taxes": ALASKA_HAWAII,
+}
 WINTER = frozenset({11, 12, 1, 2, 3})
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 
@@ -144,6 +157,11 @@ def make_table(**changes: Any) -> PricingTable:
         fet_rate=D("0.075"),
         domestic_countries=frozenset({"US"}),
         segment_fees=(),
+        facilities_taxes=(),
+        alaska_hawaii_facilities_taxes=(),
+        zone_statute_miles=225,
+        small_aircraft_max_mtow_lb=6000,
+        territory=us_territory(),
         day_boundary_tz=UTC,
         validity_hours=72,
     )
@@ -455,12 +473,163 @@ def test_no_segment_fee_row_in_force_warns_and_charges_none():
     assert q.warnings == ("no domestic segment fee entered for 2024-06-01: none charged",)
 
 
-def test_international_legs_pay_no_fet_and_no_segment_fee():
-    legs = [LegRequest(TEB, YUL, at(10, 14), 2)]
-    q = quote(make_aircraft(), legs, make_table(segment_fees=SEGMENT_FEES), now=NOW)
-    assert [line.kind for line in q.lines] == ["flight_time"]
+@pytest.mark.parametrize(("departure", "arrival"), [(TEB, YUL), (YUL, TEB)])
+def test_225_mile_zone_kteb_cyul_is_taxable_both_ways(departure: Place, arrival: Place):
+    # given Montreal, 32 statute miles from the continental United States: 26 U.S.C.
+    # 4262(a)(1) taxes transportation that begins in the United States or the 225-mile
+    # zone and ends in either, whatever the direction (26 CFR 49.4261-3(a): New York -
+    # Montreal is fully taxable).
+    table = make_table(**TAXES)
+    assert 31 < table.zone_distance_mi(YUL) < 34
+    q = quote(
+        make_aircraft(current_location=departure),
+        [LegRequest(departure, arrival, at(10, 14), 2)],
+        table,
+        now=NOW,
+    )
+
+    # then 277.77 NM x 1.05 / 7 = 41.7 -> 42 min flight, block 57 min x 100 = 5,700.00;
+    # FET 7.5 % = 427.50; segment fee 2 passengers x 5.50 = 11.00; no facilities tax, since
+    # all of it is taxable under 4261(a) (4261(c)(2)).
+    assert amounts(q) == [("flight_time", D("5700.00")), ("fet", D("427.50")), ("segment_fee", D("11.00"))]
+    assert (q.legs[0].domestic, q.legs[0].taxable_share) == (True, 1)
+    assert q.total == D("6138.50")
+    assert_adds_up(q)
+
+
+@pytest.mark.parametrize(
+    ("latitude", "miles", "taxable"),
+    [(52.2415, 224, True), (52.2704, 226, False)],
+    ids=["224 miles: in the zone", "226 miles: outside"],
+)
+def test_225_mile_zone_ends_at_225_statute_miles(latitude: float, miles: int, taxable: bool):
+    # given an airstrip in Manitoba due north of the 49th parallel, 224 or 226 statute
+    # miles from the nearest point of the continental United States
+    strip = Place("CZZZ", latitude, -100.0, "CA", "Manitoba")
+    table = make_table(**TAXES)
+    assert miles - 0.1 < table.zone_distance_mi(strip) < miles + 0.1
+
+    q = quote(make_aircraft(), [LegRequest(TEB, strip, at(10, 14), 2)], table, now=NOW)
+
+    # then inside the zone the leg is taxable transportation and a domestic segment;
+    # outside it, it is international: no FET or segment fee, the facilities tax instead
+    # (2 passengers x one departure from the United States x 22.20).
+    assert q.legs[0].domestic is taxable
+    assert (q.amount("fet") > 0) is taxable
+    assert q.amount("segment_fee") == (D("11.00") if taxable else ZERO)
+    assert q.amount("facilities_tax") == (ZERO if taxable else D("44.40"))
+    assert_adds_up(q)
+
+
+def test_225_mile_zone_covers_mexico_and_travel_within_the_zone():
+    monterrey = Place("MMMY", 25.778489, -100.106878, "MX", "Nuevo Leon")
+    mexico_city = Place("MMMX", 19.4363, -99.072097, "MX", "Distrito Federal")
+    toronto = Place("CYYZ", 43.6772, -79.6306, "CA", "Ontario")
+    table = make_table(**TAXES)
+    assert table.is_domestic(SDL, monterrey)  # 76 miles from Texas
+    assert not table.is_domestic(SDL, mexico_city)  # 455 miles
+    assert table.is_domestic(YUL, toronto)  # Montreal - Toronto: 26 CFR 49.4262(a)-1(b)(4)
+    # A table with no US territory collects no US tax, in the zone either.
+    assert not make_table(domestic_countries=frozenset()).is_domestic(TEB, YUL)
+
+
+@pytest.mark.parametrize(("departure", "arrival"), [(TEB, NAS), (NAS, TEB)])
+def test_nassau_pays_the_facilities_tax_and_no_fet(departure: Place, arrival: Place):
+    # given KTEB-MYNN (Nassau is outside the zone) or back, 2 passengers
+    table = make_table(**TAXES)
+    q = quote(
+        make_aircraft(current_location=departure),
+        [LegRequest(departure, arrival, at(10, 14), 2)],
+        table,
+        now=NOW,
+    )
+
+    # then flight 964.47 NM -> 145 min + 15 taxi = 160 min x 100 = 16,000.00; no FET and no
+    # segment fee; the international facilities tax for the one departure from, or arrival
+    # in, the United States: 2 x 22.20 = 44.40 (26 U.S.C. 4261(c)(1)).
+    assert amounts(q) == [("flight_time", D("16000.00")), ("facilities_tax", D("44.40"))]
+    assert q.lines[-1].description == "2 international passenger arrival(s)/departure(s)"
     assert q.taxable_amount == D("0.00")
-    assert q.total == q.subtotal
+    assert q.total == D("16044.40")
+    assert_adds_up(q)
+
+
+def test_no_facilities_tax_row_in_force_warns_and_charges_none():
+    q = quote(make_aircraft(), [LegRequest(TEB, NAS, at(10, 14), 2)], make_table(), now=NOW)
+    assert q.amount("facilities_tax") == ZERO
+    assert q.warnings == ("no international facilities tax entered for 2026-01-10: none charged",)
+
+
+def test_hawaii_pays_fet_on_the_us_part_only_and_the_alaska_hawaii_facilities_tax():
+    # given KLAX-PHNL with 3 passengers on a 6,000 lb-plus aircraft with the range
+    aircraft = make_aircraft(current_location=LAX, range_nm=3500)
+    q = quote(aircraft, [LegRequest(LAX, HNL, at(10, 14), 3)], make_table(**TAXES), now=NOW)
+
+    # then 26 U.S.C. 4262(b): the stretch from 3 nautical miles off California to 3
+    # nautical miles off Hawaii passes more than 225 miles from the United States and is
+    # not taxable; what is left (LAX to the coast, Molokai/Oahu to Honolulu) is 0.95 % of
+    # the miles, so FET 7.5 % of 0.95 % of the flight time.
+    leg = q.legs[0]
+    assert (leg.domestic, leg.taxable_share) == (True, D("0.0095"))
+    flight = q.amount("flight_time")
+    assert q.taxable_amount == (flight * D("0.0095")).quantize(D("0.01"))
+    assert q.amount("fet") == (q.taxable_amount * D("0.075")).quantize(D("0.01"))
+    # A domestic segment all the same: segment fee 3 x 5.50; facilities tax at the
+    # Alaska/Hawaii amount on the departure only (4261(c)(3)): 3 x 11.10.
+    assert q.amount("segment_fee") == D("16.50")
+    assert q.amount("facilities_tax") == D("33.30")
+    assert [line.description for line in q.lines if line.kind == "facilities_tax"] == [
+        "3 Alaska/Hawaii passenger departure(s)"
+    ]
+    assert_adds_up(q)
+
+
+def test_alaska_over_canada_excludes_the_canadian_stretch_but_not_the_inside_passage():
+    table = make_table(**TAXES)
+    # KTEB-PANC crosses Canada more than 225 miles from the United States: only the miles
+    # to the border and from the Alaska boundary are taxable.
+    assert D("0.10") < table.taxable_share(TEB, ANC) < D("0.25")
+    # Juneau-Anchorage never goes 225 miles from Alaska: all taxable, so no facilities tax.
+    assert table.taxable_share(JNU, ANC) == 1
+    q = quote(make_aircraft(current_location=JNU), [LegRequest(JNU, ANC, at(10, 14), 2)], table, now=NOW)
+    assert q.amount("facilities_tax") == ZERO
+    assert q.amount("segment_fee") == D("11.00")
+    # Honolulu - Maui within Hawaii likewise.
+    assert table.taxable_share(HNL, Place("PHOG", 20.898649, -156.430459, "US", "Hawaii")) == 1
+
+
+@pytest.mark.parametrize(("mtow", "exempt"), [(6000, True), (6001, False)], ids=["6,000 lb", "6,001 lb"])
+def test_small_aircraft_of_6000_lb_or_less_pay_no_4261_taxes(mtow: int, exempt: bool):
+    # given a domestic leg and an international one, on an aircraft of 6,000 or 6,001 lb
+    legs = [LegRequest(TEB, PBI, at(10, 14), 2), LegRequest(PBI, NAS, at(11, 14), 2)]
+    q = quote(make_aircraft(mtow_lb=mtow, tail_number="N6000S"), legs, make_table(**TAXES), now=NOW)
+
+    # then at 6,000 lb 26 U.S.C. 4281 leaves no FET, segment fee or facilities tax; one
+    # pound more and all three apply.
+    taxes = [line.kind for line in q.lines if line.kind in TAX_KINDS]
+    if exempt:
+        assert taxes == []
+        assert q.taxable_amount == D("0.00")
+        assert q.warnings == (
+            "N6000S: certificated maximum take-off weight 6,000 lb, at most 6,000 lb: no federal "
+            "excise tax, segment fee or facilities tax (26 U.S.C. 4281)",
+        )
+    else:
+        assert taxes == ["fet", "segment_fee", "facilities_tax"]
+        assert q.warnings == ()
+    assert q.inputs["aircraft"]["mtow_lb"] == mtow
+    assert_adds_up(q)
+
+
+def test_tax_lines_can_be_overridden_with_a_reason():
+    q = quote(make_aircraft(), [LegRequest(TEB, NAS, at(10, 14), 2)], make_table(**TAXES), now=NOW)
+    changed = apply_overrides(
+        q, [LineOverride("facilities_tax", D("0.00"), "passengers are crew in transit")]
+    )
+    assert amounts(changed) == [("flight_time", D("16000.00")), ("facilities_tax", D("0.00"))]
+    assert changed.overrides[0].computed == D("44.40")
+    assert changed.total == D("16000.00")
+    assert_adds_up(changed)
 
 
 def test_positioning_between_legs_that_do_not_connect():
@@ -526,8 +695,9 @@ def test_days_follow_the_operators_time_zone():
 
 def test_every_line_kind_can_appear_in_one_quote():
     # given a trip that touches everything: the aircraft away from base, a fuel stop, an
-    # international leg with a permit, a short hop, winter, a departure within 24 h.
-    aircraft = make_aircraft(current_location=HPN, range_nm=1200, daily_minimum_hours=D("3"))
+    # international leg with a permit and the facilities tax, a short hop, winter, a
+    # departure within 24 h.
+    aircraft = make_aircraft(current_location=HPN, range_nm=1200, daily_minimum_hours=D("6"))
     table = make_table(
         default_airport_fees=FEES,
         catering_per_passenger=D("75"),
@@ -541,13 +711,13 @@ def test_every_line_kind_can_appear_in_one_quote():
         urgent_fee=D("1500"),
         short_leg_min_minutes=60,
         return_to_base=True,
-        permit_fees={"CA": D("300")},
-        segment_fees=SEGMENT_FEES,
+        permit_fees={"BS": D("300")},
+        **TAXES,
     )
     legs = [
         LegRequest(TEB, VNY, at(5, 20), 3),
         LegRequest(VNY, LAS, at(7, 15), 3),
-        LegRequest(BOS, YUL, at(9, 15), 3),
+        LegRequest(PBI, NAS, at(9, 15), 3),
     ]
     q = quote(aircraft, legs, table, now=NOW, client_discount_percent=D("3"), quote_discount=D("250.00"))
     assert [line.kind for line in q.lines] == sorted((line.kind for line in q.lines), key=LINE_KINDS.index)
@@ -557,7 +727,7 @@ def test_every_line_kind_can_appear_in_one_quote():
 
 def test_records_method_inputs_and_validity():
     q = quote(make_aircraft(), [LegRequest(TEB, PBI, at(10, 14), 4)], make_table(), now=NOW)
-    assert q.inputs["method"] == "great-circle block time v2"
+    assert q.inputs["method"] == "great-circle block time v3"
     assert q.inputs["now"] == "2026-01-05T12:00:00+00:00"
     assert q.inputs["aircraft"]["tail_number"] == "N707JT"
     assert q.inputs["legs"][0]["departure"]["icao"] == "KTEB"
@@ -776,7 +946,7 @@ def test_refuses_bad_aircraft_and_tables():
     with pytest.raises(ValueError, match="finite Decimal"):
         make_aircraft(hourly_rate=6000.0)
     with pytest.raises(ValueError, match="two segment fees"):
-        make_table(segment_fees=(SegmentFee(date(2026, 1, 1), D("5")), SegmentFee(date(2026, 1, 1), D("6"))))
+        make_table(segment_fees=(DatedRate(date(2026, 1, 1), D("5")), DatedRate(date(2026, 1, 1), D("6"))))
     with pytest.raises(ValueError, match="fraction"):
         make_table(fet_rate=D("7.5"))
     with pytest.raises(ValueError, match="1..12"):
@@ -784,17 +954,17 @@ def test_refuses_bad_aircraft_and_tables():
     with pytest.raises(ValueError, match="ISO 4217"):
         make_table(currency="usd")
     with pytest.raises(ValueError, match="not a datetime"):
-        SegmentFee(datetime(2026, 1, 1, tzinfo=UTC), D("5"))
+        DatedRate(datetime(2026, 1, 1, tzinfo=UTC), D("5"))
 
 
 def test_segment_rows_are_sorted_and_looked_up_by_date():
     table = make_table(segment_fees=tuple(reversed(SEGMENT_FEES)))
     assert table.segment_fees == SEGMENT_FEES
-    assert table.segment_fee_on(date(2024, 12, 31)) is None
-    assert table.segment_fee_on(date(2025, 1, 1)) == D("5.30")
-    assert table.segment_fee_on(date(2025, 12, 31)) == D("5.30")
-    assert table.segment_fee_on(date(2026, 1, 1)) == D("5.50")
-    assert table.segment_fee_on(date(2030, 1, 1)) == D("5.50")
+    assert rate_on(table.segment_fees, date(2024, 12, 31)) is None
+    assert rate_on(table.segment_fees, date(2025, 1, 1)) == D("5.30")
+    assert rate_on(table.segment_fees, date(2025, 12, 31)) == D("5.30")
+    assert rate_on(table.segment_fees, date(2026, 1, 1)) == D("5.50")
+    assert rate_on(table.segment_fees, date(2030, 1, 1)) == D("5.50")
 
 
 # --------------------------------------------------------------------------------------
@@ -823,6 +993,7 @@ def aircraft_specs(
         daily_minimum_hours=draw(st.decimals(min_value=0, max_value=3, places=1)),
         current_location=draw(st.sampled_from(airports)),
         home_base=draw(st.sampled_from(airports)),
+        mtow_lb=draw(st.sampled_from([None, 5990, 6000, 6001, 40600])),
     )
 
 
@@ -853,6 +1024,8 @@ def tables(draw: st.DrawFn, uniform: bool = False) -> PricingTable:
         permit_fees={"BS": draw(money), "US": draw(money)},
         fet_rate=draw(st.sampled_from([ZERO, D("0.075")])),
         segment_fees=SEGMENT_FEES,
+        facilities_taxes=FACILITIES,
+        alaska_hawaii_facilities_taxes=ALASKA_HAWAII,
         day_boundary_tz=draw(
             st.sampled_from([UTC, ZoneInfo("America/New_York"), timezone(timedelta(hours=9))])
         ),

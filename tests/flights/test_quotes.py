@@ -3,13 +3,17 @@ sending, accepting (booking) and expiry; client scoping."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import ValidationError
 
-from flights.models import Flight, Quote, Trip
+from flights import services
+from flights.models import Flight, Quote, QuoteLine, Trip
+from jetops.api.exceptions import Conflict
 from tests.conftest import bearer
 from tests.flights.conftest import future
 
@@ -133,7 +137,9 @@ def test_send_emails_client_and_accept_books_trip(
 
 
 def test_expired_quote_cannot_be_accepted(cs_user, client_a_user, client_a, jet):
-    quote = bearer(cs_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
+    api = bearer(cs_user)
+    quote = api.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
+    assert api.post(f"/api/v1/quotes/{quote['id']}/send").status_code == 200
     with time_machine.travel(future(5), tick=False):
         response = bearer(client_a_user).post(f"/api/v1/quotes/{quote['id']}/accept", {}, format="json")
     assert response.status_code == 409
@@ -181,9 +187,214 @@ def test_conversion_report(cs_user, client_a, jet):
     assert report["conversion_rate"] == 0.5
 
 
+@pytest.mark.parametrize("persona", ["client_a_user", "client_b_user"])
+def test_conversion_report_is_staff_only(request, cs_user, client_a, client_b, jet, persona):
+    """Fleet-wide figures: a portal user (of the account quoted, or another) gets a 403."""
+    bearer(cs_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json")
+    response = bearer(request.getfixturevalue(persona)).get("/api/v1/quotes/conversion")
+    assert response.status_code == 403
+    assert set(response.json()) == {"code", "detail", "errors"}
+
+
 def test_airport_codes_resolve_like_people_write_them(cs_user, client_a, jet):
     body = quote_body(client_a.pk)
     body["legs"][0]["arrival_airport"] = "pbi"  # IATA, any case
     response = bearer(cs_user).post("/api/v1/flights/quote", body, format="json")
     assert response.status_code == 201
     assert response.json()["legs"][0]["arrival_airport"] == "KDJT"
+
+
+def one_leg(client_id: int, arrival: str, passengers: int = 2) -> dict:
+    leg = {"departure_datetime": future(10, 14).isoformat(), "passengers": passengers}
+    return {
+        "client_id": client_id,
+        "legs": [{"departure_airport": "KTEB", "arrival_airport": arrival, **leg}],
+    }
+
+
+@pytest.fixture
+def facilities_tax(profile):
+    """The operator's international facilities tax amounts (made-up test data)."""
+    from finance.models import TaxKind, TaxRate
+
+    TaxRate.objects.create(tax=TaxKind.FACILITIES, effective_from=date(2025, 1, 1), amount=Decimal("22.20"))
+    TaxRate.objects.create(
+        tax=TaxKind.FACILITIES_ALASKA_HAWAII, effective_from=date(2025, 1, 1), amount=Decimal("11.10")
+    )
+
+
+def quoted_lines(api, body) -> dict[str, Decimal]:
+    response = api.post("/api/v1/flights/quote", body, format="json")
+    assert response.status_code == 201, response.json()
+    candidate = response.json()["candidates"][0]
+    lines: dict[str, Decimal] = {}
+    for line in candidate["lines"]:
+        lines[line["kind"]] = lines.get(line["kind"], Decimal(0)) + Decimal(line["amount"])
+    assert sum(lines.values()) == Decimal(candidate["total"]["amount"])
+    return lines
+
+
+def test_ops_quote_kteb_cyul_pays_fet_and_segment_fee(ops_user, client_a, jet, facilities_tax):
+    # Montreal is in the 225-mile zone: the flight is taxable transportation (26 U.S.C.
+    # 4262(a)(1)) and a domestic segment, with no facilities tax.
+    jet.mtow = 13870
+    jet.save()
+    lines = quoted_lines(bearer(ops_user), one_leg(client_a.pk, "CYUL"))
+    assert lines["fet"] > 0
+    assert lines["segment_fee"] == Decimal("10.60")  # 2 passengers x 5.30
+    assert "facilities_tax" not in lines
+
+
+def test_ops_quote_kteb_mynn_pays_the_facilities_tax_and_no_fet(ops_user, client_a, jet, facilities_tax):
+    jet.mtow = 13870
+    jet.save()
+    api = bearer(ops_user)
+    lines = quoted_lines(api, one_leg(client_a.pk, "MYNN"))
+    assert "fet" not in lines
+    assert "segment_fee" not in lines
+    assert lines["facilities_tax"] == Decimal("44.40")  # 2 passengers x 1 departure x 22.20
+    # Staff can override the tax line with a reason, like any other line.
+    quote = Quote.objects.get()
+    option = quote.options.get()
+    payload = {
+        "option": option.pk,
+        "kind": "facilities_tax",
+        "amount": "0.00",
+        "reason": "Crew positioning only",
+    }
+    response = api.post(f"/api/v1/quotes/{quote.pk}/override", payload, format="json")
+    assert response.status_code == 200, response.json()
+    updated = response.json()["candidates"][0]
+    tax = [line for line in updated["lines"] if line["kind"] == "facilities_tax"]
+    assert [(t["amount"], t["override_reason"]) for t in tax] == [("0.00", "Crew positioning only")]
+    assert sum(Decimal(line["amount"]) for line in updated["lines"]) == Decimal(updated["total"]["amount"])
+
+
+def test_small_aircraft_quote_has_no_excise_tax_lines(ops_user, client_a, jet, facilities_tax):
+    jet.mtow = 6000
+    jet.save()
+    lines = quoted_lines(bearer(ops_user), one_leg(client_a.pk, "KPBI"))
+    assert not {"fet", "segment_fee", "facilities_tax"} & lines.keys()
+
+
+def test_staff_discount_is_a_line_of_the_quote(cs_user, client_a, jet):
+    response = bearer(cs_user).post(
+        "/api/v1/flights/quote", quote_body(client_a.pk, discount="500.00"), format="json"
+    )
+    assert response.status_code == 201, response.json()
+    lines = response.json()["candidates"][0]["lines"]
+    assert [line["amount"] for line in lines if line["kind"] == "quote_discount"] == ["-500.00"]
+
+
+def test_portal_user_cannot_give_itself_a_discount(client_a_user, client_a, jet):
+    response = bearer(client_a_user).post(
+        "/api/v1/flights/quote", quote_body(client_a.pk, discount="5000.00"), format="json"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert list(body["errors"]) == ["discount"]
+    assert not Quote.objects.exists()
+    assert not QuoteLine.objects.exists()
+
+
+def test_quote_service_refuses_a_discount_from_a_portal_user(client_a_user, client_a, jet):
+    legs = [
+        {**leg, "departure_datetime": future(10 + i, 14)}
+        for i, leg in enumerate(quote_body(client_a.pk)["legs"])
+    ]
+    with pytest.raises(ValidationError) as refused:
+        services.quote_create(client=client_a, legs=legs, actor=client_a_user, quote_discount=Decimal("10"))
+    assert list(refused.value.message_dict) == ["discount"]
+    assert not Quote.objects.exists()
+
+
+def test_portal_user_cannot_accept_a_draft_nobody_sent(cs_user, client_a_user, client_a, jet):
+    quote = bearer(cs_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
+    response = bearer(client_a_user).post(f"/api/v1/quotes/{quote['id']}/accept", {}, format="json")
+    assert response.status_code == 409
+    assert response.json()["code"] == "quote_not_sent"
+    assert Quote.objects.get().status == "draft"
+    assert not Trip.objects.exists()
+    assert not Flight.objects.exists()
+
+
+def test_portal_user_cannot_accept_its_own_quote_request(client_a_user, client_a, jet):
+    api = bearer(client_a_user)
+    quote = api.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
+    response = api.post(f"/api/v1/quotes/{quote['id']}/accept", {}, format="json")
+    assert response.status_code == 409
+    assert not Trip.objects.exists()
+
+
+def test_accept_service_refuses_an_unsent_quote_to_a_portal_user(cs_user, client_a_user, client_a, jet):
+    """Whoever calls the service (API, admin, a command) meets the rule, not only the API."""
+    quote = bearer(cs_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
+    with pytest.raises(Conflict) as refused:
+        services.quote_accept(quote=Quote.objects.get(pk=quote["id"]), actor=client_a_user)
+    assert refused.value.get_codes() == "quote_not_sent"
+    assert not Trip.objects.exists()
+
+
+def test_staff_may_book_a_draft_for_the_client(cs_user, client_a, jet):
+    """A booking taken on the phone: Client Services accepts without sending first."""
+    api = bearer(cs_user)
+    quote = api.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
+    assert api.post(f"/api/v1/quotes/{quote['id']}/accept", {}, format="json").status_code == 201
+    assert Trip.objects.get().client == client_a
+
+
+def legs_of(count: int) -> list[dict]:
+    """``count`` legs shuttling KTEB ⇄ KPBI, a day apart."""
+    airports = ["KTEB", "KPBI"]
+    return [
+        {
+            "departure_airport": airports[i % 2],
+            "arrival_airport": airports[(i + 1) % 2],
+            "departure_datetime": future(10 + i, 14),
+            "passengers": 2,
+        }
+        for i in range(count)
+    ]
+
+
+def test_a_quote_has_at_most_twelve_legs(cs_user, client_a, jet):
+    api = bearer(cs_user)
+    body = {
+        "client_id": client_a.pk,
+        "legs": [{**leg, "departure_datetime": leg["departure_datetime"].isoformat()} for leg in legs_of(13)],
+    }
+    response = api.post("/api/v1/flights/quote", body, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["legs"]
+    with pytest.raises(ValidationError) as refused:  # the admin and any other caller too
+        services.quote_create(client=client_a, legs=legs_of(13), actor=cs_user)
+    assert refused.value.message_dict == {"legs": ["At most 12 legs in one quote."]}
+    assert not Quote.objects.exists()
+    quote, _ = services.quote_create(client=client_a, legs=legs_of(12), actor=cs_user)
+    assert len(quote.legs) == 12
+
+
+def test_quote_requests_are_rate_limited_per_user(monkeypatch, client_a_user, cs_user, client_a, jet):
+    """Each quote writes hundreds of rows: a scoped throttle (THROTTLE_QUOTE) caps how many a
+    user may request; other users and other endpoints are not affected."""
+    from django.core.cache import cache
+
+    from jetops.api.throttling import QuoteThrottle
+
+    cache.clear()
+    monkeypatch.setitem(QuoteThrottle.THROTTLE_RATES, "quote", "2/min")
+    portal = bearer(client_a_user)
+    for _ in range(2):
+        assert portal.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").status_code == 201
+    response = portal.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json")
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled"
+    assert set(response.json()) == {"code", "detail", "errors"}
+    assert int(response["Retry-After"]) > 0
+    assert Quote.objects.count() == 2
+    assert portal.get("/api/v1/quotes").status_code == 200
+    assert (
+        bearer(cs_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").status_code
+        == 201
+    )

@@ -13,7 +13,14 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, RefreshFamily, User
+from jetops.models import (
+    ActivityAction,
+    ActivityLog,
+    ActivityOutcome,
+    EncryptedTOTPDevice,
+    RefreshFamily,
+    User,
+)
 from tests.conftest import PASSWORD, bearer, enrol_totp, totp_now
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +165,7 @@ def test_staff_without_device_gets_enrolment_token_only(anon, ops_user):
     assert enrol.status_code == 201
     assert enrol.json()["otpauth_uri"].startswith("otpauth://totp/")
     assert enrol.json()["qr_png"].startswith("data:image/png;base64,")
-    device = ops_user.totpdevice_set.get()
+    device = EncryptedTOTPDevice.objects.get(user=ops_user)
     confirm = enrol_client.post("/api/v1/auth/2fa/confirm", {"otp": totp_now(device)}, format="json")
     assert confirm.status_code == 200
     assert len(confirm.json()["recovery_codes"]) >= 8
@@ -214,10 +221,10 @@ def test_disable_2fa_needs_current_code(client_a_user):
     device = enrol_totp(client_a_user)
     client = bearer(client_a_user)
     assert client.post("/api/v1/auth/2fa/disable", {"otp": "111111"}, format="json").status_code == 400
-    assert client_a_user.totpdevice_set.exists()
+    assert EncryptedTOTPDevice.objects.filter(user=client_a_user).exists()
     response = client.post("/api/v1/auth/2fa/disable", {"otp": totp_now(device)}, format="json")
     assert response.status_code == 200
-    assert not client_a_user.totpdevice_set.exists()
+    assert not EncryptedTOTPDevice.objects.filter(user=client_a_user).exists()
 
 
 def test_staff_cannot_disable_mandatory_2fa(ops_user):

@@ -43,3 +43,28 @@ def test_out_of_range_filters_are_a_400(admin_user, query):
     response = bearer(admin_user).get(query)
     assert response.status_code == 400, response.content
     assert response.json()["code"] == "invalid"
+
+
+@pytest.mark.parametrize("ip", ["not-an-ip", "10.0.0.300", "::g"])
+def test_activity_filter_by_a_malformed_ip_is_a_400(admin_user, ip):
+    response = bearer(admin_user).get("/api/v1/activity", {"ip": ip})
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert list(body["errors"]) == ["ip"]
+
+
+def test_activity_filter_by_ip(admin_user):
+    from jetops.activity import RequestMeta, activity_record
+    from jetops.models import ActivityAction, ActivityOutcome
+
+    for ip in ("10.1.2.3", "10.1.2.4"):
+        activity_record(
+            action=ActivityAction.LOGIN,
+            outcome=ActivityOutcome.FAILURE,
+            username="x",
+            meta=RequestMeta(ip=ip),
+        )
+    response = bearer(admin_user).get("/api/v1/activity", {"ip": "10.1.2.3"})
+    assert response.status_code == 200
+    assert [row["ip"] for row in response.json()["results"]] == ["10.1.2.3"]

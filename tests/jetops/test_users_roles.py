@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+import time
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import override_settings
 
+from jetops.activity import RequestMeta, StepUpProof
+from jetops.critical import CriticalOperationRefused, operator_context
 from jetops.models import ActivityAction, ActivityLog, RoleGroup, User
 from jetops.roles import ROLES, SUPER_ADMIN_LEVEL, Role
-from jetops.services import role_groups_sync, user_create
+from jetops.services import role_groups_sync, user_create, user_update
 from tests.conftest import PASSWORD, bearer, enrol_totp, make_user, totp_now
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +57,26 @@ def test_admin_edits_to_a_group_apply_and_survive_resync():
     role_groups_sync()
     fresh = User.objects.get(pk=user.pk)
     assert not fresh.has_perm("jetops.view_activitylog")
+
+
+def test_client_services_lose_the_flight_status_workflow_on_existing_installs():
+    """An install migrated before the change had granted it: the migration takes it back and
+    the role sync does not give it again; Operations keep it."""
+    from django.apps import apps
+
+    revoke = importlib.import_module("flights.migrations.0003_client_services_without_flight_status").revoke
+    group = RoleGroup.objects.get(bit=int(Role.CLIENT_SERVICES)).group
+    status = Permission.objects.get(content_type__app_label="flights", codename="change_flight_status")
+    assert "flights.change_flight_status" not in group_perms(Role.CLIENT_SERVICES)
+    group.permissions.add(status)
+    RoleGroup.objects.get(bit=int(Role.CLIENT_SERVICES)).granted.add(status)
+
+    revoke(apps, None)
+    role_groups_sync()
+
+    assert "flights.change_flight_status" not in group_perms(Role.CLIENT_SERVICES)
+    assert "flights.change_flight_status" in group_perms(Role.OPERATIONS_MANAGER)
+    assert not make_user("cs-after", int(Role.CLIENT_SERVICES)).has_perm("flights.change_flight_status")
 
 
 def test_invalid_level_refused():
@@ -98,7 +123,8 @@ def test_level_change_with_step_up_revokes_tokens_and_is_logged(admin_user):
     target.refresh_from_db()
     assert target.level == 0x1000
     assert target_client.get("/api/v1/auth/me").status_code == 401
-    assert ActivityLog.objects.filter(action=ActivityAction.ROLE_CHANGE, subject_id=str(target.pk)).exists()
+    row = ActivityLog.objects.get(action=ActivityAction.ROLE_CHANGE, user=admin_user)
+    assert (row.subject_id, row.ip) == (str(target.pk), "127.0.0.1")
 
 
 @override_settings(CRITICAL_IP_NETWORKS=[__import__("ipaddress").ip_network("10.0.0.0/8")])
@@ -136,3 +162,66 @@ def test_activity_log_is_read_only_over_api(admin_user):
     make_user("someone", int(Role.CLIENT))
     assert client.get("/api/v1/activity").status_code == 200
     assert client.post("/api/v1/activity", {}, format="json").status_code == 405
+
+
+@override_settings(CRITICAL_IP_NETWORKS=[__import__("ipaddress").ip_network("10.0.0.0/8")])
+def test_role_change_from_the_allow_list_with_step_up(admin_user):
+    target = make_user("target", int(Role.CLIENT))
+    response = bearer(admin_user).patch(
+        f"/api/v1/users/{target.pk}", {"level": 0x1000}, format="json", REMOTE_ADDR="10.20.30.40"
+    )
+    assert response.status_code == 200, response.json()
+    target.refresh_from_db()
+    assert target.level == 0x1000
+    assert ActivityLog.objects.get(action=ActivityAction.ROLE_CHANGE, user=admin_user).ip == "10.20.30.40"
+
+
+def test_creating_a_user_with_roles_needs_step_up(admin_user):
+    response = bearer(admin_user, otp=False).post(
+        "/api/v1/users",
+        {"username": "newcs", "password": "Another-Long-Passw0rd", "level": 0x200},
+        format="json",
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "otp_required"
+    assert not User.objects.filter(username="newcs").exists()
+
+
+def test_role_change_without_a_request_context_is_refused(admin_user):
+    # given: a caller that forgot to say where the change comes from (e.g. a new admin screen)
+    target = make_user("target", int(Role.CLIENT))
+    # when / then: refused, fail closed
+    with pytest.raises(CriticalOperationRefused) as refused:
+        user_update(user=target, actor=admin_user, level=SUPER_ADMIN_LEVEL)
+    assert refused.value.code == "context_required"
+    target.refresh_from_db()
+    assert target.level == int(Role.CLIENT)
+
+
+def test_operator_command_changes_roles_and_is_recorded(admin_user):
+    target = make_user("target", int(Role.CLIENT))
+    user_update(
+        user=target, actor=None, meta=operator_context("promote_user"), level=int(Role.CLIENT_SERVICES)
+    )
+    target.refresh_from_db()
+    assert target.level == int(Role.CLIENT_SERVICES)
+    row = ActivityLog.objects.filter(action=ActivityAction.ROLE_CHANGE, subject_id=str(target.pk)).first()
+    assert (row.user, row.ip, row.method, row.path) == (None, None, "COMMAND", "promote_user")
+
+
+def test_nobody_grants_a_role_they_do_not_hold(ops_user):
+    # given: an operations manager who was allowed to edit users
+    group = RoleGroup.objects.get(bit=int(Role.OPERATIONS_MANAGER)).group
+    group.permissions.add(Permission.objects.get(codename="change_user"))
+    target = make_user("target", int(Role.CLIENT))
+    meta = RequestMeta(ip="127.0.0.1", step_up=StepUpProof(otp_at=int(time.time())))
+    # when: it tries to make someone (itself included) a Super Admin
+    for user in (target, ops_user):
+        with pytest.raises(CriticalOperationRefused) as refused:
+            user_update(user=user, actor=ops_user, meta=meta, level=SUPER_ADMIN_LEVEL)
+        assert refused.value.code == "role_not_held"
+    # then: nothing changed; a role it holds it may grant
+    assert User.objects.get(pk=target.pk).level == int(Role.CLIENT)
+    assert User.objects.get(pk=ops_user.pk).level == int(Role.OPERATIONS_MANAGER)
+    user_update(user=target, actor=ops_user, meta=meta, level=int(Role.OPERATIONS_MANAGER))
+    assert User.objects.get(pk=target.pk).level == int(Role.OPERATIONS_MANAGER)

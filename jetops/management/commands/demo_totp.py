@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from jetops.models import EncryptedTOTPDevice
 
 
 class Command(BaseCommand):
@@ -14,7 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        device = TOTPDevice.objects.filter(user__username=options["username"], confirmed=True).first()
+        device = EncryptedTOTPDevice.objects.filter(
+            user__username=options["username"], confirmed=True
+        ).first()
         if device is None:
             raise CommandError(f"{options['username']} has no confirmed TOTP device.")
         code = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()

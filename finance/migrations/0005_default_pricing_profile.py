@@ -24,6 +24,6 @@ def ship(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("finance", "0001_initial")]
+    dependencies = [("finance", "0004_drop_segment_fee_table")]
 
     operations = [migrations.RunPython(ship, migrations.RunPython.noop, elidable=False)]

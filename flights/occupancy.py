@@ -1,0 +1,86 @@
+"""Flights as an occupancy provider of the fleet (``fleet.occupancy``), registered by
+``FlightsConfig.ready()``: a flight occupies its aircraft from off-block to the end of its
+turnaround (``busy_until``), positioning legs included, and takes it to its arrival airport
+(or where it diverted to). Cancelled flights occupy nothing; completed ones are history,
+shown on the schedule but never in the way (the aircraft's location has moved with them)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from fleet.occupancy import OccupancyEntry, register_occupancy
+from flights.choices import ACTIVE_FLIGHT_STATUSES, FlightStatus, LegType
+from flights.models import Flight
+
+PROVIDER = "flights"
+
+
+def busy_aircraft(start: datetime, end: datetime) -> QuerySet[Any]:
+    """Ids of aircraft with an active flight overlapping ``[start, end)`` (a subquery)."""
+    return Flight.objects.active().overlapping(start, end).values("aircraft_id")
+
+
+def _entries(flights: QuerySet[Flight]) -> Iterator[OccupancyEntry]:
+    for flight in flights.select_related("trip", "departure_airport", "arrival_airport", "diverted_to"):
+        positioning = flight.leg_type == LegType.POSITIONING
+        route = f"{flight.departure_airport_id}–{flight.arrival_airport_id}"
+        yield OccupancyEntry(
+            aircraft_id=flight.aircraft_id,
+            kind="positioning" if positioning else "flight",
+            start=flight.departure_at,
+            end=flight.busy_until,
+            title=f"{flight.flight_number} {route}" + (" (positioning)" if positioning else ""),
+            ref=flight.pk,
+            detail={
+                "flight_number": flight.flight_number,
+                "trip": flight.trip.number,
+                "status": flight.status,
+                "leg_type": flight.leg_type,
+                "departure_airport": flight.departure_airport_id,
+                "arrival_airport": flight.arrival_airport_id,
+                "arrival_at": flight.arrival_at.isoformat(),
+                "diverted_to": flight.diverted_to_id,
+            },
+            origin=flight.departure_airport,
+            destination=flight.diverted_to or flight.arrival_airport,
+            blocks=flight.status in ACTIVE_FLIGHT_STATUSES,
+        )
+
+
+def flight_entries(
+    aircraft_ids: Collection[int], start: datetime, end: datetime, exclude: Collection[Any]
+) -> Iterator[OccupancyEntry]:
+    """The flights of these aircraft overlapping ``[start, end)`` but cancelled ones."""
+    flights = (
+        Flight.objects.filter(aircraft_id__in=aircraft_ids)
+        .exclude(status=FlightStatus.CANCELLED)
+        .exclude(pk__in=exclude)
+        .overlapping(start, end)
+    )
+    return _entries(flights)
+
+
+def flight_neighbours(
+    aircraft_ids: Collection[int], start: datetime, end: datetime, exclude: Collection[Any]
+) -> Iterator[OccupancyEntry]:
+    """Per aircraft, its last active flight departing before ``start`` and its first one
+    departing at or after ``end``, however far (one query)."""
+    active = Flight.objects.active().exclude(pk__in=exclude)
+    later = active.filter(
+        aircraft_id=OuterRef("aircraft_id"), departure_at__lt=start, departure_at__gt=OuterRef("departure_at")
+    )
+    sooner = active.filter(
+        aircraft_id=OuterRef("aircraft_id"), departure_at__gte=end, departure_at__lt=OuterRef("departure_at")
+    )
+    last_before = active.filter(aircraft_id__in=aircraft_ids, departure_at__lt=start).exclude(Exists(later))
+    first_after = active.filter(aircraft_id__in=aircraft_ids, departure_at__gte=end).exclude(Exists(sooner))
+    either = Q(pk__in=last_before.values("pk")) | Q(pk__in=first_after.values("pk"))
+    return _entries(Flight.objects.filter(either))
+
+
+def register() -> None:
+    register_occupancy(PROVIDER, busy=busy_aircraft, entries=flight_entries, neighbours=flight_neighbours)
