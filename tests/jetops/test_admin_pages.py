@@ -25,8 +25,9 @@ from flights.models import Flight, Quote
 from jetops.admin import Refusal, RefusedFormSet
 from jetops.critical import operator_context
 from jetops.models import ActivityLog, User
+from jetops.roles import Role
 from tests.admin_forms import shown
-from tests.conftest import next_code
+from tests.conftest import make_user, next_code
 from tests.crew.conftest import book, make_crew, qualified
 from tests.fleet.conftest import make_aircraft
 from tests.flights.conftest import future
@@ -224,6 +225,34 @@ def case_crew_assignment_without_a_rating(root):
     }
 
 
+def case_crew_override_with_a_wrong_code(root):
+    flight = booked()
+    member = make_crew("R1", qualifications=qualified(aircraft_type="GLF6"))
+    code = next_code(User.objects.get(username="root"))
+    return "/admin/crew/crewassignment/add/", {
+        "flight": flight.pk,
+        "crew_member": member.pk,
+        "role": "PIC",
+        "override_reason": "Type rating checked by phone",
+        "otp_code": f"{(int(code) + 1) % 10**6:06d}",
+    }
+
+
+def case_pilot_flying_on_a_flight_not_flown(root):
+    flight = booked()
+    assignment = crew_services.crew_assign(flight=flight, member=make_crew("P1"), role="PIC", actor=None)
+    return "/admin/crew/crewassignment/", {
+        "action": "record_pilot_flying",
+        "_selected_action": [assignment.pk],
+    }
+
+
+def case_role_change_without_a_code(root):
+    user = make_user("ops2", int(Role.OPERATIONS_MANAGER))
+    url = f"/admin/jetops/user/{user.pk}/change/"
+    return url, {**shown(root.get(url)), "roles": [str(int(Role.FINANCE_MANAGER))], "otp_code": ""}
+
+
 def case_duty_over_another_duty(root):
     member = make_crew("D1")
     start = future(3, 8)
@@ -274,6 +303,9 @@ REFUSED = [
     (case_flight_change_after_it_flew, "A arrived flight cannot be changed."),
     (case_flight_completed_before_it_left, "A scheduled flight cannot become completed."),
     (case_crew_assignment_without_a_rating, "Refused: these rules are broken."),
+    (case_crew_override_with_a_wrong_code, "The code is wrong or was already used."),
+    (case_pilot_flying_on_a_flight_not_flown, "The pilot flying is recorded once the flight has flown."),
+    (case_role_change_without_a_code, "needs a two-factor verification"),
     (case_duty_over_another_duty, "Overlaps another recorded duty."),
     (case_time_off_over_time_off, "Overlaps"),
 ]

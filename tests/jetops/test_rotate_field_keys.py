@@ -180,4 +180,5 @@ def test_discovery_covers_every_model_with_an_encrypted_field_history_included()
         "clients.HistoricalPassenger.date_of_birth",
         "crew.CrewMember.emergency_contact",
         "crew.HistoricalCrewMember.emergency_contact",
+        "jetops.EncryptedTOTPDevice.key",  # the authenticator apps' seeds
     } <= found
