@@ -34,7 +34,7 @@ DEMO_CLIENTS: list[dict[str, Any]] = [
         },
         "preferences": {
             "dietary_restrictions": ["gluten-free"],
-            "special_requests": "Sparkling water chilled",
+            "special_requests": ["Sparkling water chilled"],
         },
         "passengers": [
             {
@@ -87,7 +87,7 @@ DEMO_CLIENTS: list[dict[str, Any]] = [
             },
         },
         "preferences": {
-            "special_requests": "Invoices to accounts payable",
+            "special_requests": ["Invoices to accounts payable"],
             "notification_preferences": {"sms": {"flight_status": True, "booking_confirmed": True}},
         },
         "passengers": [

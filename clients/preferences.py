@@ -2,7 +2,7 @@
 
 ``preferences`` = {
   "dietary_restrictions": [str],            e.g. ["vegetarian", "no nuts"]
-  "special_requests": str,
+  "special_requests": [str],                e.g. ["Sparkling water chilled"]
   "preferred_aircraft": [aircraft id],      checked against the fleet by the service
   "notification_preferences": {channel: {event: bool}}   channels email/sms/push
 }
@@ -22,7 +22,8 @@ PREFERENCE_KEYS = (
     "notification_preferences",
 )
 MAX_ITEMS = 50
-MAX_TEXT = 2000
+MAX_SHORT_TEXT = 200
+TEXT_LISTS = ("dietary_restrictions", "special_requests")
 
 
 def default_notification_preferences() -> dict[str, dict[str, bool]]:
@@ -37,7 +38,7 @@ def default_notification_preferences() -> dict[str, dict[str, bool]]:
 def default_preferences() -> dict[str, Any]:
     return {
         "dietary_restrictions": [],
-        "special_requests": "",
+        "special_requests": [],
         "preferred_aircraft": [],
         "notification_preferences": default_notification_preferences(),
     }
@@ -52,22 +53,13 @@ def preferences_validate(data: Any, *, partial: bool = True) -> tuple[dict[str, 
     cleaned: dict[str, Any] = {} if partial else default_preferences()
     for key in sorted(set(data) - set(PREFERENCE_KEYS)):
         errors[key] = [f"Unknown preference; allowed: {', '.join(PREFERENCE_KEYS)}."]
-    if "dietary_restrictions" in data:
-        value = data["dietary_restrictions"]
-        if not isinstance(value, list) or not all(
-            isinstance(v, str) and 0 < len(v.strip()) <= 200 for v in value
-        ):
-            errors["dietary_restrictions"] = ["A list of short texts."]
-        elif len(value) > MAX_ITEMS:
-            errors["dietary_restrictions"] = [f"At most {MAX_ITEMS} items."]
-        else:
-            cleaned["dietary_restrictions"] = [v.strip() for v in value]
-    if "special_requests" in data:
-        value = data["special_requests"]
-        if not isinstance(value, str) or len(value) > MAX_TEXT:
-            errors["special_requests"] = [f"A text of at most {MAX_TEXT} characters."]
-        else:
-            cleaned["special_requests"] = value.strip()
+    for key in TEXT_LISTS:
+        if key in data:
+            texts, problem = _texts_validate(data[key])
+            if problem:
+                errors[key] = [problem]
+            else:
+                cleaned[key] = texts
     if "preferred_aircraft" in data:
         value = data["preferred_aircraft"]
         if (
@@ -85,6 +77,18 @@ def preferences_validate(data: Any, *, partial: bool = True) -> tuple[dict[str, 
         else:
             cleaned["notification_preferences"] = value
     return cleaned, errors
+
+
+def _texts_validate(value: Any) -> tuple[list[str], str]:
+    """A list of at most ``MAX_ITEMS`` non-blank texts of at most ``MAX_SHORT_TEXT``
+    characters each, stripped; ``(texts, "")`` or ``([], problem)``."""
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and 0 < len(v.strip()) <= MAX_SHORT_TEXT for v in value
+    ):
+        return [], f"A list of texts of 1 to {MAX_SHORT_TEXT} characters each."
+    if len(value) > MAX_ITEMS:
+        return [], f"At most {MAX_ITEMS} items."
+    return [v.strip() for v in value], ""
 
 
 def _notifications_validate(value: Any) -> tuple[dict[str, dict[str, bool]], list[str]]:

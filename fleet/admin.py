@@ -9,7 +9,6 @@ from typing import Any, cast
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -25,10 +24,9 @@ from fleet.models import (
     AirportQuerySet,
     Blackout,
 )
-from fleet.selectors import aircraft_next_expiry, blackout_overlaps, document_expiry_state
+from fleet.selectors import aircraft_next_expiry, document_expiry_state
 from jetops.activity import acting_user
 from jetops.admin import JetOpsModelAdmin
-from jetops.api.exceptions import Conflict
 
 LIGHTS = {
     "expired": ("#b91c1c", "expired"),
@@ -44,13 +42,6 @@ def traffic_light(expires_on: Any) -> str:
     colour, label = LIGHTS[document_expiry_state(expires_on)]
     text = expires_on.isoformat() if expires_on else "—"
     return format_html('<span title="{}" style="color:{}">●</span> {}', label, colour, text)
-
-
-def _overlap_message(others: list[Blackout]) -> str:
-    listed = "; ".join(
-        f"#{b.pk} {b.get_kind_display()} {b.start:%Y-%m-%d %H:%M}–{b.end:%Y-%m-%d %H:%M}" for b in others
-    )
-    return f"Overlaps blackouts of another kind: {listed}."
 
 
 class ReadOnlyMixin:
@@ -99,40 +90,12 @@ class DocumentInline(admin.TabularInline):  # type: ignore[type-arg]
     fields = ["kind", "number", "issued_on", "expires_on", "file", "notes"]
 
 
-class BlackoutInlineFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
-    """Refuses blackouts of different kinds overlapping each other or the aircraft's other
-    blackouts (same-kind overlaps are merged by the service on save)."""
-
-    def clean(self) -> None:
-        super().clean()
-        periods = []
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or not data.get("start") or not data.get("end"):
-                continue
-            periods.append((form, data["start"], data["end"], data.get("kind")))
-        listed = [f.instance.pk for f in self.forms if f.instance.pk]
-        aircraft = self.instance if self.instance.pk else None
-        for index, (form, start, end, kind) in enumerate(periods):
-            for other_form, other_start, other_end, other_kind in periods[index + 1 :]:
-                if other_kind != kind and other_start < end and other_end > start:
-                    other_form.add_error(None, "Overlaps another blackout of another kind in this list.")
-            if aircraft is None:
-                continue
-            others = [
-                b
-                for b in blackout_overlaps(aircraft=aircraft, start=start, end=end, exclude_kind=kind)
-                if b.pk not in listed
-            ]
-            if others:
-                form.add_error(None, _overlap_message(others))
-
-
 class BlackoutInline(admin.TabularInline):  # type: ignore[type-arg]
-    """Current and coming blackouts (those that ended over 30 days ago are on the blackout list)."""
+    """Current and coming blackouts (those that ended over 30 days ago are on the blackout
+    list). Saved one by one through the services: same-kind overlaps merge, other overlaps
+    are refused on their row."""
 
     model = Blackout
-    formset = BlackoutInlineFormSet
     extra = 0
     fields = ["kind", "start", "end", "reason", "created_by"]
     readonly_fields = ["created_by"]
@@ -192,6 +155,7 @@ class AircraftAdmin(JetOpsModelAdmin):
         "updated_at",
     ]
     inlines = [DocumentInline, BlackoutInline]
+    service_inlines = (AircraftDocument, Blackout)
     actions = ["ground_aog", "return_to_service"]
     fieldsets = [
         (
@@ -281,37 +245,15 @@ class AircraftAdmin(JetOpsModelAdmin):
                 aircraft=current, status=data["status"], reason=reason, actor=actor
             )
 
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+    def delete_inline(self, request: HttpRequest, instance: Any) -> None:
         actor = acting_user(request)
-        aircraft = Aircraft.objects.get(pk=form.instance.pk)
-        # What the admin's change message reads (``construct_change_message``).
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for inline_form in formset.forms:
-            instance = inline_form.instance
-            if formset.can_delete and formset._should_delete_form(inline_form):
-                if instance.pk:
-                    self._remove(instance, actor)
-                    formset.deleted_objects.append(instance)
-                continue
-            if not inline_form.has_changed():
-                continue
-            try:
-                saved = self._save_inline(request, aircraft, inline_form, actor)
-            except Conflict as exc:
-                self.message_user(request, f"Not saved: {exc.detail}", messages.ERROR)
-                continue
-            if instance.pk:
-                formset.changed_objects.append((saved, inline_form.changed_data))
-            else:
-                formset.new_objects.append(saved)
-
-    def _remove(self, instance: Any, actor: Any) -> None:
         if isinstance(instance, AircraftDocument):
             services.document_remove(document=instance, actor=actor)
-        elif isinstance(instance, Blackout):
+        else:
             services.blackout_remove(blackout=instance, actor=actor)
 
-    def _save_inline(self, request: HttpRequest, aircraft: Aircraft, inline_form: Any, actor: Any) -> Any:
+    def save_inline(self, request: HttpRequest, parent: Any, inline_form: Any) -> Any:
+        actor, aircraft = acting_user(request), Aircraft.objects.get(pk=parent.pk)
         instance, data = inline_form.instance, inline_form.cleaned_data
         if isinstance(instance, AircraftDocument):
             fields = {name: data[name] for name in services.DOCUMENT_FIELDS if name in data}
@@ -336,54 +278,39 @@ class AircraftAdmin(JetOpsModelAdmin):
             )
         return result.blackout
 
+    def _status(self, request: HttpRequest, queryset: QuerySet[Aircraft], status: str, reason: str) -> int:
+        return sum(
+            self.service_action(
+                request,
+                aircraft.tail_number,
+                services.aircraft_status_change,
+                aircraft=aircraft,
+                status=status,
+                reason=reason,
+                actor=acting_user(request),
+            )
+            for aircraft in queryset
+        )
+
     @admin.action(description="Ground (AOG)", permissions=["change"])
     def ground_aog(self, request: HttpRequest, queryset: QuerySet[Aircraft]) -> None:
-        actor = acting_user(request)
-        for aircraft in queryset:
-            services.aircraft_status_change(
-                aircraft=aircraft,
-                status=AircraftStatus.AOG,
-                reason=f"Grounded from the admin by {request.user}",
-                actor=actor,
-            )
-        self.message_user(request, f"{queryset.count()} aircraft grounded (AOG).", messages.SUCCESS)
+        done = self._status(
+            request, queryset, AircraftStatus.AOG, f"Grounded from the admin by {request.user}"
+        )
+        self.message_user(request, f"{done} aircraft grounded (AOG).", messages.SUCCESS)
 
     @admin.action(description="Return to service (available)", permissions=["change"])
     def return_to_service(self, request: HttpRequest, queryset: QuerySet[Aircraft]) -> None:
-        actor = acting_user(request)
-        for aircraft in queryset:
-            services.aircraft_status_change(
-                aircraft=aircraft,
-                status=AircraftStatus.AVAILABLE,
-                reason=f"Returned to service from the admin by {request.user}",
-                actor=actor,
-            )
-        self.message_user(request, f"{queryset.count()} aircraft available.", messages.SUCCESS)
-
-
-class BlackoutAdminForm(forms.ModelForm):  # type: ignore[type-arg]
-    class Meta:
-        model = Blackout
-        fields = ["aircraft", "kind", "start", "end", "reason"]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        aircraft = data.get("aircraft") or (self.instance.aircraft if self.instance.pk else None)
-        start, end, kind = data.get("start"), data.get("end"), data.get("kind")
-        if aircraft and start and end and kind and end > start:
-            others = blackout_overlaps(
-                aircraft=aircraft, start=start, end=end, exclude_kind=kind, exclude_pk=self.instance.pk
-            )
-            if others:
-                raise forms.ValidationError(_overlap_message(others))
-        return data
+        reason = f"Returned to service from the admin by {request.user}"
+        done = self._status(request, queryset, AircraftStatus.AVAILABLE, reason)
+        self.message_user(request, f"{done} aircraft available.", messages.SUCCESS)
 
 
 @admin.register(Blackout)
 class BlackoutAdmin(JetOpsModelAdmin):
     """Periods an aircraft cannot be booked. Overlapping blackouts of one kind are merged."""
 
-    form = BlackoutAdminForm
+    fields = ["aircraft", "kind", "start", "end", "reason", "created_by"]
     list_display = ["aircraft", "kind", "start", "end", "reason", "created_by"]
     list_filter = ["kind", "aircraft__category"]
     search_fields = ["aircraft__tail_number", "reason"]
@@ -412,7 +339,13 @@ class BlackoutAdmin(JetOpsModelAdmin):
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Blackout]) -> None:
         for blackout in queryset:
-            services.blackout_remove(blackout=blackout, actor=acting_user(request))
+            self.service_action(
+                request,
+                str(blackout),
+                services.blackout_remove,
+                blackout=blackout,
+                actor=acting_user(request),
+            )
 
 
 class ExpiringFilter(admin.SimpleListFilter):
@@ -467,7 +400,13 @@ class AircraftDocumentAdmin(JetOpsModelAdmin):
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[AircraftDocument]) -> None:
         for document in queryset:
-            services.document_remove(document=document, actor=acting_user(request))
+            self.service_action(
+                request,
+                str(document),
+                services.document_remove,
+                document=document,
+                actor=acting_user(request),
+            )
 
 
 @admin.register(AircraftStatusChange)

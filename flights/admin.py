@@ -12,7 +12,6 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
-from rest_framework.exceptions import APIException
 
 from clients.models import Client
 from crew.models import CrewAssignment
@@ -33,21 +32,10 @@ from flights.models import (
     TripEvent,
 )
 from jetops.activity import acting_user
-from jetops.admin import JetOpsModelAdmin, ServiceAddAdminMixin, ServiceAddForm
+from jetops.admin import JetOpsModelAdmin, ServiceAddAdminMixin, ServiceForm, adopt
 from jetops.models import User
 from jetops.permissions import user_can
 from jetops.writes import save_validated
-
-
-def _run(model_admin: admin.ModelAdmin[Any], request: HttpRequest, label: str, action: Any) -> None:
-    try:
-        action()
-    except APIException as exc:
-        model_admin.message_user(request, f"{label}: {exc.detail}", messages.ERROR)
-    except Exception as exc:  # noqa: BLE001 — Django ValidationError and friends, shown to the user
-        model_admin.message_user(request, f"{label}: {exc}", messages.ERROR)
-    else:
-        model_admin.message_user(request, f"{label}: done.", messages.SUCCESS)
 
 
 class FlightStatusActions:
@@ -100,21 +88,21 @@ class QuoteOptionAdmin(JetOpsModelAdmin):
     ]
     exclude = ["inputs"]
     inlines = [QuoteLineInline]
+    service_inlines = (QuoteLine,)
 
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        for line_form in formset.forms:
-            if not line_form.has_changed() or "amount" not in line_form.changed_data:
-                continue
-            line = line_form.instance
-            reason = line_form.cleaned_data.get("override_reason") or ""
-            _run(
-                self,
-                request,
-                f"{line.kind}",
-                lambda ln=line, r=reason: services.quote_override_line(
-                    option=ln.option, kind=ln.kind, amount=ln.amount, reason=r, actor=acting_user(request)
-                ),
-            )
+    def save_inline(self, request: HttpRequest, parent: Model, inline_form: Any) -> Model:
+        """An override of a line's amount, with its reason (``quote_override_line``)."""
+        line, data = inline_form.instance, inline_form.cleaned_data
+        if "amount" not in inline_form.changed_data:
+            raise ValidationError({"amount": ["Give the amount that overrides the computed one."]})
+        services.quote_override_line(
+            option=line.option,
+            kind=line.kind,
+            amount=data["amount"],
+            reason=data.get("override_reason") or "",
+            actor=acting_user(request),
+        )
+        return line
 
     def save_model(self, request: HttpRequest, obj: QuoteOption, form: Any, change: bool) -> None:
         """Options are computed; only their lines are overridden (see ``save_formset``)."""
@@ -135,7 +123,7 @@ class QuoteOptionInline(admin.TabularInline):  # type: ignore[type-arg]
 QUOTE_FORM_LEGS = 4
 
 
-class QuoteAddForm(ServiceAddForm):
+class QuoteAddForm(ServiceForm):
     """Quote an itinerary: the client, up to four legs (times in UTC) and optionally a category
     or a shortlist of aircraft. ``flights.services.quote_create`` prices every aircraft that
     can fly it and stores the quote with its options."""
@@ -256,13 +244,12 @@ class QuoteAdmin(ServiceAddAdminMixin, JetOpsModelAdmin):
         return self.inlines if obj is not None else []
 
     def save_model(self, request: HttpRequest, obj: Quote, form: Any, change: bool) -> None:
-        """A new quote was made by ``quote_create`` while the add form was validated."""
+        """A new quote is made by ``quote_create`` (``QuoteAddForm.perform``)."""
+        super().save_model(request, obj, form, change)
         for item in getattr(form, "left_out", []) or []:
             self.message_user(
                 request, f"{item['tail_number']} not offered: {' '.join(item['reasons'])}", messages.INFO
             )
-        if change:
-            super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         if change:  # a new quote has no inline rows and no many-to-many fields of its own
@@ -271,24 +258,27 @@ class QuoteAdmin(ServiceAddAdminMixin, JetOpsModelAdmin):
     @admin.action(description="Send to the client")
     def send_quotes(self, request: HttpRequest, queryset: QuerySet[Quote]) -> None:
         for quote in queryset:
-            _run(
-                self,
+            self.service_action(
                 request,
                 quote.number,
-                lambda q=quote: services.quote_send(quote=q, actor=acting_user(request)),
+                services.quote_send,
+                quote=quote,
+                actor=acting_user(request),
+                done="sent.",
             )
 
     @admin.action(description="Accept (book the cheapest option)")
     def accept_quotes(self, request: HttpRequest, queryset: QuerySet[Quote]) -> None:
         for quote in queryset:
             first = quote.options.order_by("rank").first()
-            _run(
-                self,
+            self.service_action(
                 request,
                 quote.number,
-                lambda q=quote, o=first: services.quote_accept(
-                    quote=q, option_id=o.pk if o else None, actor=acting_user(request)
-                ),
+                services.quote_accept,
+                quote=quote,
+                option_id=first.pk if first else None,
+                actor=acting_user(request),
+                done="accepted.",
             )
 
 
@@ -348,16 +338,15 @@ class TripAdmin(FlightStatusActions, JetOpsModelAdmin):
     def cancel_trips(self, request: HttpRequest, queryset: QuerySet[Trip]) -> None:
         for trip in queryset:
             for flight in trip.flights.filter(status__in=["scheduled", "boarding"]):
-                _run(
-                    self,
+                self.service_action(
                     request,
                     flight.flight_number,
-                    lambda f=flight: services.flight_status_change(
-                        flight=f,
-                        status="cancelled",
-                        reason="cancelled in the admin",
-                        actor=acting_user(request),
-                    ),
+                    services.flight_status_change,
+                    flight=flight,
+                    status="cancelled",
+                    reason="cancelled in the admin",
+                    actor=acting_user(request),
+                    done="cancelled.",
                 )
 
 
@@ -373,9 +362,13 @@ class ManifestInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 class SpecialServiceInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Written by ``flights.services.special_service_save``; a service no longer wanted is
+    cancelled (its status), not deleted."""
+
     model = SpecialService
     extra = 0
     fields = ("kind", "description", "vendor", "status", "cost", "currency")
+    can_delete = False
 
 
 class CrewAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -454,6 +447,7 @@ class FlightAdmin(FlightStatusActions, JetOpsModelAdmin):
         "billing_info",
     ]
     inlines = [ManifestInline, SpecialServiceInline, CrewAssignmentInline]
+    service_inlines = (SpecialService,)
     actions = ["mark_boarding", "mark_departed", "mark_arrived", "mark_completed"]
 
     def save_model(self, request: HttpRequest, obj: Flight, form: Any, change: bool) -> None:
@@ -463,15 +457,30 @@ class FlightAdmin(FlightStatusActions, JetOpsModelAdmin):
         if data:
             services.flight_update(flight=obj, actor=acting_user(request), **data)
 
+    def save_inline(self, request: HttpRequest, parent: Model, inline_form: Any) -> Model:
+        data = {
+            name: inline_form.cleaned_data[name]
+            for name in services.SERVICE_FIELDS
+            if name in inline_form.cleaned_data
+        }
+        existing = inline_form.instance.pk
+        return services.special_service_save(  # type: ignore[no-any-return]
+            flight=Flight.objects.get(pk=parent.pk),
+            service=SpecialService.objects.get(pk=existing) if existing else None,
+            actor=acting_user(request),
+            **data,
+        )
+
     def _status(self, request: HttpRequest, queryset: QuerySet[Flight], status: str) -> None:
         for flight in queryset:
-            _run(
-                self,
+            self.service_action(
                 request,
                 flight.flight_number,
-                lambda f=flight: services.flight_status_change(
-                    flight=f, status=status, actor=acting_user(request)
-                ),
+                services.flight_status_change,
+                flight=flight,
+                status=status,
+                actor=acting_user(request),
+                done=f"{status}.",
             )
 
     @admin.action(description="Status: boarding", permissions=["change_flight_status"])
@@ -493,11 +502,46 @@ class FlightAdmin(FlightStatusActions, JetOpsModelAdmin):
 
 @admin.register(ConciergeRequest)
 class ConciergeRequestAdmin(JetOpsModelAdmin):
+    """The concierge queue. Requests are raised (``concierge_request_create``: the SLA due
+    time) and worked (``concierge_request_update``: done or cancelled records when) through
+    the services; a request is cancelled, never deleted."""
+
     list_display = ["subject", "trip", "status", "assignee", "due_at", "resolved_at"]
     list_filter = ["status", "assignee"]
     search_fields = ["subject", "trip__number"]
     list_select_related = ["trip", "assignee"]
+    autocomplete_fields = ["trip", "assignee"]
     ordering = ["due_at"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ["trip", "subject", "detail"]
+        return ["trip", "subject", "detail", "raised_by", "status", "assignee", "due_at", "resolved_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return []
+        return ["trip", "subject", "detail", "raised_by", "due_at", "resolved_at"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: ConciergeRequest, form: Any, change: bool) -> None:
+        data, actor = form.cleaned_data, acting_user(request)
+        if change:
+            services.concierge_request_update(
+                request=ConciergeRequest.objects.get(pk=obj.pk),
+                status=data["status"],
+                assignee=data.get("assignee"),
+                actor=actor,
+            )
+        else:
+            adopt(
+                obj,
+                services.concierge_request_create(
+                    trip=data["trip"], subject=data["subject"], detail=data.get("detail") or "", actor=actor
+                ),
+            )
 
 
 @admin.register(Feedback)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from clients.models import Client
+from finance.defaults import pricing_profile_default_ensure
 from finance.models import AirportFee, FxRate, PermitFee, PricingProfile, TaxKind, TaxRate
 from fleet.models import Aircraft, Airport
 from flights import services
@@ -23,10 +24,10 @@ def _at(days: int, hour: int) -> datetime:
 
 
 def seed_pricing() -> PricingProfile:
-    profile, _ = PricingProfile.objects.get_or_create(name="Standard 2026", defaults={"is_active": True})
-    if not PricingProfile.objects.filter(is_active=True).exists():
-        profile.is_active = True
-        profile.save()
+    """Demo fees on the active profile (the one a finance migration ships, unless the
+    operator made another active): the demo never adds a second active profile."""
+    pricing_profile_default_ensure(PricingProfile)
+    profile = PricingProfile.objects.get(is_active=True)
     for icao, landing, handling in [
         ("KTEB", "650", "550"),
         ("KDJT", "480", "420"),

@@ -21,6 +21,7 @@ from finance.models import PricingProfile
 from fleet.choices import AircraftStatus
 from fleet.models import Aircraft, Airport, unknown_airport_message
 from fleet.selectors import aircraft_occupancy
+from fleet.services import aircraft_status_change
 from flights import pricing
 from flights.choices import (
     FlightStatus,
@@ -757,17 +758,25 @@ def flight_status_change(
 
 
 def _aircraft_arrived(flight: Flight, actor: User | None) -> None:
+    """Move the aircraft to where the flight landed, add its block time and landings, and
+    return it from in flight to available on its status timeline."""
     aircraft = Aircraft.objects.select_for_update().get(pk=flight.aircraft_id)
     minutes = flight.block_minutes_actual or 0
     aircraft.current_location = flight.diverted_to or flight.arrival_airport
     # The row is locked, so plain arithmetic is safe (and history records real numbers).
     aircraft.total_hours += (Decimal(minutes) / Decimal(60)).quantize(Decimal("0.1"))
     aircraft.total_cycles += flight.landings
-    if aircraft.status == AircraftStatus.IN_FLIGHT:
-        aircraft.status = AircraftStatus.AVAILABLE
     aircraft._history_user = actor  # type: ignore[attr-defined]
     aircraft._change_reason = f"arrival of {flight.flight_number}"  # type: ignore[attr-defined]
     aircraft.save()
+    if aircraft.status == AircraftStatus.IN_FLIGHT:
+        aircraft_status_change(
+            aircraft=aircraft,
+            status=AircraftStatus.AVAILABLE,
+            reason=f"arrival of {flight.flight_number}",
+            actor=actor,
+            at=flight.actual_on_block,
+        )
 
 
 def _flight_completed(flight: Flight, actor: User | None) -> None:

@@ -32,7 +32,7 @@ from django.db.models import Model
 
 from jetops.activity import RequestMeta, activity_record
 from jetops.auth.otp import otp_verify
-from jetops.models import ActivityAction, ActivityOutcome
+from jetops.models import ActivityAction, ActivityOutcome, EncryptedTOTPDevice
 from jetops.permissions import step_up_fresh, user_can
 
 if TYPE_CHECKING:
@@ -66,18 +66,32 @@ def ip_allowed(ip: str | None) -> bool:
     return any(address in network for network in networks)
 
 
+def _step_up_record(actor: User, meta: RequestMeta, *, verified: bool) -> None:
+    activity_record(
+        action=ActivityAction.STEP_UP,
+        outcome=ActivityOutcome.SUCCESS if verified else ActivityOutcome.FAILURE,
+        user=actor,
+        meta=meta,
+        detail={"via": "admin"},
+    )
+
+
+def step_up_failure_recount(actor: User, meta: RequestMeta) -> None:
+    """Count a wrong code again, against the device's throttle and in the activity log, once
+    the transaction that checked it was rolled back (the admin rolls a refused attempt back
+    whole): a wrong code must count whatever the caller's transaction does."""
+    device = EncryptedTOTPDevice.objects.filter(user=actor, confirmed=True).first()
+    if device is not None:
+        device.throttle_increment()
+    _step_up_record(actor, meta, verified=False)
+
+
 def _step_up(actor: User, meta: RequestMeta) -> None:
     proof = meta.step_up
     if proof.code:
         code, proof.code = proof.code, ""
         verified = otp_verify(actor, code, allow_recovery=False)
-        activity_record(
-            action=ActivityAction.STEP_UP,
-            outcome=ActivityOutcome.SUCCESS if verified else ActivityOutcome.FAILURE,
-            user=actor,
-            meta=meta,
-            detail={"via": "admin"},
-        )
+        _step_up_record(actor, meta, verified=verified)
         if not verified:
             raise CriticalOperationRefused("otp_invalid", "The code is wrong or was already used.")
         # The rest of this request (the other rows of a bulk action) rides on this verification.

@@ -176,14 +176,18 @@ def client_b(client_b_user: User) -> Any:
 
 @pytest.fixture(autouse=True)
 def _airports_loaded(request: pytest.FixtureRequest) -> None:
-    """Airports come from a data migration; a ``transaction=True`` test flushes every table
-    when it ends, so the next database test reloads them (once, ~0.5 s)."""
+    """Airports and the default pricing profile come from data migrations; a
+    ``transaction=True`` test flushes every table when it ends, so the next database test
+    reloads them (once, ~0.5 s)."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None:
         return
     request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    from finance.defaults import pricing_profile_default_ensure
+    from finance.models import PricingProfile
     from fleet.airports import airports_load
     from fleet.models import Airport
 
     if not Airport.objects.exists():
         airports_load(Airport)
+    pricing_profile_default_ensure(PricingProfile)

@@ -301,7 +301,7 @@ def test_admin_crew_member_form_unknown_code_is_a_form_error(admin_client):
 def profile_form(**overrides: str) -> dict[str, str]:
     """The pricing profile add page as posted with the model's defaults, then ``overrides``."""
     defaults = PricingProfile()
-    data: dict[str, str] = {"name": "Standard"}
+    data: dict[str, str] = {"name": "Airport codes"}  # beside the shipped "Standard"
     for field in PricingProfile._meta.concrete_fields:
         if not field.editable or field.primary_key or field.name in ("name", "created_at", "updated_at"):
             continue
@@ -336,13 +336,14 @@ def test_admin_airport_fee_takes_any_code(admin_client, typed, canonical):
 
 
 def test_admin_airport_fee_unknown_code_is_a_form_error(admin_client):
+    profiles = list(PricingProfile.objects.all())
     response = admin_client.post("/admin/finance/pricingprofile/add/", profile_form(**fee_row(UNKNOWN)))
     assert response.status_code == 200
     (formset,) = [
         f for f in response.context["inline_admin_formsets"] if f.opts.__class__ is AirportFeeInline
     ]
     assert formset.formset.errors == [{"airport": [UNKNOWN_MESSAGE]}]
-    assert not PricingProfile.objects.exists()
+    assert list(PricingProfile.objects.all()) == profiles
 
 
 @pytest.mark.usefixtures("profile")

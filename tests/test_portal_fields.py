@@ -88,7 +88,7 @@ PORTAL_WRITES: dict[tuple[str, str], Sample] = {
     ),
     ("POST", "/api/v1/clients/{id}/preferences"): (
         lambda w: {"id": w["client"].pk},
-        lambda w: {"dietary_restrictions": ["vegetarian"], "special_requests": "Quiet cabin"},
+        lambda w: {"dietary_restrictions": ["vegetarian"], "special_requests": ["Quiet cabin"]},
         True,
     ),
     ("POST", "/api/v1/clients/{id}/payment-methods"): (

@@ -3,13 +3,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from clients.choices import DataRequestKind, DataRequestStatus
 from clients.models import Client, DataRequest, Passenger, PaymentMethod
 from clients.personal import masked, sees_sensitive
-from jetops.api.serializers import MoneyField, StrictModelSerializer, StrictSerializer
+from clients.preferences import MAX_ITEMS, MAX_SHORT_TEXT
+from jetops.api.serializers import (
+    EmergencyContactSerializer,
+    MoneyField,
+    ShapedJSONField,
+    StrictModelSerializer,
+    StrictSerializer,
+)
 from jetops.models import User
 
 
@@ -23,25 +31,30 @@ class BillingAddressSerializer(StrictSerializer):
     tax_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
 
-class BillingAddressField(serializers.JSONField):
-    """The structured billing address: validated on write, shown as stored."""
+class PreferencesSerializer(StrictSerializer):
+    """The shape of ``preferences``, for the schema. ``clients.preferences`` checks it, for
+    the API and the admin alike (``clients.services``), and fills in the defaults."""
 
-    def to_internal_value(self, data: Any) -> Any:
-        serializer = BillingAddressSerializer(data=data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+    dietary_restrictions = serializers.ListField(
+        child=serializers.CharField(max_length=MAX_SHORT_TEXT), max_length=MAX_ITEMS, required=False
+    )
+    special_requests = serializers.ListField(
+        child=serializers.CharField(max_length=MAX_SHORT_TEXT), max_length=MAX_ITEMS, required=False
+    )
+    preferred_aircraft = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), max_length=MAX_ITEMS, required=False
+    )
+    notification_preferences = serializers.DictField(
+        child=serializers.DictField(child=serializers.BooleanField()),
+        required=False,
+        help_text="Channel (email, sms, push) → event → on or off.",
+    )
 
 
-class EmergencyContactSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=200)
-    relationship = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    phone = PhoneNumberField()
-    email = serializers.EmailField(required=False, allow_blank=True)
-
-    def to_internal_value(self, data: Any) -> Any:
-        value = super().to_internal_value(data)
-        value["phone"] = str(value["phone"])
-        return value
+@extend_schema_field(PreferencesSerializer)
+class PreferencesField(serializers.JSONField):
+    """Preferences as given: ``clients.services`` validates them and merges them into the
+    stored ones."""
 
 
 class PaymentMethodSerializer(StrictModelSerializer):
@@ -79,9 +92,11 @@ class ClientSerializer(StrictModelSerializer):
     """Staff view and write shape of a client account (seed field names)."""
 
     phone = PhoneNumberField(required=False, allow_blank=True)
-    billing_address = BillingAddressField(required=False)
-    emergency_contacts = EmergencyContactSerializer(many=True, required=False, allow_null=True)
-    preferences = serializers.JSONField(required=False)
+    billing_address = ShapedJSONField(BillingAddressSerializer, required=False)
+    emergency_contacts = ShapedJSONField(
+        EmergencyContactSerializer, many=True, required=False, allow_null=True
+    )
+    preferences = PreferencesField(required=False)
     payment_methods = PaymentMethodSerializer(many=True, read_only=True)
     credit_limit = MoneyField(currency_source="billing_currency", required=False)
     account_manager = serializers.PrimaryKeyRelatedField(
@@ -133,8 +148,6 @@ class ClientSerializer(StrictModelSerializer):
         value = super().to_internal_value(data)
         if "phone" in value:
             value["phone"] = str(value["phone"] or "")
-        if value.get("emergency_contacts") is not None:
-            value["emergency_contacts"] = [dict(c) for c in value["emergency_contacts"]]
         return value
 
 

@@ -2,7 +2,7 @@
 registers their ModelAdmins.
 
 - ``common``: the traffic light of expiries, rows made and removed by services
-  (``ServiceAddForm`` / ``ServiceAddAdmin``), a service's 409 as form errors.
+  (``ServiceAddAdmin``).
 - ``members``: crew members with their qualification rows as inlines.
 - ``reports``: the expiring-qualifications and roster pages, URLs of ``CrewMemberAdmin``.
 - ``assignments``: assignments (legality-checked, overrides with step-up), duties,
@@ -20,7 +20,7 @@ from crew.admin.assignments import (
     DutyPeriodAdmin,
     LegalityRuleSetAdmin,
 )
-from crew.admin.common import ServiceAddAdmin, ServiceAddForm, traffic_light
+from crew.admin.common import ServiceAddAdmin, traffic_light
 from crew.admin.members import CrewMemberAdmin
 from crew.admin.reports import HoursAgainstLimit, calendar_periods
 
@@ -33,7 +33,6 @@ __all__ = [
     "HoursAgainstLimit",
     "LegalityRuleSetAdmin",
     "ServiceAddAdmin",
-    "ServiceAddForm",
     "calendar_periods",
     "traffic_light",
 ]

@@ -15,7 +15,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F, Model, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
@@ -23,7 +23,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 
 from crew import selectors, services
-from crew.admin.common import ServiceAddAdmin, ServiceAddForm, TypeDesignatorMixin
+from crew.admin.common import ServiceAddAdmin, TypeDesignatorMixin
 from crew.choices import SET_PILOT_FLYING
 from crew.models import (
     CrewAssignment,
@@ -35,15 +35,14 @@ from crew.models import (
 )
 from flights.choices import FlightStatus
 from jetops.activity import acting_user, request_meta_with_code
-from jetops.admin import JetOpsModelAdmin, ReadOnlyAdmin, authenticator_code_field
-from jetops.api.exceptions import Conflict
+from jetops.admin import JetOpsModelAdmin, ReadOnlyAdmin, ServiceForm, authenticator_code_field
 from jetops.models import User
 from jetops.permissions import user_can
 
 # ---------------------------------------------------------------- assignments
 
 
-class CrewAssignmentAddForm(ServiceAddForm):
+class CrewAssignmentAddForm(ServiceForm):
     otp_code = authenticator_code_field("Required to override: the code your authenticator app shows now.")
 
     class Meta:
@@ -64,7 +63,7 @@ class CrewAssignmentAddForm(ServiceAddForm):
         # Called once every field is valid: a code works once, so a typo elsewhere does not
         # spend it. The service checks the override permission before it looks at the code.
         data = self.cleaned_data
-        assert self.request is not None  # noqa: S101  (bound by ServiceAddAdminMixin)
+        assert self.request is not None  # noqa: S101  (bound by JetOpsModelAdmin.get_form)
         return services.crew_assign(
             flight=data["flight"],
             member=data["crew_member"],
@@ -112,10 +111,7 @@ class CrewAssignmentAdmin(ServiceAddAdmin):
         return super().has_delete_permission(request, obj)
 
     def remove(self, request: HttpRequest, obj: CrewAssignment) -> None:
-        try:
-            services.crew_unassign(assignment=obj, actor=acting_user(request), reason="removed in the admin")
-        except Conflict as exc:
-            self.message_user(request, f"{obj}: {exc.detail}", messages.ERROR)
+        services.crew_unassign(assignment=obj, actor=acting_user(request), reason="removed in the admin")
 
     def has_set_pilot_flying_permission(self, request: HttpRequest) -> bool:
         return user_can(request.user, SET_PILOT_FLYING)
@@ -124,18 +120,15 @@ class CrewAssignmentAdmin(ServiceAddAdmin):
     def record_pilot_flying(self, request: HttpRequest, queryset: QuerySet[CrewAssignment]) -> None:
         """Through ``crew.services.pilot_flying_set``, one assignment at a time (the last of
         two selected on one flight wins)."""
-        actor = acting_user(request)
         for assignment in queryset.select_related("flight", "crew_member"):
-            try:
-                services.pilot_flying_set(assignment=assignment, actor=actor)
-            except Conflict as exc:
-                self.message_user(request, f"{assignment}: {exc.detail}", messages.ERROR)
-            except ValidationError as exc:
-                self.message_user(request, f"{assignment}: {' '.join(exc.messages)}", messages.ERROR)
-            except PermissionDenied:
-                self.message_user(request, f"{assignment}: not allowed.", messages.ERROR)
-            else:
-                self.message_user(request, f"{assignment}: recorded as pilot flying.", messages.SUCCESS)
+            self.service_action(
+                request,
+                str(assignment),
+                services.pilot_flying_set,
+                assignment=assignment,
+                actor=acting_user(request),
+                done="recorded as pilot flying.",
+            )
 
 
 # ---------------------------------------------------------------- duties and availability
@@ -183,7 +176,7 @@ def _utc(text: str) -> str | None:
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
 
 
-class DutyPeriodAddForm(TypeDesignatorMixin, ServiceAddForm):
+class DutyPeriodAddForm(TypeDesignatorMixin, ServiceForm):
     flights = BlockTimesField()
 
     class Meta:
@@ -223,7 +216,7 @@ class DutyPeriodAdmin(CrewPeriodAdmin):
         services.duty_remove(duty=obj, actor=acting_user(request))
 
 
-class CrewAvailabilityAddForm(ServiceAddForm):
+class CrewAvailabilityAddForm(ServiceForm):
     class Meta:
         model = CrewAvailability
         fields = ["crew_member", "kind", "start", "end", "remarks"]

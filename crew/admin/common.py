@@ -1,13 +1,10 @@
-"""What the crew admin screens share: the traffic light of expiries, the rows that services
-make and remove (``ServiceAddForm`` / ``ServiceAddAdmin``) and how a service's 409 reads on a
-form.
+"""What the crew admin screens share: the traffic light of expiries, and the rows that
+services make and remove (``ServiceForm`` / ``ServiceAddAdmin``).
 
-A service may refuse a write with a 409 (an illegal assignment, an overlapping period), and
-Django calls ``save_model`` only once the form is accepted: too late to show the refusal on
-the form. So the add forms of rows a service makes (``ServiceAddForm``) call the service as
-the last step of their validation, inside the transaction of the admin's add view, and
-``save_model`` adopts the row it made. Those rows are never edited in place (there is no
-update service): change views are read-only, and deletion goes through the removal service.
+A service may refuse a write with a 409 (an illegal assignment, an overlapping period): the
+admin adapter (``jetops.admin.JetOpsModelAdmin``) shows it on the form. Those rows are never
+edited in place (there is no update service): change views are read-only, and deletion goes
+through the removal service.
 """
 
 from __future__ import annotations
@@ -22,8 +19,6 @@ from django.utils.html import format_html
 
 from crew.qualifications import ExpiryItem, expiry_state
 from jetops.admin import JetOpsModelAdmin, ServiceAddAdminMixin
-from jetops.admin import ServiceAddForm as BaseServiceAddForm
-from jetops.api.exceptions import Conflict
 
 # Colours of the traffic light (``crew.qualifications.expiry_state``).
 LIGHTS = {
@@ -48,21 +43,6 @@ def traffic_light(item: ExpiryItem | None, today: date) -> str:
     )
 
 
-def conflict_messages(exc: Conflict) -> list[str]:
-    """What a service's 409 says, one line per legality violation (rule: detail)."""
-    violations = exc.extra.get("violations") or []
-    if violations:
-        return [
-            "Refused: the assignment breaks these rules (an override needs a reason, the "
-            "permission to override crew legality and a current authenticator code).",
-            *(f"{v['rule']}: {v['detail']}" for v in violations),
-        ]
-    lines = [str(exc.detail)]
-    if exc.extra.get("flights"):
-        lines.append(f"Flights: {', '.join(str(f) for f in exc.extra['flights'])}.")
-    return lines
-
-
 class TypeDesignatorMixin:
     """ICAO type designators are upper case; people type them in either case."""
 
@@ -70,22 +50,12 @@ class TypeDesignatorMixin:
         return str(self.cleaned_data.get("aircraft_type") or "").strip().upper()  # type: ignore[attr-defined]
 
 
-class ServiceAddForm(BaseServiceAddForm):
-    """``jetops.admin.ServiceAddForm`` with the crew wording of a refusal."""
-
-    def conflict_lines(self, exc: Conflict) -> list[str]:
-        return conflict_messages(exc)
-
-
 class ServiceAddAdmin(ServiceAddAdminMixin, JetOpsModelAdmin):
-    """Rows made by a service through a ``ServiceAddForm`` and removed by another
+    """Rows made by a service through a ``ServiceForm`` and removed by another
     (``remove``); read-only in between."""
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        """Saved by the service while the form was validated (``ServiceAddForm``)."""
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """Nothing more to save: these models have no many-to-many fields and no inlines."""
@@ -100,4 +70,4 @@ class ServiceAddAdmin(ServiceAddAdminMixin, JetOpsModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         # One service call per row, so each removal has its own history and side effects.
         for obj in queryset:
-            self.remove(request, obj)
+            self.service_action(request, str(obj), self.remove, request, obj)

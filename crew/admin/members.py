@@ -138,7 +138,9 @@ class ExperienceInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 class CrewMemberAdminForm(forms.ModelForm):  # type: ignore[type-arg]
-    emergency_contact = forms.JSONField(required=False, help_text='{"name", "phone", "relation"}')
+    emergency_contact = forms.JSONField(
+        required=False, help_text='{"name", "relationship", "phone", "email"}'
+    )
 
     class Meta:
         model = CrewMember

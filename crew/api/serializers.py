@@ -9,6 +9,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from crew.choices import AvailabilityKind, CrewRole, DutyKind, TrainingKind
@@ -27,7 +29,12 @@ from crew.selectors import record_of
 from crew.services import DUTY_FIELDS, EXPERIENCE_FIELDS, MEMBER_FIELDS
 from fleet.api.serializers import AirportCodeField
 from fleet.models import type_designator_validator
-from jetops.api.serializers import StrictModelSerializer, StrictSerializer
+from jetops.api.serializers import (
+    EmergencyContactSerializer,
+    ShapedJSONField,
+    StrictModelSerializer,
+    StrictSerializer,
+)
 from jetops.models import User
 
 
@@ -78,6 +85,29 @@ class QualificationsSerializer(StrictSerializer):
     recurrent_training = TrainingSerializer(many=True, required=False)
 
 
+class ContactInfoSerializer(StrictSerializer):
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = PhoneNumberField(required=False, allow_blank=True)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+    def to_internal_value(self, data: Any) -> Any:
+        value = super().to_internal_value(data)
+        if "phone" in value:
+            value["phone"] = str(value["phone"] or "")
+        return value
+
+
+class UpcomingSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """A period of a member's ``availability``, for the schema (``POST /crew/availability``
+    records them)."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=AvailabilityKind.choices)
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    remarks = serializers.CharField()
+
+
 def expiry_json(item: ExpiryItem, today: date) -> dict[str, Any]:
     left = item.days_left(today)
     return {
@@ -97,7 +127,8 @@ class CrewMemberSerializer(StrictModelSerializer):
     home_base = AirportCodeField()
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
     qualifications = QualificationsSerializer(required=False)
-    emergency_contact = serializers.JSONField(required=False, allow_null=True)
+    contact_info = ShapedJSONField(ContactInfoSerializer, required=False)
+    emergency_contact = ShapedJSONField(EmergencyContactSerializer, required=False, allow_null=True)
     expiries = serializers.SerializerMethodField()
     nearest_expiry = serializers.SerializerMethodField()
     availability = serializers.SerializerMethodField()
@@ -153,6 +184,7 @@ class CrewMemberSerializer(StrictModelSerializer):
         items = self._items(member)
         return items[0] if items else None
 
+    @extend_schema_field(UpcomingSerializer(many=True))
     def get_availability(self, member: CrewMember) -> list[dict[str, Any]]:
         """Upcoming days off, vacation, sickness and standby (prefetched as ``upcoming``)."""
         return [

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fleet.api.serializers import AirportCodeField
@@ -172,8 +173,8 @@ class FlightWriteSerializer(StrictSerializer):
     departure = EndpointSerializer(required=False)
     arrival = EndpointSerializer(required=False)
     passengers = ManifestEntrySerializer(many=True, required=False)
-    flight_plan = serializers.JSONField(required=False)
-    billing_info = serializers.JSONField(required=False)
+    flight_plan = serializers.DictField(required=False)
+    billing_info = serializers.DictField(required=False)
     leg_type = serializers.ChoiceField(choices=["revenue", "positioning"], required=False)
     ifr = serializers.BooleanField(required=False, help_text="Flown under IFR (default true).")
     flight_attendants = serializers.IntegerField(
@@ -215,6 +216,16 @@ class SpecialServiceWriteSerializer(StrictSerializer):
     currency = serializers.RegexField(r"^[A-Z]{3}$", required=False)
 
 
+class FlightCrewSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """One of a flight's ``crew_assignments``, for the schema (``POST /flights/{id}/crew``
+    makes them)."""
+
+    id = serializers.IntegerField()
+    crew_member = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+
+
 class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """A flight in the seed's shape, with trip, leg type, times and manifest."""
 
@@ -229,6 +240,9 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     crew_assignments = serializers.SerializerMethodField()
     actual = serializers.SerializerMethodField()
     diverted_to = serializers.CharField(source="diverted_to_id", read_only=True)
+    flight_plan = serializers.DictField(read_only=True)
+    # None for those who may not read the client account (``_shows_billing``).
+    billing_info = serializers.DictField(read_only=True, allow_null=True)
 
     class Meta:
         model = Flight
@@ -278,6 +292,7 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         memo: dict[tuple[str, str, Any], bool] = self.root.__dict__.setdefault("_permission_memo", {})
         return user_can_memo(request.user, "clients.view_client", flight.client, memo)
 
+    @extend_schema_field(EndpointSerializer)
     def get_departure(self, flight: Flight) -> dict[str, Any]:
         return {
             "airport": flight.departure_airport_id,
@@ -285,6 +300,7 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "fbo": flight.departure_fbo,
         }
 
+    @extend_schema_field(EndpointSerializer)
     def get_arrival(self, flight: Flight) -> dict[str, Any]:
         return {
             "airport": flight.arrival_airport_id,
@@ -292,6 +308,7 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "fbo": flight.arrival_fbo,
         }
 
+    @extend_schema_field(ManifestEntrySerializer(many=True))
     def get_passengers(self, flight: Flight) -> list[dict[str, Any]]:
         return [
             {
@@ -303,6 +320,7 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             for row in flight.manifest.all()
         ]
 
+    @extend_schema_field(FlightCrewSerializer(many=True))
     def get_crew_assignments(self, flight: Flight) -> list[dict[str, Any]]:
         """The flight's crew (prefetched with the crew member by ``FLIGHT_QUERYSET``)."""
         return [

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiTypes, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -226,6 +226,9 @@ def _plan(data: dict[str, Any], aircraft: Aircraft, index: int) -> services.LegP
     )
 
 
+@extend_schema_view(
+    partial_update=extend_schema(request=FlightWriteSerializer, responses={200: FlightSerializer})
+)
 class FlightViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -1,5 +1,5 @@
 """Serializer base classes: unknown fields are refused (a typo must not silently do nothing),
-and money is ``{"amount": "12500.00", "currency": "USD"}``."""
+and money is ``{"amount": "12500.00", "currency": "USD"}``; shapes several apps share."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_array_type
+from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 
@@ -32,6 +34,46 @@ class StrictSerializer(StrictMixin, serializers.Serializer):  # type: ignore[typ
 
 class StrictModelSerializer(StrictMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
     pass
+
+
+class EmergencyContactSerializer(StrictSerializer):
+    """Who to call in an emergency (a client's ``emergency_contacts``, a crew member's
+    ``emergency_contact``): the phone is stored in E.164."""
+
+    name = serializers.CharField(max_length=200)
+    relationship = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    phone = PhoneNumberField()
+    email = serializers.EmailField(required=False, allow_blank=True)
+
+    def to_internal_value(self, data: Any) -> Any:
+        value = super().to_internal_value(data)
+        value["phone"] = str(value["phone"])
+        return value
+
+
+class ShapedJSONField(serializers.JSONField):
+    """A JSON column with a shape: checked by the serializer ``shape`` (``many``: a list of
+    them) on write, shown as stored on read, so a row written before the shape was enforced
+    still reads. The schema shows the shape."""
+
+    def __init__(self, shape: type[serializers.Serializer], *, many: bool = False, **kwargs: Any) -> None:  # type: ignore[type-arg]
+        self.shape, self.many = shape, many
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        serializer = self.shape(data=data, many=self.many)
+        serializer.is_valid(raise_exception=True)
+        if self.many:
+            return [dict(item) for item in serializer.validated_data]
+        return dict(serializer.validated_data)
+
+
+class ShapedJSONFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = ShapedJSONField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        ref = auto_schema.resolve_serializer(self.target.shape, direction).ref
+        return build_array_type(ref) if self.target.many else ref  # type: ignore[no-any-return]
 
 
 class MoneyField(serializers.Field):  # type: ignore[type-arg]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,14 +19,22 @@ from jetops.models import User
 
 
 class UserWriteSerializer(StrictModelSerializer):
+    """The seed's writable user fields (``active``, as the answer shows it) and a password."""
+
     password = serializers.CharField(write_only=True, required=False, max_length=256, trim_whitespace=False)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    active = serializers.BooleanField(source="is_active", required=False)
 
     class Meta:
         model = User
-        fields = ["username", "name", "email", "phone", "level", "is_active", "password"]
+        fields = ["username", "name", "email", "phone", "level", "active", "password"]
 
 
+@extend_schema_view(
+    create=extend_schema(responses={201: UserSerializer}),
+    update=extend_schema(responses={200: UserSerializer}),
+    partial_update=extend_schema(responses={200: UserSerializer}),
+)
 class UserViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

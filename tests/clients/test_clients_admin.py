@@ -9,9 +9,10 @@ import pytest
 from django.test import override_settings
 
 from clients import services
-from clients.models import Client
+from clients.models import Client, DataRequest
 from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, User
 from jetops.roles import SUPER_ADMIN_LEVEL
+from tests.admin_forms import shown
 from tests.conftest import make_user, next_code
 from tests.jetops.test_admin import admin_login
 
@@ -167,31 +168,9 @@ def test_client_services_admin_edit_keeps_the_passport(client, cs_user, client_a
     assert (passenger.first_name, passenger.passport_number) == ("Pete", "PP123456")
 
 
-def _form_values(form) -> dict[str, str]:
-    """A bound-as-shown form's fields as a browser posts them (unchecked boxes left out)."""
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is False or value is None:
-            continue
-        data[form.add_prefix(name)] = "on" if value is True else str(value)
-    return data
-
-
-def unchanged_post(page) -> dict[str, str]:
-    """The change page's main form and inline rows, posted as they are shown."""
-    data = _form_values(page.context["adminform"].form)
-    for inline in page.context["inline_admin_formsets"]:
-        formset = inline.formset
-        data.update(_form_values(formset.management_form))
-        for row in formset.initial_forms:
-            data.update(_form_values(row))
-    return data
-
-
 def test_admin_refuses_a_portal_user_as_account_manager(admin_client, client_a, client_a_user):
     url = f"/admin/clients/client/{client_a.pk}/change/"
-    data = unchanged_post(admin_client.get(url))
+    data = shown(admin_client.get(url))
     assert admin_client.post(url, {**data, "vip_status": "vip"}).status_code == 302  # the form posts
 
     response = admin_client.post(url, {**data, "account_manager": str(client_a_user.pk)})
@@ -200,3 +179,69 @@ def test_admin_refuses_a_portal_user_as_account_manager(admin_client, client_a, 
     assert "account_manager" in response.context["adminform"].form.errors
     client_a.refresh_from_db()
     assert client_a.account_manager is None
+
+
+def change_page_data(admin_client, client) -> dict:
+    return shown(admin_client.get(f"/admin/clients/client/{client.pk}/change/"))
+
+
+def test_admin_edits_special_requests_one_per_line(admin_client, client_a):
+    contacts = [{"name": "Kim", "relationship": "spouse", "phone": "+12125550199"}]
+    services.client_update(client=client_a, actor=None, emergency_contacts=contacts)
+    data = change_page_data(admin_client, client_a)
+
+    response = admin_client.post(
+        f"/admin/clients/client/{client_a.pk}/change/",
+        {**data, "special_requests": "Sparkling water chilled\r\n\r\n  Newspapers: FT \r\n"},
+    )
+
+    assert response.status_code == 302
+    client_a.refresh_from_db()
+    assert client_a.preferences["special_requests"] == ["Sparkling water chilled", "Newspapers: FT"]
+    assert client_a.preferences["notification_preferences"]["email"]["booking_confirmed"] is True
+    assert client_a.emergency_contacts == contacts  # posted back as shown, kept as they were
+    page = admin_client.get(f"/admin/clients/client/{client_a.pk}/change/").content.decode()
+    assert "Sparkling water chilled\nNewspapers: FT</textarea>" in page
+
+
+def test_admin_refuses_an_overlong_special_request_on_its_field(admin_client, client_a):
+    data = change_page_data(admin_client, client_a)
+    before = dict(client_a.preferences)
+
+    response = admin_client.post(
+        f"/admin/clients/client/{client_a.pk}/change/", {**data, "special_requests": "x" * 201}
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["special_requests"] == [
+        "A list of texts of 1 to 200 characters each."
+    ]
+    client_a.refresh_from_db()
+    assert client_a.preferences == before
+
+
+def test_inline_rows_are_written_by_the_services(admin_client, client_a):
+    data = change_page_data(admin_client, client_a)
+
+    response = admin_client.post(
+        f"/admin/clients/client/{client_a.pk}/change/",
+        {
+            **data,
+            "passengers-TOTAL_FORMS": "1",
+            "passengers-0-first_name": "Nina",
+            "passengers-0-last_name": "New",
+            "passengers-0-nationality": "US",
+            "passengers-0-is_active": "on",
+            "passengers-0-client": str(client_a.pk),
+            "data_requests-TOTAL_FORMS": "1",
+            "data_requests-0-kind": "access",
+            "data_requests-0-status": "received",
+            "data_requests-0-received_on": "2026-01-31",
+            "data_requests-0-client": str(client_a.pk),
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    request = DataRequest.objects.get(client=client_a)
+    assert (request.due_on, request.requested_by.username) == (date(2026, 2, 28), "root")
+    assert client_a.passengers.get().last_name == "New"

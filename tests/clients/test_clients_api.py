@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+from types import SimpleNamespace
+
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 
 from clients.models import Client, ClientMembership, Passenger
+from clients.preferences import MAX_ITEMS, MAX_SHORT_TEXT, preferences_validate
 from jetops.models import User
 from tests.conftest import PASSWORD, bearer
 
@@ -331,11 +336,11 @@ def test_bookings_list_the_clients_flights_latest_first(
 ):
     from datetime import UTC, datetime, timedelta
 
-    from finance.models import PricingProfile
     from tests.crew.conftest import book
     from tests.fleet.conftest import make_aircraft
+    from tests.flights.conftest import active_profile_without_return_to_base
 
-    PricingProfile.objects.create(name="Standard", is_active=True, return_to_base=False)
+    active_profile_without_return_to_base()
     soon = (datetime.now(UTC) + timedelta(days=5)).replace(hour=12, minute=0, second=0, microsecond=0)
     first = book(client_a, make_aircraft(), at=soon)
     later = book(client_a, make_aircraft(), at=soon + timedelta(days=3))
@@ -344,6 +349,87 @@ def test_bookings_list_the_clients_flights_latest_first(
     assert [f["id"] for f in staff["results"]] == [later.pk, first.pk]
     assert bearer(client_a_user).get(f"/api/v1/clients/{client_a.pk}/bookings").json()["count"] == 2
     assert bearer(client_b_user).get(f"/api/v1/clients/{client_a.pk}/bookings").status_code == 404
+
+
+def test_special_requests_round_trip_as_a_list_of_short_texts(cs_user, client_a_user, client_a):
+    # given: the seed's shape, a list of texts
+    requests = ["Sparkling water chilled", "  Window seat for the dog  "]
+
+    posted = bearer(client_a_user).post(
+        f"/api/v1/clients/{client_a.pk}/preferences", {"special_requests": requests}, format="json"
+    )
+    patched = bearer(cs_user).patch(
+        f"/api/v1/clients/{client_a.pk}",
+        {"preferences": {"special_requests": ["Newspapers: FT"]}},
+        format="json",
+    )
+
+    assert posted.status_code == 200, posted.json()
+    assert posted.json()["special_requests"] == ["Sparkling water chilled", "Window seat for the dog"]
+    assert patched.status_code == 200, patched.json()
+    assert patched.json()["preferences"]["special_requests"] == ["Newspapers: FT"]
+    detail = bearer(client_a_user).get(f"/api/v1/clients/{client_a.pk}").json()
+    assert detail["preferences"]["special_requests"] == ["Newspapers: FT"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "one text instead of a list",
+        [""],
+        ["x" * (MAX_SHORT_TEXT + 1)],
+        ["ok"] * (MAX_ITEMS + 1),
+        [42],
+    ],
+)
+def test_special_requests_outside_the_bounds_are_refused(cs_user, client_a, value):
+    before = dict(client_a.preferences)
+
+    response = bearer(cs_user).post(
+        f"/api/v1/clients/{client_a.pk}/preferences", {"special_requests": value}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["special_requests"]
+    client_a.refresh_from_db()
+    assert client_a.preferences == before
+
+
+def test_a_new_client_has_no_special_requests(cs_user):
+    response = bearer(cs_user).post(
+        "/api/v1/clients", {"contact_person": "Ned New", "email": "ned@example.com"}, format="json"
+    )
+
+    assert response.json()["preferences"]["special_requests"] == []
+
+
+MIGRATION = import_module("clients.migrations.0002_special_requests_as_a_list")
+
+
+@pytest.mark.parametrize(
+    ("stored", "migrated"),
+    [
+        ("Sparkling water chilled", ["Sparkling water chilled"]),
+        ("   ", []),
+        ("Flowers on board\n\nNo press at the FBO", ["Flowers on board", "No press at the FBO"]),
+        ("word " * 100, ["word " * 39 + "word", "word " * 39 + "word", "word " * 19 + "word"]),
+        ("a\n" * 60, [" ".join(["a"] * 60)]),
+    ],
+)
+def test_a_stored_special_request_text_migrates_to_a_list(client_a, stored, migrated):
+    # given: a client stored before special requests were a list
+    Client.objects.filter(pk=client_a.pk).update(
+        preferences={**client_a.preferences, "special_requests": stored}
+    )
+
+    MIGRATION.forwards(django_apps, SimpleNamespace(connection=connection))
+
+    client_a.refresh_from_db()
+    assert client_a.preferences["special_requests"] == migrated
+    assert preferences_validate({"special_requests": migrated}) == ({"special_requests": migrated}, {})
+    MIGRATION.backwards(django_apps, SimpleNamespace(connection=connection))
+    client_a.refresh_from_db()
+    assert client_a.preferences["special_requests"] == "\n".join(migrated)
 
 
 @pytest.mark.parametrize("persona", ["client_a_user", "crew_user"])

@@ -339,7 +339,7 @@ def test_add_form_shows_the_rule_an_illegal_assignment_breaks(ops_client, flight
 
     assert first.status_code == 200
     assert "14 CFR 61.55(a)" in first.content.decode()
-    assert "Refused: the assignment breaks these rules" in first.content.decode()
+    assert "Refused: these rules are broken." in first.content.decode()
     assert second.status_code == 200
     assert "14 CFR 61.23(d)" in second.content.decode()
     assert not CrewAssignment.objects.exists()

@@ -60,6 +60,37 @@ def crew_body(**overrides):
 # ---------------------------------------------------------------- members
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"emergency_contact": "call mum"},
+        {"emergency_contact": {"name": "Sam"}},
+        {"emergency_contact": {"name": "Sam", "phone": "+12125550111", "relation": "mum"}},
+        {"contact_info": ["casey@crew.example"]},
+        {"contact_info": {"email": "not an e-mail"}},
+        {"contact_info": {"fax": "+12125550100"}},
+    ],
+)
+def test_contacts_take_the_seed_shape_only(ops_user, change):
+    response = bearer(ops_user).post("/api/v1/crew", crew_body(**change), format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == list(change)
+    assert not CrewMember.objects.exists()
+
+
+def test_contacts_stored_before_the_shape_was_enforced_still_read(ops_user):
+    member = make_crew("E9", contact_info={"mail": "e9@crew.example"}, emergency_contact="call mum")
+
+    response = bearer(ops_user).get(f"/api/v1/crew/{member.pk}")
+
+    assert response.status_code == 200
+    assert (response.json()["contact_info"], response.json()["emergency_contact"]) == (
+        {"mail": "e9@crew.example"},
+        "call mum",
+    )
+
+
 def test_create_crew_member_with_the_four_qualification_keys(ops_user):
     response = bearer(ops_user).post("/api/v1/crew", crew_body(), format="json")
     assert response.status_code == 201, response.json()

@@ -198,7 +198,8 @@ def test_admin_refuses_overlapping_blackout_of_another_kind(staff_client, aircra
         },
     )
     assert response.status_code == 200
-    assert "Overlaps blackouts of another kind" in response.content.decode()
+    assert "The period overlaps blackouts of another kind" in response.content.decode()
+    assert "Overlaps aog 2030-01-01T00:00:00+00:00" in response.content.decode()
     assert Blackout.objects.count() == 1
 
 

@@ -17,10 +17,19 @@ def future(days: int = 10, hour: int = 14, minute: int = 0) -> datetime:
     return base.replace(hour=hour, minute=minute, second=0, microsecond=0)
 
 
+def active_profile_without_return_to_base() -> PricingProfile:
+    """The installation's active profile (a finance migration ships it) without the empty leg
+    home, so a test's price follows only the legs it asks for."""
+    profile = PricingProfile.objects.get(is_active=True)
+    profile.return_to_base = False
+    profile.save()
+    return profile
+
+
 @pytest.fixture
 def profile(db: Any) -> PricingProfile:
     TaxRate.objects.create(effective_from=date(2025, 1, 1), amount=Decimal("5.30"))  # segment fee
-    return PricingProfile.objects.create(name="Standard", is_active=True, return_to_base=False)
+    return active_profile_without_return_to_base()
 
 
 @pytest.fixture

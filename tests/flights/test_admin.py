@@ -1,12 +1,16 @@
-"""The flights admin: staff quote an itinerary on the add page (through ``quote_create``)."""
+"""The flights admin: staff quote an itinerary on the add page (through ``quote_create``); the
+concierge queue and special services are written by their services."""
 
 from __future__ import annotations
 
 import pytest
 
+from clients import services as client_services
 from fleet.models import Airport
 from flights import services
-from flights.models import Flight, Quote
+from flights.models import ConciergeRequest, Flight, Quote
+from tests.admin_forms import shown
+from tests.crew.conftest import book
 from tests.flights.conftest import future
 from tests.jetops.test_admin import admin_login
 
@@ -62,6 +66,52 @@ def test_bad_itinerary_is_shown_on_the_form_and_nothing_is_stored(ops_client, cl
     assert response.status_code == 200
     assert b"errorlist" in response.content
     assert not Quote.objects.exists()
+
+
+def test_concierge_request_done_in_the_admin_records_when(ops_client, ops_user, client_a, jet):
+    trip = book(client_a, jet).trip
+    added = ops_client.post(
+        "/admin/flights/conciergerequest/add/",
+        {"trip": trip.pk, "subject": "Flowers on arrival", "detail": "White lilies"},
+    )
+    request = ConciergeRequest.objects.get()
+    assert added.status_code == 302
+    assert (request.raised_by, request.status, request.resolved_at) == (ops_user, "open", None)
+
+    done = ops_client.post(
+        f"/admin/flights/conciergerequest/{request.pk}/change/", {"status": "done", "assignee": ops_user.pk}
+    )
+
+    assert done.status_code == 302
+    request.refresh_from_db()
+    assert (request.status, request.assignee) == ("done", ops_user)
+    assert request.resolved_at is not None
+    assert request.history.latest().history_user == ops_user
+
+
+def test_special_service_rows_are_written_by_the_service(ops_client, client_a, jet):
+    client_services.client_preferences_update(
+        client=client_a, preferences={"dietary_restrictions": ["vegan"]}, actor=None
+    )
+    flight = book(client_a, jet)
+    page = shown(ops_client.get(f"/admin/flights/flight/{flight.pk}/change/"))
+
+    response = ops_client.post(
+        f"/admin/flights/flight/{flight.pk}/change/",
+        {
+            **page,
+            "special_services-TOTAL_FORMS": "1",
+            "special_services-0-kind": "catering",
+            "special_services-0-status": "requested",
+            "special_services-0-cost": "120.00",
+            "special_services-0-currency": "USD",
+            "special_services-0-flight": str(flight.pk),
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    service = flight.special_services.get()
+    assert service.description == "Dietary: vegan"  # what special_service_save adds for catering
 
 
 def test_client_services_cannot_cancel_trips_in_the_admin(client, cs_user, client_a, jet):

@@ -11,7 +11,7 @@ from django.db import connection
 
 from clients import services as client_services
 from fleet import services as fleet_services
-from fleet.models import Aircraft, Airport
+from fleet.models import Aircraft, AircraftStatusChange, Airport
 from flights import services
 from flights.models import Flight, TripEvent
 from flights.services import TRANSITIONS
@@ -217,6 +217,27 @@ def test_arrival_moves_aircraft_and_adds_hours(ops_user, client_a, jet):
     assert jet.total_hours == Decimal("2.5")
     assert jet.total_cycles == 1
     assert flight.trip.events.filter(kind="status").count() == 2
+
+
+def test_arrival_returns_an_in_flight_aircraft_to_service_on_its_timeline(ops_user, client_a, jet):
+    flight = book(client_a, jet)
+    fleet_services.aircraft_status_change(aircraft=jet, status="in_flight", actor=ops_user)
+    _move(flight, "departed", at=flight.departure_at)
+    flight.refresh_from_db()
+
+    response = bearer(ops_user).post(
+        f"/api/v1/flights/{flight.pk}/status",
+        {"status": "arrived", "at": (flight.departure_at + timedelta(hours=2)).isoformat()},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.json()
+    jet.refresh_from_db()
+    assert (jet.status, jet.current_location_id) == ("available", "KDJT")
+    change = AircraftStatusChange.objects.filter(aircraft=jet).latest("at")
+    assert (change.from_status, change.to_status, change.actor) == ("in_flight", "available", ops_user)
+    assert flight.flight_number in change.reason
+    assert jet.history.latest().history_user == ops_user
 
 
 def test_diversion_moves_aircraft_to_actual_airport(client_a, jet):

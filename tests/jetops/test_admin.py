@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
-from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, User
+from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, EncryptedTOTPDevice, User
 from jetops.roles import SUPER_ADMIN_LEVEL, Role
 from tests.conftest import PASSWORD, enrol_totp, make_user, next_code, totp_now
 
@@ -156,6 +156,20 @@ def test_admin_role_change_without_a_valid_code_is_refused(root_client, code):
     assert target.level == int(Role.CLIENT)
     assert not ActivityLog.objects.filter(action=ActivityAction.ROLE_CHANGE, user=root).exists()
     assert ActivityLog.objects.filter(action=ActivityAction.DENIED, reason__startswith="admin:otp_").exists()
+
+
+def test_a_wrong_code_in_a_refused_admin_form_counts_against_the_device(root_client):
+    # The admin rolls a refused attempt back whole; the wrong code must still count (throttle
+    # and log), or the form would let anyone signed in guess codes without limit.
+    root = User.objects.get(username="root")
+    target = make_user("target", int(Role.CLIENT))
+    wrong = f"{(int(next_code(root)) + 1) % 10**6:06d}"
+
+    change_roles(root_client, target, [Role.SUPER_ADMIN], wrong)
+
+    assert EncryptedTOTPDevice.objects.get(user=root).throttling_failure_count == 1
+    failure = ActivityLog.objects.get(action=ActivityAction.STEP_UP)
+    assert (failure.user, failure.outcome) == (root, ActivityOutcome.FAILURE)
 
 
 @ALLOW_10_8
