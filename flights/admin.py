@@ -68,8 +68,17 @@ class QuoteLineInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
 
+class OptionWarnings:
+    """An option's pricing warnings, read-only, on its page and on its quote's page."""
+
+    @admin.display(description="Warnings")
+    def pricing_warnings(self, option: QuoteOption) -> str:
+        """One a line: the admin escapes the text and breaks the lines."""
+        return "\n".join(option.warnings)
+
+
 @admin.register(QuoteOption)
-class QuoteOptionAdmin(JetOpsModelAdmin):
+class QuoteOptionAdmin(OptionWarnings, JetOpsModelAdmin):
     """One candidate's breakdown; overrides are made with the quote's override API (step-up)."""
 
     list_display = ["quote", "aircraft", "rank", "subtotal", "taxes", "total", "currency"]
@@ -85,8 +94,9 @@ class QuoteOptionAdmin(JetOpsModelAdmin):
         "total",
         "currency",
         "method",
+        "pricing_warnings",
     ]
-    exclude = ["inputs"]
+    exclude = ["inputs", "warnings"]
     inlines = [QuoteLineInline]
     service_inlines = (QuoteLine,)
 
@@ -108,11 +118,11 @@ class QuoteOptionAdmin(JetOpsModelAdmin):
         """Options are computed; only their lines are overridden (see ``save_formset``)."""
 
 
-class QuoteOptionInline(admin.TabularInline):  # type: ignore[type-arg]
+class QuoteOptionInline(OptionWarnings, admin.TabularInline):  # type: ignore[type-arg]
     model = QuoteOption
     extra = 0
     can_delete = False
-    fields = ("rank", "aircraft", "subtotal", "taxes", "total", "currency")
+    fields = ("rank", "aircraft", "subtotal", "taxes", "total", "currency", "pricing_warnings")
     readonly_fields = fields
     show_change_link = True
 

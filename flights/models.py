@@ -70,7 +70,9 @@ class Quote(BaseModel):
 
 
 class QuoteOption(BaseModel):
-    """One candidate aircraft for a quote, with its planned legs and totals."""
+    """One candidate aircraft for a quote, with its planned legs and totals. ``warnings`` are
+    the pricing engine's notes for staff (a tax amount not entered, a small-aircraft exemption,
+    a leg leaving before the quote time): the option is still priced."""
 
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="options")
     aircraft = models.ForeignKey("fleet.Aircraft", on_delete=models.PROTECT, related_name="+")
@@ -82,6 +84,7 @@ class QuoteOption(BaseModel):
     currency = models.CharField(max_length=3)
     method = models.CharField(max_length=60)
     inputs = models.JSONField(default=dict)
+    warnings = models.JSONField(default=list, blank=True, help_text="The pricing engine's notes for staff.")
 
     tenant_path = "quote__client"
     gdpr_erasure = "keep"  # aircraft and prices

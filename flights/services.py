@@ -272,6 +272,7 @@ def quote_create(
             currency=result.currency,
             method=pricing.METHOD,
             inputs=quote_inputs_record(result),
+            warnings=list(result.warnings),
         )
         for rank, (aircraft, result) in enumerate(results)
     ]

@@ -19,7 +19,7 @@ from flights.models import (
 )
 from flights.services import MAX_QUOTE_LEGS
 from jetops.api.serializers import StrictSerializer
-from jetops.permissions import user_can_memo
+from jetops.permissions import has_global, user_can_memo
 
 
 def money(amount: Any, currency: str) -> dict[str, str]:
@@ -51,6 +51,7 @@ class QuoteOptionSerializer(serializers.ModelSerializer):  # type: ignore[type-a
     taxes = serializers.SerializerMethodField()
     total = serializers.SerializerMethodField()
     overrides = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField()
 
     class Meta:
         model = QuoteOption
@@ -66,6 +67,7 @@ class QuoteOptionSerializer(serializers.ModelSerializer):  # type: ignore[type-a
             "currency",
             "method",
             "overrides",
+            "warnings",
         ]
 
     def get_aircraft(self, option: QuoteOption) -> dict[str, Any]:
@@ -107,6 +109,19 @@ class QuoteOptionSerializer(serializers.ModelSerializer):  # type: ignore[type-a
 
     def get_overrides(self, option: QuoteOption) -> list[dict[str, Any]]:
         return list(option.inputs.get("overrides", []))
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_warnings(self, option: QuoteOption) -> list[str]:
+        """The pricing engine's notes (a tax amount not entered, an exemption, a leg before the
+        quote time) are for staff, who fix the rates or the itinerary: those who read every
+        client's quotes see them; a client (and a caller without a request) gets an empty list."""
+        request = self.context.get("request")
+        if request is None:
+            return []
+        root = self.root.__dict__
+        if "_sees_quote_warnings" not in root:
+            root["_sees_quote_warnings"] = has_global(request.user, "flights.view_quote")
+        return list(option.warnings) if root["_sees_quote_warnings"] else []
 
 
 class QuoteSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -369,7 +369,9 @@ class FlightViewSet(
             quote_discount=data.get("discount") or Decimal("0"),
             actor=acting_user(request),
         )
-        body = QuoteSerializer(QuoteViewSet.queryset.get(pk=quote.pk)).data
+        body = QuoteSerializer(
+            QuoteViewSet.queryset.get(pk=quote.pk), context=self.get_serializer_context()
+        ).data
         return Response({**body, "unavailable": left_out}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=StatusChangeSerializer, responses={200: FlightSerializer})

@@ -3,6 +3,8 @@ concierge queue and special services are written by their services."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from clients import services as client_services
@@ -146,3 +148,27 @@ def test_operations_cancel_trips_in_the_admin(client, ops_user, client_a, jet):
     ops_client = admin_login(client, ops_user)
     ops_client.post("/admin/flights/trip/", {"action": "cancel_trips", "_selected_action": [flight.trip_id]})
     assert Flight.objects.get().status == "cancelled"
+
+
+def test_quote_and_option_pages_show_the_pricing_warnings(ops_client, client_a, jet):
+    """No facilities-tax amount on file: the warning is on the quote page (each option's row)
+    and on the option's page, read-only."""
+    jet.mtow = 13870
+    jet.save()
+    legs = [
+        {
+            "departure_airport": "KTEB",
+            "arrival_airport": "MYNN",
+            "departure_datetime": future(10, 14),
+            "passengers": 2,
+        }
+    ]
+    quote, _left_out = services.quote_create(client=client_a, legs=legs, actor=None)
+    option = quote.options.get()
+    [warning] = option.warnings
+    assert warning.startswith("no international facilities tax entered for ")
+    pages = (f"/admin/flights/quote/{quote.pk}/change/", f"/admin/flights/quoteoption/{option.pk}/change/")
+    for url in pages:
+        page = ops_client.get(url).content.decode()
+        assert warning in page, url
+        assert not [name for name in re.findall(r'name="([^"]+)"', page) if name.endswith("warnings")]

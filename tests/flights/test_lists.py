@@ -47,7 +47,7 @@ def test_list_query_counts(ops_user, client_a, profile, django_assert_max_num_qu
 @pytest.mark.parametrize("count", [1, 6])
 def test_quote_list_query_count(cs_user, client_a, profile, django_assert_max_num_queries, count):
     for _ in range(3):
-        make_aircraft()
+        make_aircraft(mtow=6000)  # exempt from the excise taxes: each option has a warning
     legs = [
         {
             "departure_airport": "KTEB",
@@ -61,6 +61,10 @@ def test_quote_list_query_count(cs_user, client_a, profile, django_assert_max_nu
     with django_assert_max_num_queries(10):
         response = bearer(cs_user).get("/api/v1/quotes?page_size=50")
     assert response.json()["count"] == count
+    # Every option answers its stored warning, with no query per option.
+    options = [option for quote in response.json()["results"] for option in quote["candidates"]]
+    assert len(options) == 3 * count
+    assert all(option["warnings"] for option in options)
 
 
 @pytest.mark.parametrize("count", [1, 12])

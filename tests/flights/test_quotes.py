@@ -3,6 +3,7 @@ sending, accepting (booking) and expiry; client scoping."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date
 from decimal import Decimal
@@ -269,6 +270,62 @@ def test_ops_quote_kteb_mynn_pays_the_facilities_tax_and_no_fet(ops_user, client
     tax = [line for line in updated["lines"] if line["kind"] == "facilities_tax"]
     assert [(t["amount"], t["override_reason"]) for t in tax] == [("0.00", "Crew positioning only")]
     assert sum(Decimal(line["amount"]) for line in updated["lines"]) == Decimal(updated["total"]["amount"])
+
+
+NO_FACILITIES_AMOUNT = re.compile(
+    r"^no international facilities tax entered for \d{4}-\d\d-\d\d: none charged$"
+)
+
+
+def test_kteb_mynn_without_a_facilities_amount_warns_staff_not_the_client(
+    ops_user, client_a_user, client_a, jet
+):
+    """A missing amount is not charged: staff see why on the quote (created and read back);
+    the client's portal sees no internal note, on its own request or on the staff quote."""
+    jet.mtow = 13870
+    jet.save()
+    ops = bearer(ops_user)
+    response = ops.post("/api/v1/flights/quote", one_leg(client_a.pk, "MYNN"), format="json")
+    assert response.status_code == 201, response.json()
+    [candidate] = response.json()["candidates"]
+    assert "facilities_tax" not in {line["kind"] for line in candidate["lines"]}
+    [warning] = candidate["warnings"]
+    assert NO_FACILITIES_AMOUNT.match(warning), warning
+    quote_id = response.json()["id"]
+    assert ops.get(f"/api/v1/quotes/{quote_id}").json()["candidates"][0]["warnings"] == [warning]
+    assert Quote.objects.get().options.get().warnings == [warning]
+
+    portal = bearer(client_a_user)
+    read = portal.get(f"/api/v1/quotes/{quote_id}")
+    assert read.status_code == 200
+    assert read.json()["candidates"][0]["warnings"] == []
+    own = portal.post("/api/v1/flights/quote", one_leg(client_a.pk, "MYNN"), format="json")
+    assert own.status_code == 201, own.json()
+    assert own.json()["candidates"][0]["warnings"] == []
+    assert NO_FACILITIES_AMOUNT.match(Quote.objects.get(pk=own.json()["id"]).options.get().warnings[0])
+
+
+def test_kteb_mynn_with_the_facilities_amount_has_the_line_and_no_warning(
+    ops_user, client_a, jet, facilities_tax
+):
+    jet.mtow = 13870
+    jet.save()
+    ops = bearer(ops_user)
+    response = ops.post("/api/v1/flights/quote", one_leg(client_a.pk, "MYNN"), format="json")
+    assert response.status_code == 201, response.json()
+    [candidate] = response.json()["candidates"]
+    assert [line["amount"] for line in candidate["lines"] if line["kind"] == "facilities_tax"] == ["44.40"]
+    assert candidate["warnings"] == []
+    assert ops.get(f"/api/v1/quotes/{response.json()['id']}").json()["candidates"][0]["warnings"] == []
+
+
+def test_small_aircraft_exemption_is_a_warning_for_staff(ops_user, client_a, jet, facilities_tax):
+    jet.mtow = 6000
+    jet.save()
+    response = bearer(ops_user).post("/api/v1/flights/quote", one_leg(client_a.pk, "KPBI"), format="json")
+    [warning] = response.json()["candidates"][0]["warnings"]
+    assert warning.startswith("N100JA: certificated maximum take-off weight 6,000 lb")
+    assert warning.endswith("(26 U.S.C. 4281)")
 
 
 def test_small_aircraft_quote_has_no_excise_tax_lines(ops_user, client_a, jet, facilities_tax):
