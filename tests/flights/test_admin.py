@@ -146,3 +146,32 @@ def test_operations_cancel_trips_in_the_admin(client, ops_user, client_a, jet):
     ops_client = admin_login(client, ops_user)
     ops_client.post("/admin/flights/trip/", {"action": "cancel_trips", "_selected_action": [flight.trip_id]})
     assert Flight.objects.get().status == "cancelled"
+
+
+DEEP_JSON = '{"a":' * 5000 + "1" + "}" * 5000
+
+
+@pytest.mark.parametrize(
+    ("role", "page", "field"),
+    [
+        ("ops", "flights/flight", "billing_info"),
+        ("ops", "fleet/aircraft", "interior_config"),
+        ("services", "clients/client", "emergency_contacts"),
+    ],
+)
+def test_deeply_nested_json_in_an_admin_form_is_a_form_error(
+    client, ops_user, cs_user, client_a, jet, role, page, field
+):
+    flight = book(client_a, jet)
+    row = {"flights/flight": flight, "fleet/aircraft": jet, "clients/client": client_a}[page]
+    browser = admin_login(client, ops_user if role == "ops" else cs_user)
+    url = f"/admin/{page}/{row.pk}/change/"
+    before = type(row).objects.get(pk=row.pk)
+
+    response = browser.post(url, {**shown(browser.get(url)), field: DEEP_JSON})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field] == ["This JSON is nested deeper than 64 levels."]
+    after = type(row).objects.get(pk=row.pk)
+    assert getattr(after, field) == getattr(before, field)
+    assert after.history.count() == before.history.count()
