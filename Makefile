@@ -16,9 +16,11 @@ $(STAMP): pyproject.toml constraints.txt
 
 # Quick start on SQLite: migrate, demo data, then web server + Celery worker + beat (filesystem
 # broker under var/, no other server). Ctrl-C or SIGTERM stops all three within seconds
-# (jetops/supervisor.py; exec lets make's signals reach it).
+# (jetops/supervisor.py; exec lets make's signals reach it). var/dev.env keeps the environment for
+# later `manage.py` commands (jetops/config.py read_dev_env).
 run: export DJANGO_DEBUG ?= 1
 run: $(STAMP)
+	@mkdir -p var && echo "DJANGO_DEBUG=$(DJANGO_DEBUG)" > var/dev.env
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	@echo ""

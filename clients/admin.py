@@ -24,6 +24,7 @@ from clients.preferences import MAX_ITEMS, MAX_SHORT_TEXT, default_preferences
 from jetops.activity import acting_user, request_meta_with_code
 from jetops.admin import REFUSALS, JetOpsModelAdmin, adopt, authenticator_code_field, critical_refusal
 from jetops.critical import CriticalOperationRefused
+from jetops.jsondepth import DepthBoundJSONFormField
 
 PREFERENCE_FIELDS = (
     "dietary_restrictions",
@@ -68,7 +69,7 @@ class ClientAdminForm(forms.ModelForm):  # type: ignore[type-arg]
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    emergency_contacts = forms.JSONField(
+    emergency_contacts = DepthBoundJSONFormField(
         required=False, help_text='[{"name", "relationship", "phone", "email"}, …]'
     )
 

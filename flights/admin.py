@@ -344,6 +344,12 @@ class TripAdmin(FlightStatusActions, JetOpsModelAdmin):
     inlines = [FlightInline, TripEventInline]
     actions = ["cancel_trips"]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """A trip with flights is a booking: it is cancelled, never deleted."""
+        if obj is not None and obj.flights.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
     @admin.action(description="Cancel every flight not yet departed", permissions=["change_flight_status"])
     def cancel_trips(self, request: HttpRequest, queryset: QuerySet[Trip]) -> None:
         for trip in queryset:
@@ -459,6 +465,11 @@ class FlightAdmin(FlightStatusActions, JetOpsModelAdmin):
     inlines = [ManifestInline, SpecialServiceInline, CrewAssignmentInline]
     service_inlines = (SpecialService,)
     actions = ["mark_boarding", "mark_departed", "mark_arrived", "mark_completed"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Every flight is booked (it belongs to a trip): it is cancelled through the status
+        workflow and its record kept, never deleted, whoever asks."""
+        return False
 
     def save_model(self, request: HttpRequest, obj: Flight, form: Any, change: bool) -> None:
         data = {

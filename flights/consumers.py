@@ -20,6 +20,13 @@ CLOSE_FORBIDDEN = 4403
 """Signed in, but nothing this user may follow here: do not reconnect."""
 
 
+def bearer_subprotocol(scope: dict[str, Any]) -> str | None:
+    """The subprotocol to accept: a browser sending ``bearer, <token>`` fails the handshake
+    unless one of them is echoed; echo "bearer", never the token."""
+    protocols = scope.get("subprotocols") or []
+    return "bearer" if protocols and protocols[0].lower() == "bearer" else None
+
+
 @database_sync_to_async
 def _groups_for(user: Any) -> list[str]:
     """Staff holding ``view_flight`` on every flight follow all of them; a portal user holding
@@ -66,20 +73,14 @@ class FlightStatusConsumer(AsyncJsonWebsocketConsumer):
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
         self.groups_joined = groups
-        await self.accept(subprotocol=self._subprotocol())
+        await self.accept(subprotocol=bearer_subprotocol(self.scope))
         if self.expires_at is not None:
             delay = max(0.0, self.expires_at - time.time())
             self._expiry = asyncio.get_running_loop().call_later(delay, self._on_expiry)
 
     async def _refuse(self, code: int) -> None:
-        await self.accept(subprotocol=self._subprotocol())
+        await self.accept(subprotocol=bearer_subprotocol(self.scope))
         await self.close(code=code)
-
-    def _subprotocol(self) -> str | None:
-        # A browser sending ``bearer, <token>`` fails the handshake unless one of them is
-        # echoed; echo "bearer", never the token.
-        protocols = self.scope.get("subprotocols") or []
-        return "bearer" if protocols and protocols[0].lower() == "bearer" else None
 
     def _expired(self) -> bool:
         return self.expires_at is not None and time.time() >= self.expires_at

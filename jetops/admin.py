@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
@@ -14,7 +14,7 @@ from django.contrib.auth.forms import ReadOnlyPasswordHashField
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import router, transaction
+from django.db import models, router, transaction
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -25,6 +25,7 @@ from jetops import services
 from jetops.activity import acting_user, activity_record, request_meta, request_meta_with_code
 from jetops.api.exceptions import Conflict
 from jetops.critical import CriticalOperationRefused, step_up_failure_recount
+from jetops.jsondepth import DepthBoundJSONFormField
 from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, EncryptedTOTPDevice, User
 from jetops.roles import ROLES, SUPER_ADMIN_LEVEL, Role
 
@@ -233,6 +234,10 @@ class JetOpsModelAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
 
     list_per_page = 50
     show_full_result_count = False
+    # JSON text boxes refuse text nested too deep as a form error (``jetops.jsondepth``).
+    formfield_overrides: ClassVar[Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]] = {
+        models.JSONField: {"form_class": DepthBoundJSONFormField}
+    }
     service_inlines: tuple[type[Model], ...] = ()
     # Admins listing ``service_inlines`` define these two: write one inline row (its form,
     # under the saved parent) through its service and return the row; delete one.

@@ -29,6 +29,20 @@ Bool = bool
 StrList = list[str]
 
 
+DEV_ENV_FILE = Path("var") / "dev.env"
+"""Written by ``make run`` (the quick start's environment, ``DJANGO_DEBUG=1``) under the project,
+beside the development database and secrets; ``manage.py`` reads it when present."""
+
+
+def read_dev_env(project_dir: Path) -> None:
+    """Put the variables of the project's ``DEV_ENV_FILE`` into the environment, when it exists,
+    so ``manage.py`` commands run after ``make run`` see the same development environment.
+    Variables already set win."""
+    path = project_dir / DEV_ENV_FILE
+    if path.is_file():
+        environ.Env.read_env(path)
+
+
 class EnvReader:
     """Typed access to environment variables; every parse error names the variable."""
 

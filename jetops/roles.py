@@ -40,6 +40,25 @@ class RoleDef:
     excludes: tuple[str, ...] = ()
 
 
+# Bookings and their record are never deleted by staff roles: flights and trips are cancelled
+# through the status workflow, quotes expire or are declined, client accounts are erased under
+# GDPR (``erase_client``), and what happened (events, feedback, concierge requests, data
+# requests) stays. Only the Super Admin holds these, and the admin refuses to delete a booked
+# flight or a trip with flights even to it.
+HISTORICAL_DELETES: tuple[str, ...] = (
+    "flights.delete_flight",
+    "flights.delete_trip",
+    "flights.delete_tripevent",
+    "flights.delete_quote",
+    "flights.delete_quoteoption",
+    "flights.delete_quoteline",
+    "flights.delete_feedback",
+    "flights.delete_conciergerequest",
+    "clients.delete_client",
+    "clients.delete_clientmembership",
+    "clients.delete_datarequest",
+)
+
 ROLES: tuple[RoleDef, ...] = (
     RoleDef(
         Role.SUPER_ADMIN,
@@ -75,6 +94,7 @@ ROLES: tuple[RoleDef, ...] = (
             "maintenance.view_*",
             "jetops.view_activitylog",
         ),
+        excludes=HISTORICAL_DELETES,
     ),
     RoleDef(
         Role.FINANCE_MANAGER,
@@ -116,7 +136,7 @@ ROLES: tuple[RoleDef, ...] = (
         ),
         # Passport numbers are for operations and the owning client only; the flight status
         # workflow, cancelling included, is Operations' (flights, scheduling).
-        excludes=("clients.view_passport", "flights.change_flight_status"),
+        excludes=("clients.view_passport", "flights.change_flight_status", *HISTORICAL_DELETES),
     ),
     RoleDef(
         Role.CREW,

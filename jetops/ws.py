@@ -10,19 +10,34 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.security.websocket import OriginValidator
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.exceptions import APIException
 from rest_framework_simplejwt.exceptions import TokenError
 
-from flights.consumers import FlightStatusConsumer
+from flights.consumers import FlightStatusConsumer, bearer_subprotocol
 from jetops.auth.authentication import JetOpsJWTAuthentication
 from jetops.auth.tokens import SCOPE_FULL
 
+CLOSE_NOT_FOUND = 4404
+"""No websocket lives at this path: do not reconnect."""
+
+
+class NotFoundConsumer(AsyncWebsocketConsumer):
+    """Every path no route matches: accepts and closes at once with 4404 (like the feed's own
+    refusals, so a browser sees the code), instead of channels' ``URLRouter`` raising."""
+
+    async def connect(self) -> None:
+        await self.accept(subprotocol=bearer_subprotocol(self.scope))
+        await self.close(code=CLOSE_NOT_FOUND)
+
+
 websocket_urlpatterns: list[Any] = [
     path("ws/flights/", FlightStatusConsumer.as_asgi()),
+    re_path(r"", NotFoundConsumer.as_asgi()),
 ]
 
 EXPIRY_SCOPE_KEY = "token_expires_at"

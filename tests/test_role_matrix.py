@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from jetops.roles import SUPER_ADMIN_LEVEL, Role
+from jetops.roles import HISTORICAL_DELETES, SUPER_ADMIN_LEVEL, Role
 from tests.conftest import bearer, make_user
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +109,13 @@ def test_role_matrix(method, path, body, allowed, persona, objects):
     client = bearer(user)
     response = getattr(client, method)(path.format(**objects), body, format="json")
     assert response.status_code == allowed.get(persona, allowed.get("*", 403)), response.content
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_only_the_super_admin_may_delete_bookings_and_their_record(persona):
+    """Flights and trips are cancelled, quotes expire, clients are erased: no other role holds
+    the deletions (``jetops.roles.HISTORICAL_DELETES``), as ``/auth/me`` lists them."""
+    user = make_user(f"matrix-{persona}", PERSONAS[persona])
+    listed = set(bearer(user).get("/api/v1/auth/me").json()["permissions"])
+    expected = set(HISTORICAL_DELETES) if persona == "admin" else set()
+    assert listed & set(HISTORICAL_DELETES) == expected

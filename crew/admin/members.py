@@ -37,6 +37,7 @@ from crew.models import (
 from crew.qualifications import ExpiryItem
 from jetops.activity import acting_user
 from jetops.admin import JetOpsModelAdmin
+from jetops.jsondepth import DepthBoundJSONFormField
 
 EXPIRY_ITEMS_ATTR = "_admin_expiry_items"
 
@@ -138,7 +139,7 @@ class ExperienceInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 class CrewMemberAdminForm(forms.ModelForm):  # type: ignore[type-arg]
-    emergency_contact = forms.JSONField(
+    emergency_contact = DepthBoundJSONFormField(
         required=False, help_text='{"name", "relationship", "phone", "email"}'
     )
 

@@ -5,33 +5,11 @@ remembering it was applied, so the role sync does not grant it again."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import migrations
 
+from jetops.role_migrations import role_permissions_revoked
+
 CLIENT_SERVICES_BIT = 0x0200
-
-
-def _group_and_permission(apps: Any) -> tuple[Any, Any] | None:
-    link = apps.get_model("jetops", "RoleGroup").objects.filter(bit=CLIENT_SERVICES_BIT).first()
-    status = (
-        apps.get_model("auth", "Permission")
-        .objects.filter(content_type__app_label="flights", codename="change_flight_status")
-        .first()
-    )
-    return None if link is None or status is None else (link.group, status)
-
-
-def revoke(apps: Any, schema_editor: Any) -> None:
-    found = _group_and_permission(apps)
-    if found is not None:
-        found[0].permissions.remove(found[1])
-
-
-def restore(apps: Any, schema_editor: Any) -> None:
-    found = _group_and_permission(apps)
-    if found is not None:
-        found[0].permissions.add(found[1])
 
 
 class Migration(migrations.Migration):
@@ -40,4 +18,4 @@ class Migration(migrations.Migration):
         ("jetops", "0003_notificationdelivery_numbersequence"),
     ]
 
-    operations = [migrations.RunPython(revoke, restore)]
+    operations = [role_permissions_revoked({CLIENT_SERVICES_BIT: ("flights.change_flight_status",)})]

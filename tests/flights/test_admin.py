@@ -172,3 +172,53 @@ def test_quote_and_option_pages_show_the_pricing_warnings(ops_client, client_a, 
         page = ops_client.get(url).content.decode()
         assert warning in page, url
         assert not [name for name in re.findall(r'name="([^"]+)"', page) if name.endswith("warnings")]
+
+
+DEEP_JSON = '{"a":' * 5000 + "1" + "}" * 5000
+
+
+@pytest.mark.parametrize(
+    ("role", "page", "field"),
+    [
+        ("ops", "flights/flight", "billing_info"),
+        ("ops", "fleet/aircraft", "interior_config"),
+        ("services", "clients/client", "emergency_contacts"),
+    ],
+)
+def test_deeply_nested_json_in_an_admin_form_is_a_form_error(
+    client, ops_user, cs_user, client_a, jet, role, page, field
+):
+    flight = book(client_a, jet)
+    row = {"flights/flight": flight, "fleet/aircraft": jet, "clients/client": client_a}[page]
+    browser = admin_login(client, ops_user if role == "ops" else cs_user)
+    url = f"/admin/{page}/{row.pk}/change/"
+    before = type(row).objects.get(pk=row.pk)
+
+    response = browser.post(url, {**shown(browser.get(url)), field: DEEP_JSON})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field] == ["This JSON is nested deeper than 64 levels."]
+    after = type(row).objects.get(pk=row.pk)
+    assert getattr(after, field) == getattr(before, field)
+    assert after.history.count() == before.history.count()
+
+
+@pytest.mark.parametrize("role", ["services", "ops", "admin"])
+@pytest.mark.parametrize("page", ["flights/flight", "flights/trip", "clients/client"])
+def test_staff_cannot_delete_bookings_or_clients_in_the_admin(
+    client, cs_user, ops_user, admin_user, client_a, jet, role, page
+):
+    flight = book(client_a, jet)
+    row = {"flights/flight": flight, "flights/trip": flight.trip, "clients/client": client_a}[page]
+    browser = admin_login(client, {"services": cs_user, "ops": ops_user, "admin": admin_user}[role])
+    url = f"/admin/{page}/{row.pk}/delete/"
+    if role == "admin" and page == "clients/client":
+        # The Super Admin may: the client's bookings protect it, and the page says so.
+        response = browser.post(url, {"post": "yes"})
+        assert response.status_code == 200
+        assert b"<title>Cannot delete client" in response.content
+    else:
+        assert browser.get(url).status_code == 403
+        assert browser.post(url, {"post": "yes"}).status_code == 403
+    assert type(row).objects.filter(pk=row.pk).exists()
+    assert Flight.objects.filter(pk=flight.pk).exists()

@@ -115,6 +115,7 @@ def run(scenario: Callable[[], Awaitable[None]]) -> None:
 
 def communicator(
     *,
+    path: str = "/ws/flights/",
     query: str = "",
     headers: list[tuple[bytes, bytes]] | None = None,
     subprotocols: list[str] | None = None,
@@ -124,7 +125,7 @@ def communicator(
     origin_header = [(b"origin", origin)] if origin is not None else []
     return WebsocketCommunicator(
         application,
-        f"/ws/flights/{query}",
+        f"{path}{query}",
         headers=[*origin_header, *(headers or [])],
         subprotocols=subprotocols,
     )
@@ -168,6 +169,26 @@ def test_anonymous_is_rejected_with_4401() -> None:
         assert await close_code(communicator()) == 4401
 
     run(scenario)
+
+
+@transactional
+@pytest.mark.parametrize("path", ["/ws/nope", "/ws/flights/extra/", "/"])
+def test_unknown_path_is_closed_with_4404_and_nothing_logged(
+    path: str, ops_user: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = access(ops_user)
+
+    async def scenario() -> None:
+        socket = communicator(path=path, subprotocols=["bearer", token])
+        connected, subprotocol = await socket.connect(timeout=HANDSHAKE_SECONDS)
+        assert connected
+        assert subprotocol == "bearer"
+        message = await socket.receive_output(timeout=2)
+        assert message == {"type": "websocket.close", "code": 4404}
+
+    with caplog.at_level(logging.WARNING):
+        run(scenario)
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
 @transactional

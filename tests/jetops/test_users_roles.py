@@ -12,7 +12,7 @@ from django.test import override_settings
 from jetops.activity import RequestMeta, StepUpProof
 from jetops.critical import CriticalOperationRefused, operator_context
 from jetops.models import ActivityAction, ActivityLog, RoleGroup, User
-from jetops.roles import ROLES, SUPER_ADMIN_LEVEL, Role
+from jetops.roles import HISTORICAL_DELETES, ROLES, SUPER_ADMIN_LEVEL, Role
 from jetops.services import role_groups_sync, user_create, user_update
 from tests.conftest import PASSWORD, bearer, enrol_totp, make_user, totp_now
 
@@ -64,7 +64,11 @@ def test_client_services_lose_the_flight_status_workflow_on_existing_installs():
     the role sync does not give it again; Operations keep it."""
     from django.apps import apps
 
-    revoke = importlib.import_module("flights.migrations.0003_client_services_without_flight_status").revoke
+    revoke = (
+        importlib.import_module("flights.migrations.0003_client_services_without_flight_status")
+        .Migration.operations[0]
+        .code
+    )
     group = RoleGroup.objects.get(bit=int(Role.CLIENT_SERVICES)).group
     status = Permission.objects.get(content_type__app_label="flights", codename="change_flight_status")
     assert "flights.change_flight_status" not in group_perms(Role.CLIENT_SERVICES)
@@ -225,3 +229,34 @@ def test_nobody_grants_a_role_they_do_not_hold(ops_user):
     assert User.objects.get(pk=ops_user.pk).level == int(Role.OPERATIONS_MANAGER)
     user_update(user=target, actor=ops_user, meta=meta, level=int(Role.OPERATIONS_MANAGER))
     assert User.objects.get(pk=target.pk).level == int(Role.OPERATIONS_MANAGER)
+
+
+def test_staff_roles_lose_the_deletion_of_bookings_on_existing_installs():
+    """Operations and Client Services held every flights permission (and Client Services every
+    clients one) before: the migration takes the deletions of bookings and their record back,
+    the role sync does not give them again; the Super Admin keeps them."""
+    from django.apps import apps
+
+    migration = importlib.import_module("jetops.migrations.0009_roles_without_historical_deletes")
+    revoke = migration.Migration.operations[0].code
+    roles = (Role.CLIENT_SERVICES, Role.OPERATIONS_MANAGER)
+    for role in roles:
+        assert not group_perms(role) & set(HISTORICAL_DELETES)
+        link = RoleGroup.objects.get(bit=int(role))
+        perms = [
+            Permission.objects.get(content_type__app_label=name.split(".")[0], codename=name.split(".")[1])
+            for name in HISTORICAL_DELETES
+        ]
+        link.group.permissions.add(*perms)
+        link.granted.add(*perms)
+
+    revoke(apps, None)
+    role_groups_sync()
+
+    for role in roles:
+        assert not group_perms(role) & set(HISTORICAL_DELETES)
+    assert set(migration.REVOKED) == set(HISTORICAL_DELETES)
+    assert group_perms(Role.SUPER_ADMIN) >= set(HISTORICAL_DELETES)
+    services = bearer(make_user("cs-me", int(Role.CLIENT_SERVICES))).get("/api/v1/auth/me").json()
+    assert "flights.delete_flight" not in services["permissions"]
+    assert "clients.delete_passenger" in services["permissions"]
