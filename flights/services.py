@@ -109,10 +109,10 @@ class RequestedLeg:
 MAX_QUOTE_LEGS = 12
 
 
-def requested_legs(legs: list[dict[str, Any]]) -> list[RequestedLeg]:
+def requested_legs(legs: list[dict[str, Any]], *, now: datetime) -> list[RequestedLeg]:
     """Validate the client's legs: 1 to ``MAX_QUOTE_LEGS`` of them, known airports (an
-    ``Airport``, or any code a person means: ``AirportQuerySet.resolve``), aware times in order,
-    passengers ≥ 1."""
+    ``Airport``, or any code a person means: ``AirportQuerySet.resolve``), aware times after
+    ``now`` and in order, passengers ≥ 1."""
     if not legs:
         raise ValidationError({"legs": ["At least one leg is required."]})
     if len(legs) > MAX_QUOTE_LEGS:
@@ -133,6 +133,8 @@ def requested_legs(legs: list[dict[str, Any]]) -> list[RequestedLeg]:
         at = leg.get("departure_datetime")
         if not isinstance(at, datetime) or timezone.is_naive(at):
             problems["departure_datetime"] = ["An ISO 8601 date-time with a time zone offset."]
+        elif at <= now:
+            problems["departure_datetime"] = ["The departure is in the past."]
         elif result and at <= result[-1].departure_at:
             problems["departure_datetime"] = ["Each leg departs after the previous one."]
         passengers = leg.get("passengers")
@@ -173,7 +175,7 @@ def quote_create(
     if quote_discount and is_portal_user(actor):
         raise ValidationError({"discount": [PORTAL_REFUSAL]})
     now = now or timezone.now()
-    wanted = requested_legs(legs)
+    wanted = requested_legs(legs, now=now)
     profile = active_profile()
     table = pricing_table(profile)
     currency = client.billing_currency
