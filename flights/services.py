@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -451,6 +452,25 @@ def _turnaround() -> timedelta:
     return timedelta(minutes=profile.turnaround_minutes if profile else 45)
 
 
+def _check_block_speed(aircraft: Aircraft, plan: LegPlan) -> None:
+    """Refuse an arrival sooner than ``FLIGHT_FASTEST_BLOCK_PERCENT`` of the block time the
+    pricing engine estimates for this aircraft: faster than the aircraft can fly."""
+    _, _, estimate = flight_arrival_estimate(
+        aircraft, plan.departure_airport, plan.arrival_airport, plan.departure_at
+    )
+    fastest = estimate * settings.FLIGHT_FASTEST_BLOCK_PERCENT / 100
+    if (plan.arrival_at - plan.departure_at).total_seconds() / 60 < fastest:
+        raise ValidationError(
+            {
+                "arrival": [
+                    f"{aircraft.tail_number} needs about {estimate} minutes block to fly "
+                    f"{plan.departure_airport.icao}-{plan.arrival_airport.icao}: "
+                    "this arrival is faster than the aircraft can fly."
+                ]
+            }
+        )
+
+
 def _check_leg(
     aircraft: Aircraft,
     plan: LegPlan,
@@ -462,6 +482,7 @@ def _check_leg(
     busy_until = plan.arrival_at + turnaround
     if plan.arrival_at <= plan.departure_at:
         raise ValidationError({"arrival": ["The arrival must be after the departure."]})
+    _check_block_speed(aircraft, plan)
     occupancy = aircraft_occupancy([aircraft], plan.departure_at, busy_until, exclude={"flights": exclude})
     conflicts = occupancy.conflicts(aircraft.pk, plan.departure_at, busy_until)
     where = previous.arrival_airport if previous else occupancy.position_at(aircraft.pk, plan.departure_at)
@@ -823,7 +844,6 @@ def manifest_set(
 ) -> list[dict[str, Any]]:
     """Replace the flight's manifest. Passengers must belong to the flight's client; never more
     than the aircraft's seats. Returns passport warnings (not refusals)."""
-    from django.conf import settings
 
     flight = Flight.objects.select_for_update().select_related("aircraft").get(pk=flight.pk)
     if flight.status not in (FlightStatus.SCHEDULED, FlightStatus.BOARDING):
@@ -978,7 +998,6 @@ def special_service_save(*, flight: Flight, actor: User | None, service: Any = N
 
 @transaction.atomic
 def concierge_request_create(*, trip: Trip, subject: str, detail: str, actor: User | None) -> Any:
-    from django.conf import settings
 
     from flights.models import ConciergeRequest
 

@@ -81,6 +81,21 @@ def test_arrival_estimated_when_missing(ops_user, client_a, jet):
     assert bearer(ops_user).post("/api/v1/flights", body, format="json").status_code == 400
 
 
+def test_arrival_faster_than_the_aircraft_can_fly_is_refused(ops_user, client_a, jet):
+    """KTEB-KDJT is about 2 h 40 min block on the light jet: landing a minute after departure
+    (or before it) is a typing error, not a booking."""
+    body = flight_body(client_a.pk, jet.pk)
+    departure = future(10, 14)
+    for arrival in (departure + timedelta(minutes=1), departure, departure - timedelta(hours=1)):
+        body["arrival"]["datetime"] = arrival.isoformat()
+        response = bearer(ops_user).post("/api/v1/flights", body, format="json")
+        assert response.status_code == 400, response.json()
+        assert "arrival" in response.json()["errors"]
+    assert not Flight.objects.exists()
+    body["arrival"]["datetime"] = (departure + timedelta(hours=2, minutes=10)).isoformat()
+    assert bearer(ops_user).post("/api/v1/flights", body, format="json").status_code == 201
+
+
 def test_double_booking_is_409_with_alternatives(ops_user, client_a, jet, midsize):
     book(client_a, jet)
     body = flight_body(client_a.pk, jet.pk, hour=15)
