@@ -709,6 +709,50 @@ def _trip_status_sync(trip: Trip, actor: User | None) -> None:
         save_validated(trip, actor)
 
 
+ACTUAL_TIME_STATUSES = (
+    FlightStatus.BOARDING,
+    FlightStatus.DEPARTED,
+    FlightStatus.ARRIVED,
+    FlightStatus.DIVERTED,
+    FlightStatus.COMPLETED,
+)
+"""Statuses whose ``at`` records something that happened, so it cannot be in the future."""
+
+
+def _check_actual_time(flight: Flight, at: datetime) -> None:
+    """An actual time is not ahead of the clock (beyond ``FLIGHT_CLOCK_SKEW_MINUTES``) nor
+    before the flight's previous status time."""
+    latest = timezone.now() + timedelta(minutes=settings.FLIGHT_CLOCK_SKEW_MINUTES)
+    if at > latest:
+        raise ValidationError({"at": ["This time is in the future: record what has happened."]})
+    previous = (
+        TripEvent.objects.filter(flight=flight, kind=TripEventKind.STATUS)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if previous is not None and at < previous:
+        raise ValidationError({"at": [f"This time is before the previous status ({previous.isoformat()})."]})
+
+
+def _check_block_time(flight: Flight, off_block: datetime, on_block: datetime) -> None:
+    """The block time may not exceed the longer of the aircraft's still-air endurance (range
+    at cruise speed, plus taxi) and the flight's planned block time (fuel stops included),
+    plus ``FLIGHT_BLOCK_ALLOWANCE_MINUTES`` for reserve fuel and holding."""
+    aircraft = flight.aircraft
+    endurance = aircraft.range_nautical_miles * 60 // aircraft.cruise_speed + aircraft.taxi_minutes
+    limit = max(endurance, flight.estimated_block_minutes) + settings.FLIGHT_BLOCK_ALLOWANCE_MINUTES
+    if on_block - off_block > timedelta(minutes=limit):
+        raise ValidationError(
+            {
+                "at": [
+                    f"A block time above {limit // 60} h {limit % 60:02d} min is beyond "
+                    f"{aircraft.tail_number}'s endurance."
+                ]
+            }
+        )
+
+
 @transaction.atomic
 def flight_status_change(
     *,
@@ -742,6 +786,8 @@ def flight_status_change(
             allowed=list(TRANSITIONS[current]),
         )
     at = at or timezone.now()
+    if status in ACTUAL_TIME_STATUSES:
+        _check_actual_time(flight, at)
     if status == FlightStatus.CANCELLED and not reason.strip():
         raise ValidationError({"reason": ["Say why the flight is cancelled."]})
     if status == FlightStatus.DIVERTED:
@@ -754,6 +800,7 @@ def flight_status_change(
     if status in (FlightStatus.ARRIVED, FlightStatus.DIVERTED):
         if flight.actual_off_block is None or at <= flight.actual_off_block:
             raise ValidationError({"at": ["The arrival must be after the departure time recorded."]})
+        _check_block_time(flight, flight.actual_off_block, at)
         flight.actual_on_block = at
         flight.landings = landings if landings is not None else 1
         flight.diverted_to = diverted_to if status == FlightStatus.DIVERTED else None

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.apps import apps as django_apps
 from django.contrib import admin
 from django.forms import inlineformset_factory
@@ -201,9 +202,10 @@ def case_quote_line_override_on_a_declined_quote(root):
 
 def case_flight_change_after_it_flew(root):
     flight = booked(at=future(10, 14))
-    for status in ("departed", "arrived"):
-        at = flight.departure_at + (timedelta(hours=2) if status == "arrived" else timedelta())
-        flight = flight_services.flight_status_change(flight=flight, status=status, at=at, actor=None)
+    with time_machine.travel(flight.departure_at + timedelta(hours=2), tick=False):  # flown by then
+        for status in ("departed", "arrived"):
+            at = flight.departure_at + (timedelta(hours=2) if status == "arrived" else timedelta())
+            flight = flight_services.flight_status_change(flight=flight, status=status, at=at, actor=None)
     url = f"/admin/flights/flight/{flight.pk}/change/"
     return url, {**shown(root.get(url)), "departure_fbo": "Jet Aviation"}
 
