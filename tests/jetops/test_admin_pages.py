@@ -215,6 +215,16 @@ def case_flight_completed_before_it_left(root):
     return "/admin/flights/flight/", {"action": "mark_completed", "_selected_action": [flight.pk]}
 
 
+def case_flight_arrived_beyond_its_endurance(root):
+    """Departed three days ago and never marked arrived: "arrived" now is not a block time."""
+    flight = booked(at=future(-3, 14))
+    with time_machine.travel(flight.departure_at, tick=False):
+        flight_services.flight_status_change(
+            flight=flight, status="departed", at=flight.departure_at, actor=None
+        )
+    return "/admin/flights/flight/", {"action": "mark_arrived", "_selected_action": [flight.pk]}
+
+
 def case_crew_assignment_without_a_rating(root):
     flight = booked()
     member = make_crew("R1", qualifications=qualified(aircraft_type="GLF6"))
@@ -304,6 +314,7 @@ REFUSED = [
     (case_quote_line_override_on_a_declined_quote, "A declined quote cannot be changed."),
     (case_flight_change_after_it_flew, "A arrived flight cannot be changed."),
     (case_flight_completed_before_it_left, "A scheduled flight cannot become completed."),
+    (case_flight_arrived_beyond_its_endurance, "is beyond N"),
     (case_crew_assignment_without_a_rating, "Refused: these rules are broken."),
     (case_crew_override_with_a_wrong_code, "The code is wrong or was already used."),
     (case_pilot_flying_on_a_flight_not_flown, "The pilot flying is recorded once the flight has flown."),
