@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 
 from clients.choices import ClientType, DataRequestKind, DataRequestStatus, VipStatus
@@ -175,6 +176,11 @@ class Passenger(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.date_of_birth is not None and self.date_of_birth > timezone.localdate():
+            raise ValidationError({"date_of_birth": ["A date of birth cannot be in the future."]})
 
     def anonymised_values(self, pseudonym: str) -> dict[str, Any]:
         return {

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -109,10 +110,10 @@ class RequestedLeg:
 MAX_QUOTE_LEGS = 12
 
 
-def requested_legs(legs: list[dict[str, Any]]) -> list[RequestedLeg]:
+def requested_legs(legs: list[dict[str, Any]], *, now: datetime) -> list[RequestedLeg]:
     """Validate the client's legs: 1 to ``MAX_QUOTE_LEGS`` of them, known airports (an
-    ``Airport``, or any code a person means: ``AirportQuerySet.resolve``), aware times in order,
-    passengers ≥ 1."""
+    ``Airport``, or any code a person means: ``AirportQuerySet.resolve``), aware times after
+    ``now`` and in order, passengers ≥ 1."""
     if not legs:
         raise ValidationError({"legs": ["At least one leg is required."]})
     if len(legs) > MAX_QUOTE_LEGS:
@@ -133,6 +134,8 @@ def requested_legs(legs: list[dict[str, Any]]) -> list[RequestedLeg]:
         at = leg.get("departure_datetime")
         if not isinstance(at, datetime) or timezone.is_naive(at):
             problems["departure_datetime"] = ["An ISO 8601 date-time with a time zone offset."]
+        elif at <= now:
+            problems["departure_datetime"] = ["The departure is in the past."]
         elif result and at <= result[-1].departure_at:
             problems["departure_datetime"] = ["Each leg departs after the previous one."]
         passengers = leg.get("passengers")
@@ -173,7 +176,7 @@ def quote_create(
     if quote_discount and is_portal_user(actor):
         raise ValidationError({"discount": [PORTAL_REFUSAL]})
     now = now or timezone.now()
-    wanted = requested_legs(legs)
+    wanted = requested_legs(legs, now=now)
     profile = active_profile()
     table = pricing_table(profile)
     currency = client.billing_currency
@@ -450,6 +453,25 @@ def _turnaround() -> timedelta:
     return timedelta(minutes=profile.turnaround_minutes if profile else 45)
 
 
+def _check_block_speed(aircraft: Aircraft, plan: LegPlan) -> None:
+    """Refuse an arrival sooner than ``FLIGHT_FASTEST_BLOCK_PERCENT`` of the block time the
+    pricing engine estimates for this aircraft: faster than the aircraft can fly."""
+    _, _, estimate = flight_arrival_estimate(
+        aircraft, plan.departure_airport, plan.arrival_airport, plan.departure_at
+    )
+    fastest = estimate * settings.FLIGHT_FASTEST_BLOCK_PERCENT / 100
+    if (plan.arrival_at - plan.departure_at).total_seconds() / 60 < fastest:
+        raise ValidationError(
+            {
+                "arrival": [
+                    f"{aircraft.tail_number} needs about {estimate} minutes block to fly "
+                    f"{plan.departure_airport.icao}-{plan.arrival_airport.icao}: "
+                    "this arrival is faster than the aircraft can fly."
+                ]
+            }
+        )
+
+
 def _check_leg(
     aircraft: Aircraft,
     plan: LegPlan,
@@ -461,6 +483,7 @@ def _check_leg(
     busy_until = plan.arrival_at + turnaround
     if plan.arrival_at <= plan.departure_at:
         raise ValidationError({"arrival": ["The arrival must be after the departure."]})
+    _check_block_speed(aircraft, plan)
     occupancy = aircraft_occupancy([aircraft], plan.departure_at, busy_until, exclude={"flights": exclude})
     conflicts = occupancy.conflicts(aircraft.pk, plan.departure_at, busy_until)
     where = previous.arrival_airport if previous else occupancy.position_at(aircraft.pk, plan.departure_at)
@@ -687,6 +710,50 @@ def _trip_status_sync(trip: Trip, actor: User | None) -> None:
         save_validated(trip, actor)
 
 
+ACTUAL_TIME_STATUSES = (
+    FlightStatus.BOARDING,
+    FlightStatus.DEPARTED,
+    FlightStatus.ARRIVED,
+    FlightStatus.DIVERTED,
+    FlightStatus.COMPLETED,
+)
+"""Statuses whose ``at`` records something that happened, so it cannot be in the future."""
+
+
+def _check_actual_time(flight: Flight, at: datetime) -> None:
+    """An actual time is not ahead of the clock (beyond ``FLIGHT_CLOCK_SKEW_MINUTES``) nor
+    before the flight's previous status time."""
+    latest = timezone.now() + timedelta(minutes=settings.FLIGHT_CLOCK_SKEW_MINUTES)
+    if at > latest:
+        raise ValidationError({"at": ["This time is in the future: record what has happened."]})
+    previous = (
+        TripEvent.objects.filter(flight=flight, kind=TripEventKind.STATUS)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if previous is not None and at < previous:
+        raise ValidationError({"at": [f"This time is before the previous status ({previous.isoformat()})."]})
+
+
+def _check_block_time(flight: Flight, off_block: datetime, on_block: datetime) -> None:
+    """The block time may not exceed the longer of the aircraft's still-air endurance (range
+    at cruise speed, plus taxi) and the flight's planned block time (fuel stops included),
+    plus ``FLIGHT_BLOCK_ALLOWANCE_MINUTES`` for reserve fuel and holding."""
+    aircraft = flight.aircraft
+    endurance = aircraft.range_nautical_miles * 60 // aircraft.cruise_speed + aircraft.taxi_minutes
+    limit = max(endurance, flight.estimated_block_minutes) + settings.FLIGHT_BLOCK_ALLOWANCE_MINUTES
+    if on_block - off_block > timedelta(minutes=limit):
+        raise ValidationError(
+            {
+                "at": [
+                    f"A block time above {limit // 60} h {limit % 60:02d} min is beyond "
+                    f"{aircraft.tail_number}'s endurance."
+                ]
+            }
+        )
+
+
 @transaction.atomic
 def flight_status_change(
     *,
@@ -720,6 +787,8 @@ def flight_status_change(
             allowed=list(TRANSITIONS[current]),
         )
     at = at or timezone.now()
+    if status in ACTUAL_TIME_STATUSES:
+        _check_actual_time(flight, at)
     if status == FlightStatus.CANCELLED and not reason.strip():
         raise ValidationError({"reason": ["Say why the flight is cancelled."]})
     if status == FlightStatus.DIVERTED:
@@ -732,6 +801,7 @@ def flight_status_change(
     if status in (FlightStatus.ARRIVED, FlightStatus.DIVERTED):
         if flight.actual_off_block is None or at <= flight.actual_off_block:
             raise ValidationError({"at": ["The arrival must be after the departure time recorded."]})
+        _check_block_time(flight, flight.actual_off_block, at)
         flight.actual_on_block = at
         flight.landings = landings if landings is not None else 1
         flight.diverted_to = diverted_to if status == FlightStatus.DIVERTED else None
@@ -822,7 +892,6 @@ def manifest_set(
 ) -> list[dict[str, Any]]:
     """Replace the flight's manifest. Passengers must belong to the flight's client; never more
     than the aircraft's seats. Returns passport warnings (not refusals)."""
-    from django.conf import settings
 
     flight = Flight.objects.select_for_update().select_related("aircraft").get(pk=flight.pk)
     if flight.status not in (FlightStatus.SCHEDULED, FlightStatus.BOARDING):
@@ -977,7 +1046,6 @@ def special_service_save(*, flight: Flight, actor: User | None, service: Any = N
 
 @transaction.atomic
 def concierge_request_create(*, trip: Trip, subject: str, detail: str, actor: User | None) -> Any:
-    from django.conf import settings
 
     from flights.models import ConciergeRequest
 

@@ -379,6 +379,14 @@ OPERATIONS_EMAIL = env.str("OPERATIONS_EMAIL", "operations@jetops.example")
 PASSPORT_WARNING_MONTHS = env.int("PASSPORT_WARNING_MONTHS", 6, minimum=0, maximum=24)
 CONCIERGE_SLA_MINUTES = env.int("CONCIERGE_SLA_MINUTES", 60, minimum=5)
 SMS_BACKEND = env.str("SMS_BACKEND", "jetops.notifications.LoggingSMSBackend")
+# Flight times: an actual time (boarding, off/on block, completion) may lead the server's clock
+# by this much; a recorded block time may exceed the longer of the aircraft's still-air
+# endurance (range at cruise speed, plus taxi) and the flight's planned block time by this
+# allowance (reserve fuel, holding); a booked arrival may not come sooner than this percentage
+# of the estimated block time (tailwinds, a direct routing).
+FLIGHT_CLOCK_SKEW_MINUTES = env.int("FLIGHT_CLOCK_SKEW_MINUTES", 5, minimum=0, maximum=60)
+FLIGHT_BLOCK_ALLOWANCE_MINUTES = env.int("FLIGHT_BLOCK_ALLOWANCE_MINUTES", 90, minimum=0, maximum=600)
+FLIGHT_FASTEST_BLOCK_PERCENT = env.int("FLIGHT_FASTEST_BLOCK_PERCENT", 70, minimum=10, maximum=100)
 # A notification pending or sending for this long is taken for abandoned by its worker (longer
 # than any sending task may run); the sweep then settles it, giving up after this many attempts.
 NOTIFICATION_STUCK_AFTER_MINUTES = env.int("NOTIFICATION_STUCK_AFTER_MINUTES", 10, minimum=5)

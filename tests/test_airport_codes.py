@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import pytest
+import time_machine
 from django.contrib import admin
 from django.test import RequestFactory
 
@@ -197,11 +198,14 @@ def test_diversion_takes_any_code(ops_user, client_a, typed, canonical):
         departure_at=future(1, 14),
         actor=None,
     )
-    flight_services.flight_status_change(flight=flight, status="departed", at=future(1, 14), actor=None)
-    url = f"/api/v1/flights/{flight.pk}/status"
     body = {"status": "diverted", "at": future(1, 16).isoformat(), "diverted_to": UNKNOWN}
-    assert errors(bearer(ops_user).post(url, body, format="json")) == {"diverted_to": [UNKNOWN_MESSAGE]}
-    response = bearer(ops_user).post(url, {**body, "diverted_to": typed}, format="json")
+    url = f"/api/v1/flights/{flight.pk}/status"
+    with time_machine.travel(future(1, 16), tick=False):  # the diversion has happened
+        flight_services.flight_status_change(
+            flight=flight, status="departed", at=flight.departure_at, actor=None
+        )
+        assert errors(bearer(ops_user).post(url, body, format="json")) == {"diverted_to": [UNKNOWN_MESSAGE]}
+        response = bearer(ops_user).post(url, {**body, "diverted_to": typed}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["diverted_to"] == canonical
 

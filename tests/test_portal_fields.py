@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.apps import apps
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.request import Request
@@ -280,9 +281,10 @@ def world(client_a, client_a_user, request) -> dict[str, Any]:
         )
 
     flown = booked(3)
-    for status in ("departed", "arrived", "completed"):
-        at = flown.departure_at if status == "departed" else flown.departure_at + timedelta(hours=3)
-        flown = flight_services.flight_status_change(flight=flown, status=status, actor=None, at=at)
+    with time_machine.travel(flown.departure_at + timedelta(hours=3), tick=False):  # flown by then
+        for status in ("departed", "arrived", "completed"):
+            at = flown.departure_at if status == "departed" else flown.departure_at + timedelta(hours=3)
+            flown = flight_services.flight_status_change(flight=flown, status=status, actor=None, at=at)
     assert Feedback.objects.filter(flight=flown).exists()
     return {
         "client": client_a,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from importlib import import_module
 from types import SimpleNamespace
 
 import pytest
 from django.apps import apps as django_apps
 from django.db import connection
+from django.utils import timezone
 
 from clients.models import Client, ClientMembership, Passenger
 from clients.preferences import MAX_ITEMS, MAX_SHORT_TEXT, preferences_validate
@@ -462,3 +464,23 @@ def test_account_manager_rule_holds_for_services_and_unrelated_edits(cs_user, cl
     services.client_update(client=client_a, actor=cs_user, vip_status="vip")
     client_a.refresh_from_db()
     assert client_a.vip_status == "vip"
+
+
+def test_passenger_date_of_birth_in_the_future_is_refused(client_a_user, client_a):
+    """The model refuses it, so the API and the admin (whose form runs the model's clean) meet it."""
+    api = bearer(client_a_user)
+    url = f"/api/v1/clients/{client_a.pk}/passengers"
+    refused = api.post(
+        url, {"first_name": "Zoe", "last_name": "Anders", "date_of_birth": "3000-01-01"}, format="json"
+    )
+    assert refused.status_code == 400
+    assert "date_of_birth" in refused.json()["errors"]
+    assert not Passenger.objects.filter(client=client_a).exists()
+    created = api.post(
+        url, {"first_name": "Zoe", "last_name": "Anders", "date_of_birth": "1990-02-03"}, format="json"
+    )
+    assert created.status_code == 201, created.json()
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    patched = api.patch(f"{url}/{created.json()['id']}", {"date_of_birth": tomorrow}, format="json")
+    assert patched.status_code == 400
+    assert str(Passenger.objects.get(pk=created.json()["id"]).date_of_birth) == "1990-02-03"

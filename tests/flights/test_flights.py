@@ -6,8 +6,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.utils import timezone
 
 from clients import services as client_services
 from fleet import services as fleet_services
@@ -81,6 +83,21 @@ def test_arrival_estimated_when_missing(ops_user, client_a, jet):
     assert bearer(ops_user).post("/api/v1/flights", body, format="json").status_code == 400
 
 
+def test_arrival_faster_than_the_aircraft_can_fly_is_refused(ops_user, client_a, jet):
+    """KTEB-KDJT is about 2 h 40 min block on the light jet: landing a minute after departure
+    (or before it) is a typing error, not a booking."""
+    body = flight_body(client_a.pk, jet.pk)
+    departure = future(10, 14)
+    for arrival in (departure + timedelta(minutes=1), departure, departure - timedelta(hours=1)):
+        body["arrival"]["datetime"] = arrival.isoformat()
+        response = bearer(ops_user).post("/api/v1/flights", body, format="json")
+        assert response.status_code == 400, response.json()
+        assert "arrival" in response.json()["errors"]
+    assert not Flight.objects.exists()
+    body["arrival"]["datetime"] = (departure + timedelta(hours=2, minutes=10)).isoformat()
+    assert bearer(ops_user).post("/api/v1/flights", body, format="json").status_code == 201
+
+
 def test_double_booking_is_409_with_alternatives(ops_user, client_a, jet, midsize):
     book(client_a, jet)
     body = flight_body(client_a.pk, jet.pk, hour=15)
@@ -149,6 +166,8 @@ PATH_TO = {
 
 
 def _move(flight: Flight, status: str, at=None) -> Flight:
+    """Record ``status`` at ``at`` (by default when it would happen on schedule), with the
+    clock at that time: an actual time cannot be in the future."""
     extra = {}
     if status == "cancelled":
         extra["reason"] = "client request"
@@ -156,9 +175,12 @@ def _move(flight: Flight, status: str, at=None) -> Flight:
         extra["diverted_to"] = Airport.objects.get(icao="KFLL")
     if status in ("arrived", "diverted"):
         at = at or flight.actual_off_block + timedelta(hours=2, minutes=30)
-    if status == "departed":
+    if status in ("departed", "boarding"):
         at = at or flight.departure_at
-    return services.flight_status_change(flight=flight, status=status, actor=None, at=at, **extra)
+    if status == "completed":
+        at = at or flight.actual_on_block + timedelta(minutes=10)
+    with time_machine.travel(at or timezone.now(), tick=False):
+        return services.flight_status_change(flight=flight, status=status, actor=None, at=at, **extra)
 
 
 @pytest.mark.parametrize("target", ALL_STATUSES)
@@ -174,7 +196,8 @@ def test_status_transition_table(ops_user, client_a, jet, source, target):
         body["diverted_to"] = "KFLL"
     if target in ("arrived", "diverted") and flight.actual_off_block:
         body["at"] = (flight.actual_off_block + timedelta(hours=2)).isoformat()
-    response = bearer(ops_user).post(f"/api/v1/flights/{flight.pk}/status", body, format="json")
+    with time_machine.travel(flight.departure_at + timedelta(hours=4), tick=False):
+        response = bearer(ops_user).post(f"/api/v1/flights/{flight.pk}/status", body, format="json")
     expected = 200 if target in TRANSITIONS[source] else 409
     assert response.status_code == expected, response.json()
     flight.refresh_from_db()
@@ -225,11 +248,12 @@ def test_arrival_returns_an_in_flight_aircraft_to_service_on_its_timeline(ops_us
     _move(flight, "departed", at=flight.departure_at)
     flight.refresh_from_db()
 
-    response = bearer(ops_user).post(
-        f"/api/v1/flights/{flight.pk}/status",
-        {"status": "arrived", "at": (flight.departure_at + timedelta(hours=2)).isoformat()},
-        format="json",
-    )
+    with time_machine.travel(flight.departure_at + timedelta(hours=3), tick=False):
+        response = bearer(ops_user).post(
+            f"/api/v1/flights/{flight.pk}/status",
+            {"status": "arrived", "at": (flight.departure_at + timedelta(hours=2)).isoformat()},
+            format="json",
+        )
 
     assert response.status_code == 200, response.json()
     jet.refresh_from_db()
@@ -238,6 +262,47 @@ def test_arrival_returns_an_in_flight_aircraft_to_service_on_its_timeline(ops_us
     assert (change.from_status, change.to_status, change.actor) == ("in_flight", "available", ops_user)
     assert flight.flight_number in change.reason
     assert jet.history.latest().history_user == ops_user
+
+
+def test_status_times_are_refused_in_the_future_out_of_order_or_beyond_endurance(ops_user, client_a, jet):
+    flight = book(client_a, jet)
+    url = f"/api/v1/flights/{flight.pk}/status"
+    hours = jet.total_hours
+
+    def post(body):  # a token made at the test's time
+        return bearer(ops_user).post(url, body, format="json")
+
+    def refused(body):
+        response = post(body)
+        assert response.status_code == 400, response.json()
+        assert "at" in response.json()["errors"]
+
+    with time_machine.travel(flight.departure_at + timedelta(hours=1), tick=False):
+        refused({"status": "boarding", "at": "9999-12-31T23:59:59Z"})
+        refused({"status": "departed", "at": "2099-05-01T14:00:00Z"})
+        refused(
+            {"status": "departed", "at": (flight.departure_at + timedelta(hours=1, minutes=6)).isoformat()}
+        )
+        flight.refresh_from_db()
+        assert (flight.status, flight.actual_off_block) == ("scheduled", None)
+        assert not TripEvent.objects.filter(kind="status").exists()
+        at = flight.departure_at - timedelta(minutes=20)
+        assert post({"status": "boarding", "at": at.isoformat()}).status_code == 200
+        refused({"status": "departed", "at": (at - timedelta(minutes=1)).isoformat()})
+        at = flight.departure_at + timedelta(hours=1, minutes=4)  # within the clock skew
+        assert post({"status": "departed", "at": at.isoformat()}).status_code == 200
+    with time_machine.travel(flight.departure_at + timedelta(days=2), tick=False):
+        refused({"status": "arrived", "at": "2099-05-01T13:00:00Z"})
+        refused({"status": "arrived", "at": (flight.departure_at + timedelta(hours=30)).isoformat()})
+        refused({"status": "arrived", "at": flight.departure_at.isoformat()})
+        flight.refresh_from_db()
+        jet.refresh_from_db()
+        assert (flight.status, flight.actual_on_block, jet.total_hours) == ("departed", None, hours)
+        assert TripEvent.objects.filter(kind="status").count() == 2
+        arrival = flight.departure_at + timedelta(hours=3, minutes=4)
+        assert post({"status": "arrived", "at": arrival.isoformat()}).status_code == 200
+    jet.refresh_from_db()
+    assert jet.total_hours == hours + Decimal("2.0")
 
 
 def test_diversion_moves_aircraft_to_actual_airport(client_a, jet):

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from rest_framework import serializers
 
 from flights import services
 from flights.models import Flight, Quote, QuoteLine, Trip
@@ -456,6 +457,24 @@ def test_quote_requests_are_rate_limited_per_user(monkeypatch, client_a_user, cs
     assert int(response["Retry-After"]) > 0
     assert Quote.objects.count() == 2
     assert portal.get("/api/v1/quotes").status_code == 200
+    assert (
+        bearer(cs_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").status_code
+        == 201
+    )
+
+
+def test_quote_for_a_past_departure_is_refused(cs_user, client_a, jet):
+    """A leg in the past would be priced (an urgent fee included) and born expired."""
+    past = quote_body(client_a.pk)
+    past["legs"][0]["departure_datetime"] = "2020-01-01T00:00:00Z"
+    response = bearer(cs_user).post("/api/v1/flights/quote", past, format="json")
+    assert response.status_code == 400
+    assert "departure_datetime" in response.json()["errors"]["legs"]["0"]
+    legs = [{**leg, "departure_datetime": future(10, 14)} for leg in quote_body(client_a.pk)["legs"][:1]]
+    with pytest.raises(serializers.ValidationError) as refused:
+        services.quote_create(client=client_a, legs=legs, actor=None, now=future(11))
+    assert "departure_datetime" in refused.value.detail["legs"]["0"]
+    assert not Quote.objects.exists()
     assert (
         bearer(cs_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").status_code
         == 201

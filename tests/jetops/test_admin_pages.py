@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.apps import apps as django_apps
 from django.contrib import admin
 from django.forms import inlineformset_factory
@@ -201,9 +202,10 @@ def case_quote_line_override_on_a_declined_quote(root):
 
 def case_flight_change_after_it_flew(root):
     flight = booked(at=future(10, 14))
-    for status in ("departed", "arrived"):
-        at = flight.departure_at + (timedelta(hours=2) if status == "arrived" else timedelta())
-        flight = flight_services.flight_status_change(flight=flight, status=status, at=at, actor=None)
+    with time_machine.travel(flight.departure_at + timedelta(hours=2), tick=False):  # flown by then
+        for status in ("departed", "arrived"):
+            at = flight.departure_at + (timedelta(hours=2) if status == "arrived" else timedelta())
+            flight = flight_services.flight_status_change(flight=flight, status=status, at=at, actor=None)
     url = f"/admin/flights/flight/{flight.pk}/change/"
     return url, {**shown(root.get(url)), "departure_fbo": "Jet Aviation"}
 
@@ -211,6 +213,16 @@ def case_flight_change_after_it_flew(root):
 def case_flight_completed_before_it_left(root):
     flight = booked()
     return "/admin/flights/flight/", {"action": "mark_completed", "_selected_action": [flight.pk]}
+
+
+def case_flight_arrived_beyond_its_endurance(root):
+    """Departed three days ago and never marked arrived: "arrived" now is not a block time."""
+    flight = booked(at=future(-3, 14))
+    with time_machine.travel(flight.departure_at, tick=False):
+        flight_services.flight_status_change(
+            flight=flight, status="departed", at=flight.departure_at, actor=None
+        )
+    return "/admin/flights/flight/", {"action": "mark_arrived", "_selected_action": [flight.pk]}
 
 
 def case_crew_assignment_without_a_rating(root):
@@ -302,6 +314,7 @@ REFUSED = [
     (case_quote_line_override_on_a_declined_quote, "A declined quote cannot be changed."),
     (case_flight_change_after_it_flew, "A arrived flight cannot be changed."),
     (case_flight_completed_before_it_left, "A scheduled flight cannot become completed."),
+    (case_flight_arrived_beyond_its_endurance, "is beyond N"),
     (case_crew_assignment_without_a_rating, "Refused: these rules are broken."),
     (case_crew_override_with_a_wrong_code, "The code is wrong or was already used."),
     (case_pilot_flying_on_a_flight_not_flown, "The pilot flying is recorded once the flight has flown."),
