@@ -1,7 +1,7 @@
-"""Expiry and currency dates for crew (DOMAIN.md, "Time" and "Pilot currency and checks").
+"""Expiry and currency dates for crew (docs/rules.md#conventions, #qualifications).
 
 Pure date arithmetic: no Django, no ORM, no clock. Every interval, count and age threshold
-comes in as an argument (the ``*Rules`` dataclasses carry the DOMAIN.md defaults), so an
+comes in as an argument (the ``*Rules`` dataclasses carry the Part 135 defaults), so an
 operator's edited rule parameters flow straight through.
 
 Conventions this module guarantees:

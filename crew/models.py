@@ -462,8 +462,9 @@ def _whole_number(key: str) -> bool:
 
 
 class LegalityRuleSet(BaseModel):
-    """Rule parameters in force from ``effective_from`` (DOMAIN.md defaults for any key not
-    given). Operators under another regime, or after a rule change, add a new dated set."""
+    """Rule parameters in force from ``effective_from`` (the ``Rules`` defaults for any key
+    not given; docs/rules.md#where-the-parameters-live). Operators under another regime, or
+    after a rule change, add a new dated set."""
 
     name = models.CharField(max_length=120)
     effective_from = models.DateField(unique=True)

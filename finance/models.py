@@ -1,6 +1,7 @@
 """The operator's pricing data: the quoting profile (fees, policies), per-airport fees,
 permit fees, the dated tax tables (segment fee, facilities taxes) and FX rates. Every number quoting uses is
-here, editable in the admin, with history (DOMAIN.md: numbers are data, never constants)."""
+here, editable in the admin, with history (numbers are data, never constants:
+docs/rules.md#where-the-parameters-live)."""
 
 from __future__ import annotations
 

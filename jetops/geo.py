@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 EARTH_RADIUS_NM = 3440.065
-"""Mean Earth radius in nautical miles, the value quoting uses (DOMAIN.md, "Quoting")."""
+"""Mean Earth radius in nautical miles, the value quoting uses (docs/rules.md#quoting-time-and-price)."""
 
 MAX_DISTANCE_NM = math.pi * EARTH_RADIUS_NM
 """Half the circumference: no great-circle distance is longer (antipodal points)."""

@@ -1,4 +1,4 @@
-"""Roles as bits of ``User.level`` (ARCHITECTURE.md), and what each role may do by default.
+"""Roles as bits of ``User.level`` (docs/architecture.md#roles), and what each role may do by default.
 
 Each role maps to a Django group whose permissions admins edit; the defaults below are applied
 once per permission (``RoleGrant``), so a permission an admin removed stays removed.
@@ -213,5 +213,5 @@ def level_of(roles: list[Role] | list[int]) -> int:
 
 
 def is_valid_level(level: int) -> bool:
-    """A level is a combination of role bits, or the Super Admin mask (ARCHITECTURE.md)."""
+    """A level is a combination of role bits, or the Super Admin mask (docs/architecture.md#roles)."""
     return level >= 0 and (level == SUPER_ADMIN_LEVEL or level & ~ALL_ROLE_BITS == 0)

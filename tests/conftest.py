@@ -1,4 +1,5 @@
-"""Shared fixtures: the personas of STYLE.md and helpers to call the API as one of them."""
+"""Shared fixtures: the personas (one user per role, docs/architecture.md#roles) and helpers
+to call the API as one of them."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
-"""Crew duty legality engine (DOMAIN.md: 14 CFR 135.267, 135.263, 135.273, currency, checks).
+"""Crew duty legality engine (14 CFR 135.267, 135.263, 135.273, currency, checks;
+docs/rules.md).
 
 Pure: plain dataclasses in, ``Result`` list out; no Django, no ORM, no clock, no I/O. All
 instants are timezone-aware and handled as UTC; calendar quarters, years and expiry dates
-use ``Rules.calendar_tz``. Every number is a ``Rules`` field (DOMAIN.md defaults).
+use ``Rules.calendar_tz``. Every number is a ``Rules`` field (Part 135 defaults).
 
 Entry points: ``evaluate(roster, proposed, role, rules, quals)`` and ``is_legal(results)``;
 ``RosterIndex`` pre-sorts a roster for many evaluations.

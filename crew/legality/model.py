@@ -1,6 +1,6 @@
 """Plain data of the legality engine: rule parameters, duties, flights, qualifications, results.
 
-Every number of DOMAIN.md is a ``Rules`` field with its DOMAIN.md default, so an operator's
+Every number of the rules (docs/rules.md) is a ``Rules`` field with its Part 135 default, so an operator's
 edited parameters (or another regime's) are passed in, never patched in code.
 """
 
@@ -70,16 +70,16 @@ CHECK_TRAINING = "135.343"
 
 @dataclass(frozen=True, slots=True)
 class Rules:
-    """Rule parameters (DOMAIN.md defaults: US Part 135 unscheduled operations).
+    """Rule parameters (defaults: US Part 135 unscheduled operations; docs/rules.md).
 
     Hours are decimal hours, months calendar months, days day counts. ``calendar_tz`` places
     calendar quarters, years, calendar days and the dates compared with expiry dates
     (operator setting, default UTC).
 
-    Settings DOMAIN.md leaves open, with the default chosen here:
+    Settings the regulation text leaves open, with the default chosen here:
 
-    - ``fa_*``: DOMAIN.md says "verify current text"; the compensating rests (10 h, or 14 h
-      after a long duty, starting within 24 h) follow the 135.273(b)(3)/(b)(8) text.
+    - ``fa_*``: the compensating rests (10 h, or 14 h after a long duty, starting within
+      24 h) follow the 135.273(b)(3)/(b)(8) text.
     - ``fa_minimum_complement``: the minimum flight attendant complement counted for a flight
       that carries attendants, when 135.107 (``fa_required_above_seats``) requires fewer:
       one, so a lone attendant is never "in addition to the minimum" (135.273(b)(4)-(6)).
@@ -101,7 +101,7 @@ class Rules:
     window_hours: float = 24
     one_pilot_flight_hours: float = 8
     two_pilot_flight_hours: float = 10
-    # 135.267(c): regularly assigned duty period exception, off by default (DOMAIN.md)
+    # 135.267(c): regularly assigned duty period exception, off by default
     allow_regular_duty_exception: bool = False
     regular_duty_max_hours: float = 14
     regular_duty_rest_hours: float = 10
@@ -117,7 +117,7 @@ class Rules:
     # 135.267(f): rest periods of at least N hours in each calendar quarter
     quarter_rest_count: int = 13
     quarter_rest_hours: float = 24
-    # 135.273(b): flight attendants (DOMAIN.md says "verify current text")
+    # 135.273(b): flight attendants
     fa_duty_hours: float = 14
     fa_duty_hours_one_extra: float = 16
     fa_duty_hours_two_extra: float = 18

@@ -1,4 +1,4 @@
-"""Charter quoting engine (DOMAIN.md, "Quoting"): pure functions over plain data.
+"""Charter quoting engine (docs/rules.md#quoting-time-and-price): pure functions over plain data.
 
 No Django, no ORM, no clock, no I/O: every rate, fee and policy comes from the caller
 (``AircraftSpec``, ``PricingTable``) and the quote time is an argument, so the same inputs

@@ -1,4 +1,4 @@
-"""``quote()``: price an itinerary flown by one aircraft (DOMAIN.md, "Quoting").
+"""``quote()``: price an itinerary flown by one aircraft (docs/rules.md#quoting-time-and-price).
 
 Amounts are computed exactly in the operator's currency, multiplied by the FX rate and
 rounded once to the cent per line; everything derived from lines (daily-minimum top-up,

@@ -2,7 +2,7 @@
 
 Plain frozen dataclasses, checked on construction (``ValueError`` on anything the engine
 could not price), copied by the caller from the ORM. No defaults on the money: every rate,
-fee and policy is the operator's data (DOMAIN.md: numbers are data, never constants).
+fee and policy is the operator's data (numbers are data, never constants: docs/rules.md).
 """
 
 from __future__ import annotations

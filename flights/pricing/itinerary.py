@@ -1,6 +1,6 @@
 """From requested legs to the flown itinerary: positioning legs, block times, fuel stops.
 
-Block time (DOMAIN.md, "Quoting"), in whole minutes rounded up:
+Block time (docs/rules.md#quoting-time-and-price), in whole minutes rounded up:
 
     flight = ceil(distance x routing_factor / (cruise_speed - wind_allowance) x 60)
     block  = taxi_out + flight + fuel_stops x fuel_stop_minutes + taxi_in

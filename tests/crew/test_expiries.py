@@ -1,4 +1,4 @@
-"""Worked examples and properties of crew expiry arithmetic (DOMAIN.md "Time", "Pilot currency")."""
+"""Worked examples and properties of crew expiry arithmetic (docs/rules.md#conventions, #qualifications)."""
 
 from __future__ import annotations
 
