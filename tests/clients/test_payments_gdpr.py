@@ -67,7 +67,8 @@ def test_card_data_refused_and_never_stored_or_logged(client_a_user, client_a, b
     secret_values = [
         v for v in ("4242424242424242", "4111 1111 1111 1111", "123", "999") if v in json.dumps(body)
     ]
-    text = caplog.text + response.content.decode()
+    # The request log names the path, whose client id may happen to equal a short secret.
+    text = caplog.text.replace(f"/clients/{client_a.pk}/", "/clients/<id>/") + response.content.decode()
     for value in secret_values:
         assert value not in text
     with connection.cursor() as cursor:
