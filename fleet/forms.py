@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
-from fleet.models import Airport, AirportQuerySet, unknown_airport_message
+from fleet.models import UNKNOWN_AIRPORT, Airport, AirportQuerySet, normalize_airport_code
 
 
 class AirportChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -28,5 +28,9 @@ class AirportChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
             value = value.pk
         airport = cast("AirportQuerySet", self.queryset).resolve(value)
         if airport is None:
-            raise ValidationError(unknown_airport_message(value), code="invalid_choice")
+            # The code goes in as a parameter: django-filter %-formats the message, so a ``%``
+            # typed into the text itself would break it.
+            raise ValidationError(
+                UNKNOWN_AIRPORT, code="invalid_choice", params={"value": normalize_airport_code(value)}
+            )
         return airport

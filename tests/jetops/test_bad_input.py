@@ -68,3 +68,20 @@ def test_activity_filter_by_ip(admin_user):
     response = bearer(admin_user).get("/api/v1/activity", {"ip": "10.1.2.3"})
     assert response.status_code == 200
     assert [row["ip"] for row in response.json()["results"]] == ["10.1.2.3"]
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/flights", "airport"),
+        ("/api/v1/aircraft", "current_location"),
+        ("/api/v1/aircraft", "home_base"),
+        ("/api/v1/aircraft", "near"),
+        ("/api/v1/crew", "base"),
+    ],
+)
+def test_unknown_airport_with_a_percent_sign_is_a_400(admin_user, path, field):
+    """Found by fuzzing: the code was %-formatted into the message and ``%`` broke it (500)."""
+    response = bearer(admin_user).get(path, {field: "%d%s%"})
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"][field] == ["Unknown airport code '%D%S%'."]
