@@ -35,6 +35,9 @@ class LegPlan:
     passengers: int = 0
     distance_nm: int = 0
     block_minutes: int = 0
+    # The engine's block estimate for this aircraft, when the caller has it already (the
+    # speed check reuses it rather than pricing the leg again).
+    estimated_block_minutes: int | None = None
     departure_fbo: str = ""
     arrival_fbo: str = ""
     extra: dict[str, Any] = field(default_factory=dict)

@@ -442,6 +442,7 @@ def _plan_from_json(leg: dict[str, Any]) -> LegPlan:
         passengers=int(leg.get("passengers", 0)),
         distance_nm=int(leg.get("distance_nm", 0)),
         block_minutes=int(leg.get("block_minutes", 0)),
+        estimated_block_minutes=int(leg["block_minutes"]) if leg.get("block_minutes") else None,
     )
 
 
@@ -456,9 +457,11 @@ def _turnaround() -> timedelta:
 def _check_block_speed(aircraft: Aircraft, plan: LegPlan) -> None:
     """Refuse an arrival sooner than ``FLIGHT_FASTEST_BLOCK_PERCENT`` of the block time the
     pricing engine estimates for this aircraft: faster than the aircraft can fly."""
-    _, _, estimate = flight_arrival_estimate(
-        aircraft, plan.departure_airport, plan.arrival_airport, plan.departure_at
-    )
+    estimate = plan.estimated_block_minutes
+    if estimate is None:
+        _, _, estimate = flight_arrival_estimate(
+            aircraft, plan.departure_airport, plan.arrival_airport, plan.departure_at
+        )
     fastest = estimate * settings.FLIGHT_FASTEST_BLOCK_PERCENT / 100
     if (plan.arrival_at - plan.departure_at).total_seconds() / 60 < fastest:
         raise ValidationError(
@@ -984,6 +987,7 @@ def flight_create(
         passengers=len(passengers or []),
         distance_nm=distance,
         block_minutes=block if arrival_at is None else 0,
+        estimated_block_minutes=block,
         departure_fbo=departure_fbo,
         arrival_fbo=arrival_fbo,
         extra={

@@ -98,6 +98,20 @@ def test_arrival_faster_than_the_aircraft_can_fly_is_refused(ops_user, client_a,
     assert bearer(ops_user).post("/api/v1/flights", body, format="json").status_code == 201
 
 
+def test_booking_prices_the_leg_once(monkeypatch, ops_user, client_a, jet):
+    """The speed check reuses the block estimate the booking made, rather than pricing the
+    leg a second time."""
+    from flights.pricing import itinerary
+
+    calls = []
+    original = itinerary.estimate_leg
+    monkeypatch.setattr(itinerary, "estimate_leg", lambda *a, **k: calls.append(1) or original(*a, **k))
+    body = flight_body(client_a.pk, jet.pk)
+    body["arrival"]["datetime"] = (future(10, 14) + timedelta(hours=2, minutes=10)).isoformat()
+    assert bearer(ops_user).post("/api/v1/flights", body, format="json").status_code == 201
+    assert len(calls) == 1
+
+
 def test_double_booking_is_409_with_alternatives(ops_user, client_a, jet, midsize):
     book(client_a, jet)
     body = flight_body(client_a.pk, jet.pk, hour=15)
