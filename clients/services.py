@@ -19,8 +19,8 @@ from clients.models import Client, ClientMembership, DataRequest, Passenger, Pay
 from clients.personal import sees_sensitive
 from clients.preferences import default_preferences, preferences_validate
 from jetops.activity import RequestMeta, activity_record
-from jetops.api.exceptions import Conflict
 from jetops.critical import critical_check
+from jetops.errors import Conflict
 from jetops.models import ActivityAction, ActivityOutcome, User
 from jetops.permissions import step_up_fresh
 from jetops.roles import Role

@@ -26,7 +26,7 @@ from crew.models import CrewAssignment, CrewMember
 from fleet.demo import demo_airport
 from flights.choices import FlightStatus
 from flights.models import Flight
-from jetops.api.exceptions import Conflict
+from jetops.errors import Conflict
 from jetops.models import User
 
 CREW_USERNAME = "crew"  # jetops.demo.DEMO_USERS

@@ -43,8 +43,8 @@ from crew.models import (
 from flights.choices import ACTIVE_FLIGHT_STATUSES, FLOWN_FLIGHT_STATUSES, FlightStatus, TripEventKind
 from flights.models import Flight, TripEvent
 from jetops.activity import RequestMeta, activity_record
-from jetops.api.exceptions import Conflict
 from jetops.critical import critical_check
+from jetops.errors import Conflict
 from jetops.models import ActivityAction, ActivityOutcome, User
 from jetops.permissions import user_can
 from jetops.writes import apply_fields, save_validated

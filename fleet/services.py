@@ -29,7 +29,7 @@ from fleet.models import (
     Blackout,
 )
 from fleet.selectors import airport_get, blackout_overlaps
-from jetops.api.exceptions import Conflict
+from jetops.errors import Conflict
 from jetops.models import User
 from jetops.writes import apply_fields, save_validated
 

@@ -13,7 +13,7 @@ from finance.models import AirportFee, FxRate, PermitFee, PricingProfile, TaxKin
 from fleet.models import Aircraft, Airport
 from flights import pricing
 from flights.tax_territory import us_territory
-from jetops.api.exceptions import Conflict
+from jetops.errors import Conflict
 
 
 def place(airport: Airport) -> pricing.Place:

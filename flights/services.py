@@ -44,7 +44,7 @@ from flights.quoting import (
     quote_inputs_record,
     rebuild_quote,
 )
-from jetops.api.exceptions import Conflict
+from jetops.errors import Conflict
 from jetops.models import User
 from jetops.numbering import next_number
 from jetops.permissions import PORTAL_REFUSAL, is_portal_user, user_can

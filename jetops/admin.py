@@ -23,17 +23,20 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from jetops import services
 from jetops.activity import acting_user, activity_record, request_meta, request_meta_with_code
-from jetops.api.exceptions import Conflict
 from jetops.critical import CriticalOperationRefused, step_up_failure_recount
+from jetops.errors import Conflict, DomainError
 from jetops.jsondepth import DepthBoundJSONFormField
 from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, EncryptedTOTPDevice, User
 from jetops.roles import ROLES, SUPER_ADMIN_LEVEL, Role
 
-# What a service raises to refuse a write: a 409 (``Conflict``) or a DRF validation error,
+# What a service raises to refuse a write (``jetops.errors``): a domain error (``Conflict``),
 # Django's ValidationError (``full_clean`` and the services' own field checks), and Django's
 # PermissionDenied (a service's own permission check, and the guard of a critical operation,
 # ``jetops.critical.CriticalOperationRefused``: permission, network, authenticator code).
-REFUSALS: tuple[type[APIException], type[ValidationError], type[PermissionDenied]] = (
+# A DRF validation error is still listed while request validation moves out of the services.
+Refused = DomainError | APIException | ValidationError | PermissionDenied
+REFUSALS: tuple[type[DomainError], type[APIException], type[ValidationError], type[PermissionDenied]] = (
+    DomainError,
     APIException,
     ValidationError,
     PermissionDenied,
@@ -94,7 +97,7 @@ def critical_refusal_after_rollback(request: HttpRequest, exc: CriticalOperation
 def conflict_lines(exc: Conflict) -> list[str]:
     """What a 409 says, as a person reads it: the broken rules one per line (crew legality),
     or the detail, then what it names (conflicts, flights, what is allowed, what is free)."""
-    extra = exc.extra
+    extra = exc.details
     violations = extra.get("violations") or []
     lines = (
         ["Refused: these rules are broken.", *(f"{v['rule']}: {v['detail']}" for v in violations)]
@@ -126,7 +129,7 @@ class Refusal:
     @classmethod
     def of(
         cls,
-        exc: APIException | ValidationError | PermissionDenied,
+        exc: Refused,
         row: tuple[str, int] | None = None,
     ) -> Refusal:
         errors: dict[str | None, list[str]]
@@ -137,6 +140,8 @@ class Refusal:
             errors = {None: [str(exc) or "You may not do this."]}
         elif isinstance(exc, Conflict):
             errors = {None: conflict_lines(exc)}
+        elif isinstance(exc, DomainError):
+            errors = {None: [exc.detail]}
         elif isinstance(exc, APIException) and isinstance(exc.detail, dict):
             errors = {
                 None if key in ("non_field_errors", "detail") else str(key): error_lines(value)
@@ -342,9 +347,7 @@ class JetOpsModelAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
             self.message_user(request, f"{label}: {done}", messages.SUCCESS)
         return True
 
-    def refusal_message(
-        self, request: HttpRequest, label: str, exc: APIException | ValidationError | PermissionDenied
-    ) -> None:
+    def refusal_message(self, request: HttpRequest, label: str, exc: Refused) -> None:
         """Say a service's refusal as an error message naming ``label`` (a critical
         operation's refusal is recorded in the activity log too)."""
         lines = Refusal.of(exc).lines()

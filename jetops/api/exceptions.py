@@ -15,21 +15,22 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from jetops.activity import activity_record, request_meta
+from jetops.errors import Conflict
 from jetops.models import ActivityAction, ActivityOutcome
 
 logger = logging.getLogger(__name__)
 
 
-class Conflict(exceptions.APIException):
-    """409 with details of what conflicts (double booking, illegal crew assignment…)."""
+class ConflictResponse(exceptions.APIException):
+    """A domain ``Conflict`` on its way out: 409, its code and detail, its details beside."""
 
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state."
     default_code = "conflict"
 
-    def __init__(self, detail: str, code: str = "conflict", **extra: Any) -> None:
-        super().__init__(detail, code)
-        self.extra = extra
+    def __init__(self, conflict: Conflict) -> None:
+        super().__init__(conflict.detail, conflict.code)
+        self.extra = conflict.details
 
 
 def _first_code(codes: Any) -> str | None:
@@ -47,7 +48,9 @@ def error_body(code: str, detail: str, errors: dict[str, Any] | None = None) -> 
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, Conflict):
+        exc = ConflictResponse(exc)
+    elif isinstance(exc, DjangoValidationError):
         django_errors: dict[str, Any] = dict(as_serializer_error(exc))
         if "__all__" in django_errors:  # Django's cross-field errors, in DRF's name for them
             django_errors["non_field_errors"] = django_errors.pop("__all__")

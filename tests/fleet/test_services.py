@@ -18,7 +18,7 @@ from fleet.models import (
     normalize_tail_number,
 )
 from fleet.tasks import aircraft_document_expiry_alerts_task
-from jetops.api.exceptions import Conflict
+from jetops.errors import Conflict
 from tests.fleet.conftest import make_aircraft, utc
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +141,7 @@ def test_different_kind_overlap_refused_even_if_same_kind_also_overlaps(aircraft
     add(aircraft, utc(2030, 1, 4), utc(2030, 1, 6), kind="aog")
     with pytest.raises(Conflict) as info:
         add(aircraft, utc(2030, 1, 2), utc(2030, 1, 5))
-    assert [o["kind"] for o in info.value.extra["overlapping"]] == ["aog"]
+    assert [o["kind"] for o in info.value.details["overlapping"]] == ["aog"]
     assert Blackout.objects.get(kind="maintenance").end == utc(2030, 1, 3)
 
 

@@ -16,7 +16,7 @@ from rest_framework import serializers
 
 from flights import services
 from flights.models import Flight, Quote, QuoteLine, Trip
-from jetops.api.exceptions import Conflict
+from jetops.errors import Conflict
 from tests.conftest import bearer
 from tests.flights.conftest import future
 
@@ -391,7 +391,7 @@ def test_accept_service_refuses_an_unsent_quote_to_a_portal_user(cs_user, client
     quote = bearer(cs_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
     with pytest.raises(Conflict) as refused:
         services.quote_accept(quote=Quote.objects.get(pk=quote["id"]), actor=client_a_user)
-    assert refused.value.get_codes() == "quote_not_sent"
+    assert refused.value.code == "quote_not_sent"
     assert not Trip.objects.exists()
 
 
