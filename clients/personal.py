@@ -19,8 +19,12 @@ from jetops.permissions import user_can
 VIEW_SENSITIVE = "clients.view_passport"
 
 
+MASK_MARK = "•"
+"""What a masked value is made of; no real passport number contains it."""
+
+
 def _last4(value: Any) -> str | None:
-    return f"•••••{str(value)[-4:]}" if value else None
+    return f"{MASK_MARK * 5}{str(value)[-4:]}" if value else None
 
 
 def _hidden(value: Any) -> None:
@@ -52,3 +56,18 @@ def masked_value(model: type[Model] | Model, name: str, value: Any) -> Any:
 def masked(model: type[Model] | Model, data: dict[str, Any]) -> dict[str, Any]:
     """``data`` (one row of ``model``, field name → value) with its sensitive fields masked."""
     return {name: masked_value(model, name, value) for name, value in data.items()}
+
+
+def without_masks_read_back(instance: Model | None, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` written over ``instance`` by a user who reads its sensitive fields masked,
+    without the sensitive values that are exactly what that user read: a form or a PUT sends back
+    what it was shown, and "•••••1234" (or a hidden date of birth's null) must leave the real
+    value as it is, not replace it."""
+    if instance is None:
+        return data
+    hidden = sensitive_fields(instance)
+    return {
+        name: value
+        for name, value in data.items()
+        if name not in hidden or value != masked_value(instance, name, getattr(instance, name))
+    }

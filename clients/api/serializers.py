@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from clients.choices import DataRequestKind, DataRequestStatus
 from clients.models import Client, DataRequest, Passenger, PaymentMethod
-from clients.personal import masked, sees_sensitive
+from clients.personal import MASK_MARK, masked, sees_sensitive, without_masks_read_back
 from clients.preferences import MAX_ITEMS, MAX_SHORT_TEXT
 from jetops.api.serializers import (
     EmergencyContactSerializer,
@@ -224,6 +224,10 @@ class PassengerSerializer(StrictModelSerializer):
             value["passport_number"] = None
         if not isinstance(value.get("preferences", {}), dict):
             raise serializers.ValidationError({"preferences": ["An object."]})
+        if self.instance is not None and not self._shows_sensitive(self.instance):
+            value = without_masks_read_back(self.instance, value)
+        if MASK_MARK in str(value.get("passport_number") or ""):
+            raise serializers.ValidationError({"passport_number": ["Send the whole passport number."]})
         return value
 
 

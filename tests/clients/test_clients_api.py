@@ -333,6 +333,43 @@ def test_passport_numbers_masked_for_finance(finance_user, ops_user, client_a_us
     assert bearer(client_a_user).get(url).json()["passport_number"] == "AB1234567"
 
 
+def test_masked_passport_read_back_leaves_the_real_one(cs_user, ops_user, client_a):
+    # given: Client Services reads passports masked, yet may change passengers
+    from clients import services
+
+    passenger = services.passenger_create(
+        client=client_a,
+        actor=None,
+        first_name="M",
+        last_name="N",
+        passport_number="AB1234567",
+        date_of_birth="1975-02-03",
+    )
+    url = f"/api/v1/clients/{client_a.pk}/passengers/{passenger.pk}"
+    shown = bearer(cs_user).get(url).json()
+    assert shown["passport_number"] == "•••••4567"
+    assert shown["date_of_birth"] is None
+
+    # when: what was read is sent back with another change
+    body = {k: v for k, v in shown.items() if k not in ("id", "client", "created_at", "updated_at")}
+    response = bearer(cs_user).put(url, {**body, "first_name": "Mia"}, format="json")
+
+    # then: the change is made and the real passport number and date of birth are kept
+    assert response.status_code == 200, response.json()
+    passenger.refresh_from_db()
+    assert (passenger.first_name, passenger.passport_number) == ("Mia", "AB1234567")
+    assert str(passenger.date_of_birth) == "1975-02-03"
+    # a mask that is not what was read is refused, not stored
+    refused = bearer(cs_user).patch(url, {"passport_number": "•••••9999"}, format="json")
+    assert refused.status_code == 400
+    assert "passport_number" in refused.json()["errors"]
+    passenger.refresh_from_db()
+    assert passenger.passport_number == "AB1234567"
+    # a new passport number is still accepted
+    assert bearer(cs_user).patch(url, {"passport_number": "ZX7654321"}, format="json").status_code == 200
+    assert bearer(ops_user).get(url).json()["passport_number"] == "ZX7654321"
+
+
 def test_bookings_list_the_clients_flights_latest_first(
     cs_user, client_a_user, client_a, client_b_user, client_b
 ):
