@@ -52,6 +52,8 @@ class TypeDesignatorField(serializers.CharField):
 
     def to_internal_value(self, data: Any) -> str:
         value = super().to_internal_value(data).strip().upper()
+        if not value:  # a blank one where the field allows it (a duty with no flying)
+            return value
         try:
             type_designator_validator(value)
         except DjangoValidationError as exc:
@@ -218,6 +220,7 @@ class DutySerializer(StrictModelSerializer):
     the flight-time limits see them when they were flown."""
 
     kind = serializers.ChoiceField(choices=DutyKind.choices)
+    aircraft_type = TypeDesignatorField(required=False, allow_blank=True)
     flights = BlockTimesSerializer(many=True, required=False)
     flight_minutes = serializers.IntegerField(read_only=True)
 

@@ -476,3 +476,39 @@ def test_the_database_keeps_flights_in_flying_duties_and_one_pilot_flying(client
     with pytest.raises(IntegrityError), transaction.atomic():
         CrewAssignment.objects.filter(pk=sic.pk).update(pilot_flying=True)
     assert DutyPeriod.objects.count() == 0
+
+
+def test_a_duty_reported_with_a_lower_case_type_is_stored_upper_case(crew_user, ops_user):
+    captain = make_crew("E9", user=crew_user)
+    day = future(20, 0)
+    response = bearer(crew_user).post(
+        f"/api/v1/crew/{captain.pk}/duties",
+        {
+            "kind": "other_commercial",
+            "report_at": (day - timedelta(hours=10)).isoformat(),
+            "release_at": day.isoformat(),
+            "aircraft_type": "c25b",
+            "flights": [
+                {
+                    "block_out": (day - timedelta(hours=8)).isoformat(),
+                    "block_in": (day - timedelta(hours=6)).isoformat(),
+                }
+            ],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["aircraft_type"] == "C25B"
+    assert DutyPeriod.objects.get(pk=response.json()["id"]).aircraft_type == "C25B"
+    refused = bearer(crew_user).post(
+        f"/api/v1/crew/{captain.pk}/duties",
+        {
+            "kind": "other_commercial",
+            "report_at": day.isoformat(),
+            "release_at": day.isoformat(),
+            "aircraft_type": "c25b!",
+        },
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert "aircraft_type" in refused.json()["errors"]
