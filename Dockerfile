@@ -11,8 +11,8 @@ WORKDIR /app
 COPY . .
 RUN pip install -c constraints.txt -e . \
     && useradd --create-home --uid 1000 jetops \
-    && mkdir -p var \
-    && chown jetops var
+    && mkdir -p var /srv/jetops/media \
+    && chown jetops var /srv/jetops/media
 
 USER jetops
 EXPOSE 8000

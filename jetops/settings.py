@@ -359,6 +359,9 @@ STATIC_ROOT = VAR_DIR / "static"
 # WhiteNoise serves the static files from STATIC_ROOT. In production they are collected
 # (`manage.py collectstatic`) with content-hashed names and compressed copies, so they can be
 # cached for ever; in development they are served as they are from the apps.
+# Uploaded files (aircraft documents…) are private records: kept under MEDIA_ROOT, never served
+# as public URLs; the API and the admin hand them out to users allowed to read their row.
+MEDIA_ROOT = env.str("MEDIA_ROOT", str(VAR_DIR / "media"))
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -16,6 +16,7 @@ from jetops.settings import REDIS_URL, REST_FRAMEWORK  # noqa: E402
 DEBUG = False
 SECURE_SSL_REDIRECT = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="jetops-test-media-")  # uploads never land in the tree
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Every test process (xdist worker) writes under its own prefix, so parallel workers and other
 # runs sharing the Redis database never see each other's keys; conftest.py deletes this
