@@ -48,10 +48,6 @@ def recovery_code_verify(device: StaticDevice, code: str) -> bool:
     return bool(device.verify_token(recovery_code_digest(device.pk, code)))
 
 
-def confirmed_totp(user: User) -> EncryptedTOTPDevice | None:
-    return EncryptedTOTPDevice.objects.filter(user=user, confirmed=True).first()
-
-
 def otp_enabled(user: User) -> bool:
     return EncryptedTOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
