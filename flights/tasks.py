@@ -20,7 +20,7 @@ from fleet.models import Airport
 from flights.choices import FLOWN_FLIGHT_STATUSES, FlightStatus, LegType
 from flights.manifest import local_time_text, utc_time_text
 from flights.models import Flight, Quote, Trip
-from flights.services import quotes_expire
+from flights.services.quotes import quotes_expire
 from jetops.models import NotificationStatus
 from jetops.notifications import notify
 from jetops.tasks import NOTIFY_TASK_OPTIONS

@@ -21,8 +21,10 @@ from clients.models import Client, Passenger
 from crew import services as crew_services
 from fleet import services as fleet_services
 from fleet.models import Aircraft
-from flights import services as flight_services
 from flights.models import Flight, Quote
+from flights.services.manifest import manifest_set
+from flights.services.quotes import quote_create, quote_decline
+from flights.services.status import flight_status_change
 from jetops.admin import Refusal, RefusedFormSet
 from jetops.critical import operator_context
 from jetops.models import ActivityLog, User
@@ -93,7 +95,7 @@ def case_client_passenger_row_on_a_manifest_deleted(root):
     passenger = client_services.passenger_create(
         client=flight.client, actor=None, first_name="Mo", last_name="Manifest"
     )
-    flight_services.manifest_set(flight=flight, entries=[{"passenger": passenger.pk}], actor=None)
+    manifest_set(flight=flight, entries=[{"passenger": passenger.pk}], actor=None)
     url = f"/admin/clients/client/{flight.client.pk}/change/"
     return url, {**shown(root.get(url)), "passengers-0-DELETE": "on"}
 
@@ -184,17 +186,17 @@ def _quote() -> Quote:
         "departure_datetime": future(10),
         "passengers": 2,
     }
-    quote, _ = flight_services.quote_create(client=client, legs=[leg], actor=None)
+    quote, _ = quote_create(client=client, legs=[leg], actor=None)
     return quote
 
 
 def case_quote_send_action_on_a_declined_quote(root):
-    quote = flight_services.quote_decline(quote=_quote(), actor=None)
+    quote = quote_decline(quote=_quote(), actor=None)
     return "/admin/flights/quote/", {"action": "send_quotes", "_selected_action": [quote.pk]}
 
 
 def case_quote_line_override_on_a_declined_quote(root):
-    quote = flight_services.quote_decline(quote=_quote(), actor=None)
+    quote = quote_decline(quote=_quote(), actor=None)
     option = quote.options.get()
     url = f"/admin/flights/quoteoption/{option.pk}/change/"
     return url, {**shown(root.get(url)), "lines-0-amount": "1.00", "lines-0-override_reason": "goodwill"}
@@ -205,7 +207,7 @@ def case_flight_change_after_it_flew(root):
     with time_machine.travel(flight.departure_at + timedelta(hours=2), tick=False):  # flown by then
         for status in ("departed", "arrived"):
             at = flight.departure_at + (timedelta(hours=2) if status == "arrived" else timedelta())
-            flight = flight_services.flight_status_change(flight=flight, status=status, at=at, actor=None)
+            flight = flight_status_change(flight=flight, status=status, at=at, actor=None)
     url = f"/admin/flights/flight/{flight.pk}/change/"
     return url, {**shown(root.get(url)), "departure_fbo": "Jet Aviation"}
 
@@ -219,9 +221,7 @@ def case_flight_arrived_beyond_its_endurance(root):
     """Departed three days ago and never marked arrived: "arrived" now is not a block time."""
     flight = booked(at=future(-3, 14))
     with time_machine.travel(flight.departure_at, tick=False):
-        flight_services.flight_status_change(
-            flight=flight, status="departed", at=flight.departure_at, actor=None
-        )
+        flight_status_change(flight=flight, status="departed", at=flight.departure_at, actor=None)
     return "/admin/flights/flight/", {"action": "mark_arrived", "_selected_action": [flight.pk]}
 
 
