@@ -143,7 +143,7 @@ QUOTE_FORM_LEGS = 4
 
 class QuoteAddForm(ServiceForm):
     """Quote an itinerary: the client, up to four legs (times in UTC) and optionally a category
-    or a shortlist of aircraft. ``flights.services.quote_create`` prices every aircraft that
+    or a shortlist of aircraft. ``flights.services.quotes.quote_create`` prices every aircraft that
     can fly it and stores the quote with its options."""
 
     client = forms.ModelChoiceField(
@@ -386,7 +386,7 @@ class ManifestInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 class SpecialServiceInline(admin.TabularInline):  # type: ignore[type-arg]
-    """Written by ``flights.services.special_service_save``; a service no longer wanted is
+    """Written by ``flights.services.extras.special_service_save``; a service no longer wanted is
     cancelled (its status), not deleted."""
 
     model = SpecialService

@@ -53,15 +53,11 @@ class CrewAssignmentAddForm(ServiceForm):
             "permission to override crew legality and your authenticator code)."
         }
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if (data.get("override_reason") or "").strip() and not data.get("otp_code"):
-            self.add_error("otp_code", "Enter the code of your authenticator app to override.")
-        return data
-
     def perform(self, actor: User | None) -> Model:
         # Called once every field is valid: a code works once, so a typo elsewhere does not
-        # spend it. The service checks the override permission before it looks at the code.
+        # spend it. Whether the user may override is the service's decision alone (the
+        # permission, the network, then the code: ``jetops.critical``), as for the API; its
+        # refusal of a missing or wrong code shows on the code field.
         data = self.cleaned_data
         assert self.request is not None  # noqa: S101  (bound by JetOpsModelAdmin.get_form)
         return services.crew_assign(
