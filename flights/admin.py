@@ -14,7 +14,6 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from clients.models import Client
-from crew.models import CrewAssignment
 from fleet.choices import AircraftCategory
 from fleet.forms import AirportChoiceField
 from fleet.models import Aircraft
@@ -395,29 +394,6 @@ class SpecialServiceInline(admin.TabularInline):  # type: ignore[type-arg]
     can_delete = False
 
 
-class CrewAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
-    """The flight's crew, read-only: assignments are made (legality-checked) and removed on
-    the crew assignment screens, linked from below the table."""
-
-    model = CrewAssignment
-    template = "admin/crew/flight_crew_inline.html"
-    extra = 0
-    can_delete = False
-    fields = ("crew_member", "role", "pilot_flying", "overridden", "override_reason")
-    readonly_fields = fields
-    show_change_link = True
-    verbose_name_plural = "crew"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[CrewAssignment]:
-        return super().get_queryset(request).select_related("crew_member")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Flight)
 class FlightAdmin(FlightStatusActions, JetOpsModelAdmin):
     list_display = [
@@ -470,7 +446,9 @@ class FlightAdmin(FlightStatusActions, JetOpsModelAdmin):
         "flight_plan",
         "billing_info",
     ]
-    inlines = [ManifestInline, SpecialServiceInline, CrewAssignmentInline]
+    # Crew adds the flight's crew below these (``crew.admin.assignments``): flights depends
+    # on nothing of crew.
+    inlines = [ManifestInline, SpecialServiceInline]
     service_inlines = (SpecialService,)
     actions = ["mark_boarding", "mark_departed", "mark_arrived", "mark_completed"]
 
