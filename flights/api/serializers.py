@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from fleet.api.serializers import AirportCodeField
 from flights.choices import ConciergeStatus, FlightStatus, ServiceKind, ServiceStatus
+from flights.legs import MAX_QUOTE_LEGS, leg_problems
 from flights.models import (
     ConciergeRequest,
     Feedback,
@@ -18,7 +19,6 @@ from flights.models import (
     Trip,
     TripEvent,
 )
-from flights.services.quotes import MAX_QUOTE_LEGS, leg_problems
 from jetops.api.serializers import StrictSerializer
 from jetops.permissions import has_global, user_can_memo
 
