@@ -315,18 +315,8 @@ class PassengerAdmin(JetOpsModelAdmin):
                 ),
             )
 
-    def delete_model(self, request: HttpRequest, obj: Passenger) -> None:
+    def remove(self, request: HttpRequest, obj: Passenger) -> None:
         services.passenger_delete(passenger=obj, actor=acting_user(request))
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Passenger]) -> None:
-        for passenger in queryset:
-            self.service_action(
-                request,
-                str(passenger),
-                services.passenger_delete,
-                passenger=passenger,
-                actor=acting_user(request),
-            )
 
 
 class OverdueFilter(admin.SimpleListFilter):

@@ -42,6 +42,7 @@ from crew.models import (
 )
 from flights.choices import ACTIVE_FLIGHT_STATUSES, FLOWN_FLIGHT_STATUSES, FlightStatus, TripEventKind
 from flights.models import Flight, TripEvent
+from flights.services.booking import SCHEDULE_FIELDS
 from jetops.activity import RequestMeta, activity_record
 from jetops.critical import critical_check
 from jetops.errors import Conflict
@@ -417,6 +418,18 @@ def _crew_assign(
         )
     _assignment_mail(assignment)
     return assignment
+
+
+CREW_RULE_FIELDS = SCHEDULE_FIELDS | {"ifr", "flight_attendants"}
+"""Changes after which the flight's crew is judged again (135.297 and 61.57(c) follow IFR,
+135.273(b)(4)-(6) the attendants carried)."""
+
+
+def flight_changed(*, flight: Flight, actor: User | None, changed: frozenset[str]) -> None:
+    """The flight-change hook crew registers with flights (``flights.hooks``, from
+    ``CrewConfig.ready()``): a change of the fields the crew rules read judges the crew again."""
+    if changed & CREW_RULE_FIELDS:
+        assignments_recheck(flight=flight, actor=actor)
 
 
 def assignments_recheck(*, flight: Flight, actor: User | None) -> list[dict[str, Any]]:

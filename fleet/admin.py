@@ -334,18 +334,8 @@ class BlackoutAdmin(JetOpsModelAdmin):
             )
         obj.pk = result.blackout.pk
 
-    def delete_model(self, request: HttpRequest, obj: Blackout) -> None:
+    def remove(self, request: HttpRequest, obj: Blackout) -> None:
         services.blackout_remove(blackout=obj, actor=acting_user(request))
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Blackout]) -> None:
-        for blackout in queryset:
-            self.service_action(
-                request,
-                str(blackout),
-                services.blackout_remove,
-                blackout=blackout,
-                actor=acting_user(request),
-            )
 
 
 class ExpiringFilter(admin.SimpleListFilter):
@@ -395,18 +385,8 @@ class AircraftDocumentAdmin(JetOpsModelAdmin):
         else:
             obj.pk = services.document_add(aircraft=form.cleaned_data["aircraft"], actor=actor, **data).pk
 
-    def delete_model(self, request: HttpRequest, obj: AircraftDocument) -> None:
+    def remove(self, request: HttpRequest, obj: AircraftDocument) -> None:
         services.document_remove(document=obj, actor=acting_user(request))
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[AircraftDocument]) -> None:
-        for document in queryset:
-            self.service_action(
-                request,
-                str(document),
-                services.document_remove,
-                document=document,
-                actor=acting_user(request),
-            )
 
 
 @admin.register(AircraftStatusChange)

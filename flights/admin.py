@@ -14,11 +14,9 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from clients.models import Client
-from crew.models import CrewAssignment
 from fleet.choices import AircraftCategory
 from fleet.forms import AirportChoiceField
 from fleet.models import Aircraft
-from flights import services
 from flights.models import (
     ConciergeRequest,
     Feedback,
@@ -31,6 +29,15 @@ from flights.models import (
     Trip,
     TripEvent,
 )
+from flights.services.booking import FLIGHT_EDIT_FIELDS, flight_update
+from flights.services.extras import (
+    SERVICE_FIELDS,
+    concierge_request_create,
+    concierge_request_update,
+    special_service_save,
+)
+from flights.services.quotes import quote_accept, quote_create, quote_override_line, quote_send
+from flights.services.status import CHANGE_FLIGHT_STATUS, flight_status_change
 from jetops.activity import acting_user
 from jetops.admin import JetOpsModelAdmin, ServiceAddAdminMixin, ServiceForm, adopt
 from jetops.models import User
@@ -43,7 +50,7 @@ class FlightStatusActions:
     offered to those who hold ``flights.change_flight_status``; the service checks it too."""
 
     def has_change_flight_status_permission(self, request: HttpRequest) -> bool:
-        return user_can(request.user, services.CHANGE_FLIGHT_STATUS)
+        return user_can(request.user, CHANGE_FLIGHT_STATUS)
 
 
 class QuoteLineInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -105,7 +112,7 @@ class QuoteOptionAdmin(OptionWarnings, JetOpsModelAdmin):
         line, data = inline_form.instance, inline_form.cleaned_data
         if "amount" not in inline_form.changed_data:
             raise ValidationError({"amount": ["Give the amount that overrides the computed one."]})
-        services.quote_override_line(
+        quote_override_line(
             option=line.option,
             kind=line.kind,
             amount=data["amount"],
@@ -135,7 +142,7 @@ QUOTE_FORM_LEGS = 4
 
 class QuoteAddForm(ServiceForm):
     """Quote an itinerary: the client, up to four legs (times in UTC) and optionally a category
-    or a shortlist of aircraft. ``flights.services.quote_create`` prices every aircraft that
+    or a shortlist of aircraft. ``flights.services.quotes.quote_create`` prices every aircraft that
     can fly it and stores the quote with its options."""
 
     client = forms.ModelChoiceField(
@@ -188,7 +195,7 @@ class QuoteAddForm(ServiceForm):
 
     def perform(self, actor: User | None) -> Model:
         aircraft = self.cleaned_data.get("aircraft")
-        quote, left_out = services.quote_create(
+        quote, left_out = quote_create(
             client=self.cleaned_data["client"],
             legs=self.legs(),
             actor=actor,
@@ -271,7 +278,7 @@ class QuoteAdmin(ServiceAddAdminMixin, JetOpsModelAdmin):
             self.service_action(
                 request,
                 quote.number,
-                services.quote_send,
+                quote_send,
                 quote=quote,
                 actor=acting_user(request),
                 done="sent.",
@@ -284,7 +291,7 @@ class QuoteAdmin(ServiceAddAdminMixin, JetOpsModelAdmin):
             self.service_action(
                 request,
                 quote.number,
-                services.quote_accept,
+                quote_accept,
                 quote=quote,
                 option_id=first.pk if first else None,
                 actor=acting_user(request),
@@ -357,7 +364,7 @@ class TripAdmin(FlightStatusActions, JetOpsModelAdmin):
                 self.service_action(
                     request,
                     flight.flight_number,
-                    services.flight_status_change,
+                    flight_status_change,
                     flight=flight,
                     status="cancelled",
                     reason="cancelled in the admin",
@@ -378,36 +385,13 @@ class ManifestInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 class SpecialServiceInline(admin.TabularInline):  # type: ignore[type-arg]
-    """Written by ``flights.services.special_service_save``; a service no longer wanted is
+    """Written by ``flights.services.extras.special_service_save``; a service no longer wanted is
     cancelled (its status), not deleted."""
 
     model = SpecialService
     extra = 0
     fields = ("kind", "description", "vendor", "status", "cost", "currency")
     can_delete = False
-
-
-class CrewAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
-    """The flight's crew, read-only: assignments are made (legality-checked) and removed on
-    the crew assignment screens, linked from below the table."""
-
-    model = CrewAssignment
-    template = "admin/crew/flight_crew_inline.html"
-    extra = 0
-    can_delete = False
-    fields = ("crew_member", "role", "pilot_flying", "overridden", "override_reason")
-    readonly_fields = fields
-    show_change_link = True
-    verbose_name_plural = "crew"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[CrewAssignment]:
-        return super().get_queryset(request).select_related("crew_member")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Flight)
@@ -462,7 +446,9 @@ class FlightAdmin(FlightStatusActions, JetOpsModelAdmin):
         "flight_plan",
         "billing_info",
     ]
-    inlines = [ManifestInline, SpecialServiceInline, CrewAssignmentInline]
+    # Crew adds the flight's crew below these (``crew.admin.assignments``): flights depends
+    # on nothing of crew.
+    inlines = [ManifestInline, SpecialServiceInline]
     service_inlines = (SpecialService,)
     actions = ["mark_boarding", "mark_departed", "mark_arrived", "mark_completed"]
 
@@ -472,20 +458,18 @@ class FlightAdmin(FlightStatusActions, JetOpsModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Flight, form: Any, change: bool) -> None:
-        data = {
-            name: form.cleaned_data[name] for name in form.changed_data if name in services.FLIGHT_EDIT_FIELDS
-        }
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in FLIGHT_EDIT_FIELDS}
         if data:
-            services.flight_update(flight=obj, actor=acting_user(request), **data)
+            flight_update(flight=obj, actor=acting_user(request), **data)
 
     def save_inline(self, request: HttpRequest, parent: Model, inline_form: Any) -> Model:
         data = {
             name: inline_form.cleaned_data[name]
-            for name in services.SERVICE_FIELDS
+            for name in SERVICE_FIELDS
             if name in inline_form.cleaned_data
         }
         existing = inline_form.instance.pk
-        return services.special_service_save(  # type: ignore[no-any-return]
+        return special_service_save(  # type: ignore[no-any-return]
             flight=Flight.objects.get(pk=parent.pk),
             service=SpecialService.objects.get(pk=existing) if existing else None,
             actor=acting_user(request),
@@ -497,7 +481,7 @@ class FlightAdmin(FlightStatusActions, JetOpsModelAdmin):
             self.service_action(
                 request,
                 flight.flight_number,
-                services.flight_status_change,
+                flight_status_change,
                 flight=flight,
                 status=status,
                 actor=acting_user(request),
@@ -550,7 +534,7 @@ class ConciergeRequestAdmin(JetOpsModelAdmin):
     def save_model(self, request: HttpRequest, obj: ConciergeRequest, form: Any, change: bool) -> None:
         data, actor = form.cleaned_data, acting_user(request)
         if change:
-            services.concierge_request_update(
+            concierge_request_update(
                 request=ConciergeRequest.objects.get(pk=obj.pk),
                 status=data["status"],
                 assignee=data.get("assignee"),
@@ -559,7 +543,7 @@ class ConciergeRequestAdmin(JetOpsModelAdmin):
         else:
             adopt(
                 obj,
-                services.concierge_request_create(
+                concierge_request_create(
                     trip=data["trip"], subject=data["subject"], detail=data.get("detail") or "", actor=actor
                 ),
             )

@@ -13,9 +13,11 @@ from clients.models import Client
 from finance.defaults import pricing_profile_default_ensure
 from finance.models import AirportFee, FxRate, PermitFee, PricingProfile, TaxKind, TaxRate
 from fleet.models import Aircraft, Airport
-from flights import services
 from flights.conflicts import LegPlan
 from flights.models import Quote, Trip
+from flights.selectors import flight_arrival_estimate
+from flights.services.booking import trip_book
+from flights.services.quotes import quote_create, quote_send
 
 
 def _at(days: int, hour: int) -> datetime:
@@ -71,7 +73,7 @@ def seed_flights() -> list[str]:
     northwind = Client.objects.filter(email="travel@northwind.example").first()
     if whitmore is None or northwind is None or Trip.objects.exists() or Quote.objects.exists():
         return [f"  flights: {Trip.objects.count()} trips, {Quote.objects.count()} quotes"]
-    quote, _ = services.quote_create(
+    quote, _ = quote_create(
         client=whitmore,
         legs=[
             {
@@ -90,15 +92,15 @@ def seed_flights() -> list[str]:
         actor=None,
     )
     if quote.options.exists():
-        services.quote_send(quote=quote, actor=None)
+        quote_send(quote=quote, actor=None)
     jet = Aircraft.objects.filter(tail_number="N301JA").first()
     if jet is not None:
         home = jet.current_location
         dest = Airport.objects.get(icao="KASE")
-        out, _, _ = services.flight_arrival_estimate(jet, home, dest, _at(7, 15))
+        out, _, _ = flight_arrival_estimate(jet, home, dest, _at(7, 15))
         back_at = _at(10, 16)
-        back, _, _ = services.flight_arrival_estimate(jet, dest, home, back_at)
-        services.trip_book(
+        back, _, _ = flight_arrival_estimate(jet, dest, home, back_at)
+        trip_book(
             client=northwind,
             aircraft=jet,
             legs=[

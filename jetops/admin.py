@@ -9,16 +9,17 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.forms import ReadOnlyPasswordHashField
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, router, transaction
-from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.exceptions import APIException
 from simple_history.admin import SimpleHistoryAdmin
 
 from jetops import services
@@ -33,28 +34,13 @@ from jetops.roles import ROLES, SUPER_ADMIN_LEVEL, Role
 # Django's ValidationError (``full_clean`` and the services' own field checks), and Django's
 # PermissionDenied (a service's own permission check, and the guard of a critical operation,
 # ``jetops.critical.CriticalOperationRefused``: permission, network, authenticator code).
-# A DRF validation error is still listed while request validation moves out of the services.
-Refused = DomainError | APIException | ValidationError | PermissionDenied
-REFUSALS: tuple[type[DomainError], type[APIException], type[ValidationError], type[PermissionDenied]] = (
+Refused = DomainError | ValidationError | PermissionDenied
+REFUSALS: tuple[type[DomainError], type[ValidationError], type[PermissionDenied]] = (
     DomainError,
-    APIException,
     ValidationError,
     PermissionDenied,
 )
 REFUSAL_ATTR = "_jetops_refusal"  # the refusal a form shows again (on the request)
-
-
-def error_lines(detail: Any) -> list[str]:
-    """A DRF error detail (string, list or dict, nested) as plain lines for a form."""
-    if isinstance(detail, dict):
-        return [
-            f"{key}: {line}" if key not in ("non_field_errors", "detail") else line
-            for key, value in detail.items()
-            for line in error_lines(value)
-        ]
-    if isinstance(detail, list):
-        return [line for item in detail for line in error_lines(item)]
-    return [str(detail)]
 
 
 def authenticator_code_field(help_text: str, *, required: bool = False) -> forms.CharField:
@@ -142,13 +128,6 @@ class Refusal:
             errors = {None: conflict_lines(exc)}
         elif isinstance(exc, DomainError):
             errors = {None: [exc.detail]}
-        elif isinstance(exc, APIException) and isinstance(exc.detail, dict):
-            errors = {
-                None if key in ("non_field_errors", "detail") else str(key): error_lines(value)
-                for key, value in exc.detail.items()
-            }
-        elif isinstance(exc, APIException):
-            errors = {None: error_lines(exc.detail)}
         elif hasattr(exc, "error_dict"):
             errors = {
                 None if key == NON_FIELD_ERRORS else key: lines for key, lines in exc.message_dict.items()
@@ -174,7 +153,8 @@ class Refusal:
 
 
 class RowRefused(Exception):
-    """A refusal on its way out of an admin view, with the inline row it concerns."""
+    """A refusal on its way out of an admin view, with the inline row it concerns (none for a
+    deletion)."""
 
     def __init__(self, refusal: Refusal) -> None:
         super().__init__(refusal.lines())
@@ -244,6 +224,9 @@ class JetOpsModelAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
         models.JSONField: {"form_class": DepthBoundJSONFormField}
     }
     service_inlines: tuple[type[Model], ...] = ()
+    # Admins whose rows a service deletes define ``remove(request, obj)``: the delete view
+    # (``delete_model``) and the bulk deletion (``delete_queryset``) go through it.
+    remove: Callable[[HttpRequest, Any], None] | None = None
     # Admins listing ``service_inlines`` define these two: write one inline row (its form,
     # under the saved parent) through its service and return the row; delete one.
     save_inline: Callable[[HttpRequest, Model, forms.ModelForm], Model]  # type: ignore[type-arg]
@@ -284,6 +267,43 @@ class JetOpsModelAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
     ) -> HttpResponse:
         """Reverting to an old version saves through ``save_model`` too."""
         return self._refusals_shown(super().history_form_view, request, object_id, version_id, extra_context)
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        """A service refusing the deletion (``remove``) is an error message on the object's
+        page; nothing is deleted (Django's delete view runs in one transaction)."""
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except RowRefused as exc:
+            obj = self.get_object(request, unquote(object_id))
+            if isinstance(exc.__cause__, CriticalOperationRefused):
+                critical_refusal(request, exc.__cause__)
+            self.message_user(request, f"{obj}: {' '.join(exc.refusal.lines())}", messages.ERROR)
+            opts = self.opts
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change",
+                    args=(quote(object_id),),
+                    current_app=self.admin_site.name,
+                )
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        if self.remove is None:
+            super().delete_model(request, obj)
+            return
+        try:
+            self.remove(request, obj)
+        except REFUSALS as exc:
+            raise RowRefused(Refusal.of(exc)) from exc
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        """With ``remove``: one service call per row, so each removal has its own history and
+        side effects, and a refused row is an error message naming it."""
+        if self.remove is None:
+            super().delete_queryset(request, queryset)
+            return
+        for obj in queryset:
+            self.service_action(request, str(obj), self.remove, request, obj)
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         """The form, bound to the request (forms that check the user read ``self.request``),

@@ -17,8 +17,10 @@ from finance.admin import AirportFeeInline
 from finance.models import AirportFee, PricingProfile
 from fleet.admin import AirportAdmin
 from fleet.models import Aircraft, Airport
-from flights import services as flight_services
 from flights.models import Flight, Quote
+from flights.services.booking import flight_create
+from flights.services.quotes import quote_create
+from flights.services.status import flight_status_change
 from jetops.writes import save_validated
 from tests.conftest import bearer
 from tests.crew.conftest import make_crew
@@ -190,7 +192,7 @@ def test_flight_legs_take_any_code(ops_user, client_a, typed, canonical):
 @pytest.mark.parametrize(("typed", "canonical"), CODES)
 def test_diversion_takes_any_code(ops_user, client_a, typed, canonical):
     jet = make_aircraft(current_location="KTEB")
-    flight = flight_services.flight_create(
+    flight = flight_create(
         client=client_a,
         aircraft=jet,
         departure_airport=Airport.objects.get(icao="KTEB"),
@@ -201,9 +203,7 @@ def test_diversion_takes_any_code(ops_user, client_a, typed, canonical):
     body = {"status": "diverted", "at": future(1, 16).isoformat(), "diverted_to": UNKNOWN}
     url = f"/api/v1/flights/{flight.pk}/status"
     with time_machine.travel(future(1, 16), tick=False):  # the diversion has happened
-        flight_services.flight_status_change(
-            flight=flight, status="departed", at=flight.departure_at, actor=None
-        )
+        flight_status_change(flight=flight, status="departed", at=flight.departure_at, actor=None)
         assert errors(bearer(ops_user).post(url, body, format="json")) == {"diverted_to": [UNKNOWN_MESSAGE]}
         response = bearer(ops_user).post(url, {**body, "diverted_to": typed}, format="json")
     assert response.status_code == 200, response.content
@@ -262,7 +262,7 @@ def test_quote_service_resolves_codes_too(client_a):
     make_aircraft(current_location="KTEB")
     legs = [{"departure_airport": "kteb", "arrival_airport": "KPBI", "departure_datetime": future(10, 14)}]
     legs[0]["passengers"] = 2
-    quote, _ = flight_services.quote_create(client=client_a, legs=legs, actor=None)
+    quote, _ = quote_create(client=client_a, legs=legs, actor=None)
     assert quote.legs[0]["arrival_airport"] == "KDJT"
 
 

@@ -26,8 +26,10 @@ from rest_framework.test import APIRequestFactory
 
 from clients import services as client_services
 from fleet.models import Airport
-from flights import services as flight_services
 from flights.models import Feedback, Quote
+from flights.services.booking import flight_create
+from flights.services.quotes import quote_create, quote_send
+from flights.services.status import flight_status_change
 from jetops.permissions import PORTAL_REFUSAL, JetOpsPermission, portal_field_errors, user_can
 from tests.conftest import PASSWORD, bearer
 from tests.fleet.conftest import make_aircraft
@@ -255,8 +257,8 @@ def world(client_a, client_a_user, request) -> dict[str, Any]:
             "passengers": 2,
         }
     ]
-    quote, _ = flight_services.quote_create(client=client_a, legs=legs, actor=None)
-    flight_services.quote_send(quote=quote, actor=None)
+    quote, _ = quote_create(client=client_a, legs=legs, actor=None)
+    quote_send(quote=quote, actor=None)
     passenger = client_services.passenger_create(
         client=client_a, actor=None, first_name="Alice", last_name="Anders"
     )
@@ -271,7 +273,7 @@ def world(client_a, client_a_user, request) -> dict[str, Any]:
     )
 
     def booked(days: int) -> Any:
-        return flight_services.flight_create(
+        return flight_create(
             client=client_a,
             aircraft=make_aircraft(),
             departure_airport=Airport.objects.get(icao="KTEB"),
@@ -284,7 +286,7 @@ def world(client_a, client_a_user, request) -> dict[str, Any]:
     with time_machine.travel(flown.departure_at + timedelta(hours=3), tick=False):  # flown by then
         for status in ("departed", "arrived", "completed"):
             at = flown.departure_at if status == "departed" else flown.departure_at + timedelta(hours=3)
-            flown = flight_services.flight_status_change(flight=flown, status=status, actor=None, at=at)
+            flown = flight_status_change(flight=flown, status=status, actor=None, at=at)
     assert Feedback.objects.filter(flight=flown).exists()
     return {
         "client": client_a,

@@ -33,6 +33,7 @@ from crew.models import (
     LegalityRuleSet,
     rule_parameter_names,
 )
+from flights.admin import FlightAdmin
 from flights.choices import FlightStatus
 from jetops.activity import acting_user, request_meta_with_code
 from jetops.admin import JetOpsModelAdmin, ReadOnlyAdmin, ServiceForm, authenticator_code_field
@@ -53,15 +54,11 @@ class CrewAssignmentAddForm(ServiceForm):
             "permission to override crew legality and your authenticator code)."
         }
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if (data.get("override_reason") or "").strip() and not data.get("otp_code"):
-            self.add_error("otp_code", "Enter the code of your authenticator app to override.")
-        return data
-
     def perform(self, actor: User | None) -> Model:
         # Called once every field is valid: a code works once, so a typo elsewhere does not
-        # spend it. The service checks the override permission before it looks at the code.
+        # spend it. Whether the user may override is the service's decision alone (the
+        # permission, the network, then the code: ``jetops.critical``), as for the API; its
+        # refusal of a missing or wrong code shows on the code field.
         data = self.cleaned_data
         assert self.request is not None  # noqa: S101  (bound by JetOpsModelAdmin.get_form)
         return services.crew_assign(
@@ -72,6 +69,34 @@ class CrewAssignmentAddForm(ServiceForm):
             override_reason=data.get("override_reason") or "",
             meta=request_meta_with_code(self.request, data["otp_code"]),
         )
+
+
+class CrewAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
+    """The flight's crew, read-only: assignments are made (legality-checked) and removed on
+    the crew assignment screens, linked from below the table."""
+
+    model = CrewAssignment
+    template = "admin/crew/flight_crew_inline.html"
+    extra = 0
+    can_delete = False
+    fields = ("crew_member", "role", "pilot_flying", "overridden", "override_reason")
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name_plural = "crew"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CrewAssignment]:
+        return super().get_queryset(request).select_related("crew_member")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# The flight's page shows its crew: crew adds the inline to the flights admin, which depends
+# on nothing of crew (docs/architecture.md, "Dependency direction").
+FlightAdmin.inlines = [*FlightAdmin.inlines, CrewAssignmentInline]
 
 
 @admin.register(CrewAssignment)

@@ -9,11 +9,9 @@ through the removal service.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
@@ -59,15 +57,3 @@ class ServiceAddAdmin(ServiceAddAdminMixin, JetOpsModelAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """Nothing more to save: these models have no many-to-many fields and no inlines."""
-
-    # Each subclass defines ``remove(request, obj)``: delete ``obj`` through its service
-    # (history with the acting user, side effects).
-    remove: Callable[[HttpRequest, Any], None]
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        self.remove(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        # One service call per row, so each removal has its own history and side effects.
-        for obj in queryset:
-            self.service_action(request, str(obj), self.remove, request, obj)

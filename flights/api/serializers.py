@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fleet.api.serializers import AirportCodeField
 from flights.choices import ConciergeStatus, FlightStatus, ServiceKind, ServiceStatus
+from flights.legs import MAX_QUOTE_LEGS, leg_problems
 from flights.models import (
     ConciergeRequest,
     Feedback,
@@ -17,7 +19,6 @@ from flights.models import (
     Trip,
     TripEvent,
 )
-from flights.services import MAX_QUOTE_LEGS
 from jetops.api.serializers import StrictSerializer
 from jetops.permissions import has_global, user_can_memo
 
@@ -41,6 +42,14 @@ class QuoteRequestSerializer(StrictSerializer):
         choices=["light", "midsize", "super_midsize", "heavy", "ultra_long_range"], required=False
     )
     discount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+
+    def validate_legs(self, legs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each leg's problems under its index (``{"0": {field: [..]}}``): the itinerary's
+        rules (``leg_problems``) before ``quote_create`` prices it."""
+        _legs, problems = leg_problems(legs, now=timezone.now())
+        if problems:
+            raise serializers.ValidationError(problems)
+        return legs
 
 
 class QuoteOptionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from clients.models import Client
 from crew.models import CrewAssignment
 from fleet.models import Aircraft
-from flights import selectors, services
+from flights import selectors
 from flights.api.serializers import (
     ConciergeCreateSerializer,
     ConciergeRequestSerializer,
@@ -39,9 +39,20 @@ from flights.api.serializers import (
     TripDetailSerializer,
     TripSerializer,
 )
+from flights.conflicts import LegPlan
 from flights.filtersets import ConciergeFilterSet, FlightFilterSet, QuoteFilterSet, TripFilterSet
 from flights.manifest import manifest_csv, manifest_pdf, manifest_rows
 from flights.models import ConciergeRequest, Flight, FlightPassenger, Quote, QuoteOption, SpecialService, Trip
+from flights.services.booking import flight_create, flight_update, trip_book
+from flights.services.extras import (
+    concierge_request_create,
+    concierge_request_update,
+    feedback_submit,
+    special_service_save,
+)
+from flights.services.manifest import manifest_set
+from flights.services.quotes import quote_accept, quote_create, quote_decline, quote_override_line, quote_send
+from flights.services.status import CHANGE_FLIGHT_STATUS, flight_status_change
 from jetops.activity import acting_user
 from jetops.api.renderers import CSVRenderer, FormatNegotiation, PDFRenderer
 from jetops.api.throttling import QuoteThrottle, UserThrottle
@@ -95,7 +106,7 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGener
     @extend_schema(request=None, responses={200: QuoteSerializer})
     @action(detail=True, methods=["post"])
     def send(self, request: Request, pk: str) -> Response:
-        quote = services.quote_send(quote=self.get_object(), actor=acting_user(request))
+        quote = quote_send(quote=self.get_object(), actor=acting_user(request))
         return Response(self.get_serializer(self.get_queryset().get(pk=quote.pk)).data)
 
     @extend_schema(request=QuoteAcceptSerializer, responses={201: TripDetailSerializer})
@@ -103,7 +114,7 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGener
     def accept(self, request: Request, pk: str) -> Response:
         serializer = QuoteAcceptSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        trip = services.quote_accept(
+        trip = quote_accept(
             quote=self.get_object(),
             actor=acting_user(request),
             option_id=serializer.validated_data.get("option"),
@@ -116,7 +127,7 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGener
     @extend_schema(request=None, responses={200: QuoteSerializer})
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str) -> Response:
-        quote = services.quote_decline(quote=self.get_object(), actor=acting_user(request))
+        quote = quote_decline(quote=self.get_object(), actor=acting_user(request))
         return Response(self.get_serializer(self.get_queryset().get(pk=quote.pk)).data)
 
     @extend_schema(request=QuoteOverrideSerializer, responses={200: QuoteSerializer})
@@ -129,7 +140,7 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGener
         option = quote.options.filter(pk=data["option"]).first()
         if option is None:
             raise ValidationError({"option": ["Not an option of this quote."]})
-        services.quote_override_line(
+        quote_override_line(
             option=option,
             kind=data["kind"],
             amount=data["amount"],
@@ -178,7 +189,7 @@ class TripViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGeneri
             if not leg.is_valid():
                 raise ValidationError({"legs": {str(index): leg.errors}})
             plans.append(_plan(leg.validated_data, aircraft, index))
-        trip = services.trip_book(
+        trip = trip_book(
             client=client,
             aircraft=aircraft,
             legs=plans,
@@ -201,7 +212,7 @@ class TripViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGeneri
             return Response(ConciergeRequestSerializer(rows, many=True).data)
         serializer = ConciergeCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        created = services.concierge_request_create(
+        created = concierge_request_create(
             trip=trip,
             subject=serializer.validated_data["subject"],
             detail=serializer.validated_data.get("detail", ""),
@@ -210,11 +221,11 @@ class TripViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGeneri
         return Response(ConciergeRequestSerializer(created).data, status=status.HTTP_201_CREATED)
 
 
-def _plan(data: dict[str, Any], aircraft: Aircraft, index: int) -> services.LegPlan:
+def _plan(data: dict[str, Any], aircraft: Aircraft, index: int) -> LegPlan:
     departure, arrival = data.get("departure"), data.get("arrival")
     if not departure or not arrival:
         raise ValidationError({"legs": {str(index): {"departure": ["departure and arrival are required."]}}})
-    return services.LegPlan(
+    return LegPlan(
         departure_airport=departure["airport"],
         arrival_airport=arrival["airport"],
         departure_at=departure["datetime"],
@@ -251,7 +262,7 @@ class FlightViewSet(
     ordering = ["departure_at", "id"]
     action_perms = {
         "quote": "flights.add_quote",
-        "status_change": services.CHANGE_FLIGHT_STATUS,
+        "status_change": CHANGE_FLIGHT_STATUS,
         "manifest": "flights.view_manifest",
         "services": "flights.view_specialservice",
         "service_detail": "flights.change_specialservice",
@@ -297,7 +308,7 @@ class FlightViewSet(
         client = visible(Client, request.user, data["client_id"], field="client_id")
         aircraft = visible(Aircraft, request.user, data["aircraft_id"], field="aircraft_id")
         trip = visible(Trip, request.user, data["trip_id"], field="trip_id") if "trip_id" in data else None
-        flight = services.flight_create(
+        flight = flight_create(
             client=client,
             aircraft=aircraft,
             trip=trip,
@@ -345,9 +356,9 @@ class FlightViewSet(
                 changes[name] = data[name]
         actor = acting_user(request)
         if changes:
-            services.flight_update(flight=flight, actor=actor, **changes)
+            flight_update(flight=flight, actor=actor, **changes)
         if "passengers" in data:
-            services.manifest_set(flight=flight, entries=[dict(p) for p in data["passengers"]], actor=actor)
+            manifest_set(flight=flight, entries=[dict(p) for p in data["passengers"]], actor=actor)
         return Response(
             FlightSerializer(
                 self.get_queryset().get(pk=flight.pk), context=self.get_serializer_context()
@@ -361,7 +372,7 @@ class FlightViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         client = visible(Client, request.user, data["client_id"], field="client_id")
-        quote, left_out = services.quote_create(
+        quote, left_out = quote_create(
             client=client,
             legs=[dict(leg) for leg in data["legs"]],
             aircraft_ids=data.get("aircraft"),
@@ -381,7 +392,7 @@ class FlightViewSet(
         serializer = StatusChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        services.flight_status_change(
+        flight_status_change(
             flight=flight,
             status=data["status"],
             reason=data.get("reason", ""),
@@ -416,12 +427,12 @@ class FlightViewSet(
         if request.method == "PUT":
             entries = ManifestEntrySerializer(data=request.data, many=True)
             entries.is_valid(raise_exception=True)
-            warnings = services.manifest_set(
+            warnings = manifest_set(
                 flight=flight, entries=[dict(e) for e in entries.validated_data], actor=acting_user(request)
             )
             flight = self.get_queryset().get(pk=flight.pk)
         else:
-            warnings = services.passport_warnings(
+            warnings = selectors.passport_warnings(
                 flight, [row.passenger for row in flight.manifest.select_related("passenger")], _months()
             )
         show = user_can(request.user, "clients.view_passport", flight.client)
@@ -452,9 +463,7 @@ class FlightViewSet(
             return Response(SpecialServiceSerializer(flight.special_services.all(), many=True).data)
         serializer = SpecialServiceWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        service = services.special_service_save(
-            flight=flight, actor=acting_user(request), **serializer.validated_data
-        )
+        service = special_service_save(flight=flight, actor=acting_user(request), **serializer.validated_data)
         return Response(SpecialServiceSerializer(service).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=SpecialServiceWriteSerializer, responses={200: SpecialServiceSerializer})
@@ -464,7 +473,7 @@ class FlightViewSet(
         service = get_object_or_404(SpecialService, flight=flight, pk=int(service_id))
         serializer = SpecialServiceWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        service = services.special_service_save(
+        service = special_service_save(
             flight=flight, service=service, actor=acting_user(request), **serializer.validated_data
         )
         return Response(SpecialServiceSerializer(service).data)
@@ -480,7 +489,7 @@ class FlightViewSet(
             return Response(FeedbackSerializer(feedback).data)
         serializer = FeedbackSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        feedback = services.feedback_submit(
+        feedback = feedback_submit(
             flight=flight,
             rating=serializer.validated_data["rating"],
             comment=serializer.validated_data.get("comment", ""),
@@ -527,7 +536,7 @@ class ConciergeViewSet(
                 assignee = User.objects.filter(pk=data["assignee"], is_active=True).first()
                 if assignee is None or not assignee.is_staff:
                     raise ValidationError({"assignee": ["Unknown staff user."]})
-        item = services.concierge_request_update(
+        item = concierge_request_update(
             request=item, actor=acting_user(request), status=data.get("status"), assignee=assignee
         )
         return Response(ConciergeRequestSerializer(item).data)

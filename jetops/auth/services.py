@@ -1,13 +1,14 @@
 """Authentication flows: login (captcha, lock-out, 2FA), refresh rotation with family
 revocation on reuse, logout, password change, 2FA enrolment and step-up.
 
-Every flow writes an ``ActivityLog`` row. Refusals raise ``AuthRefused`` carrying the HTTP
-status, the machine code and any extra body fields; views turn it into the error shape.
+Every flow writes an ``ActivityLog`` row. Refusals raise ``AuthRefused``, a domain error
+(``jetops.errors``) carrying the machine code, the body fields beside it and the status the
+auth API answers with; views turn it into the error shape.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,17 +36,22 @@ from jetops.auth.tokens import (
     parse_family,
     token_pair_issue,
 )
+from jetops.errors import DomainError
 from jetops.models import ActivityAction, ActivityOutcome, EncryptedTOTPDevice, RefreshFamily, User
 
 _OTP_TOKEN_SALT = "jetops.auth.otp-login"  # noqa: S105  (a namespace, not a secret)
 
 
-@dataclass
-class AuthRefused(Exception):
-    status: int
-    code: str
-    detail: str
-    extra: dict[str, Any] = field(default_factory=dict)
+class AuthRefused(DomainError):
+    """An authentication flow's refusal (``jetops.errors``): its ``code`` and ``detail``, the
+    ``details`` the answer carries beside them (a retry delay, the next step's token), and
+    the ``status`` the auth API answers with, which is part of each flow's contract (401: not
+    signed in, 403: locked out or not allowed, 409: the account's state refuses it, 400: a
+    wrong code)."""
+
+    def __init__(self, status: int, code: str, detail: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(detail, code, **(details or {}))
+        self.status = status
 
 
 @dataclass(frozen=True)

@@ -41,10 +41,10 @@ _ERROR = inline_serializer(
 
 def _refused(exc: services.AuthRefused) -> Response:
     body = error_body(exc.code, exc.detail)
-    body.update(exc.extra)
+    body.update(exc.details)
     response = Response(body, status=exc.status)
-    if "retry_after" in exc.extra:
-        response["Retry-After"] = str(exc.extra["retry_after"])
+    if "retry_after" in exc.details:
+        response["Retry-After"] = str(exc.details["retry_after"])
     return response
 
 

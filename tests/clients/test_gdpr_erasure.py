@@ -18,9 +18,11 @@ from django.db import connection
 
 from clients import services
 from clients.models import Client, DataRequest, Passenger, PaymentMethod
-from flights import services as flight_services
 from flights.choices import FlightStatus
 from flights.models import ConciergeRequest, Feedback, Flight
+from flights.services.extras import concierge_request_create, feedback_submit, special_service_save
+from flights.services.manifest import manifest_set
+from flights.services.status import flight_status_change
 from jetops.critical import operator_context
 from jetops.fields import field_cipher
 from jetops.models import ActivityAction, ActivityLog, NotificationDelivery, User
@@ -143,18 +145,18 @@ def _populate(client: Client, portal_user: User, aircraft: Any, anon: Any, root:
     # her trips: a flight with her on the manifest, a special service, a concierge request,
     # feedback, and a cancelled flight whose reason names her family
     flight = book(client, aircraft, billing_info={"attention": "Alice Anders"})
-    flight_services.manifest_set(flight=flight, entries=[{"passenger": pax.pk}], actor=None)
-    flight_services.special_service_save(
+    manifest_set(flight=flight, entries=[{"passenger": pax.pk}], actor=None)
+    special_service_save(
         flight=flight, actor=None, kind="catering", description="Anniversary cake for Alice Anders"
     )
-    flight_services.concierge_request_create(
+    concierge_request_create(
         trip=flight.trip, subject="Champagne on board", detail="Roses in the cabin", actor=portal_user
     )
     Flight.objects.filter(pk=flight.pk).update(status=FlightStatus.COMPLETED)
     flight.refresh_from_db()
-    flight_services.feedback_submit(flight=flight, rating=5, comment="Great crew, Alice", actor=portal_user)
+    feedback_submit(flight=flight, rating=5, comment="Great crew, Alice", actor=portal_user)
     other = book(client, aircraft, days=20)
-    flight_services.flight_status_change(
+    flight_status_change(
         flight=other, status=FlightStatus.CANCELLED, actor=None, reason="Alice's mother is unwell"
     )
     # her logins from her address: a success, then failures by username and by e-mail
@@ -197,7 +199,7 @@ def test_a_model_without_an_erasure_rule_stops_the_erasure(client_a, jet, admin_
     flight = book(client_a, jet)
     Flight.objects.filter(pk=flight.pk).update(status=FlightStatus.COMPLETED)
     flight.refresh_from_db()
-    flight_services.feedback_submit(flight=flight, rating=4, comment="Fine", actor=None)
+    feedback_submit(flight=flight, rating=4, comment="Fine", actor=None)
     monkeypatch.delattr(Feedback, "gdpr_erasure")
     # when / then: refused, and nothing was erased
     with pytest.raises(ImproperlyConfigured, match="flights.Feedback must declare gdpr_erasure"):
@@ -209,7 +211,7 @@ def test_a_model_without_an_erasure_rule_stops_the_erasure(client_a, jet, admin_
 
 def test_export_follows_the_same_relations(client_a_user, client_a, jet):  # noqa: F811
     flight = book(client_a, jet)
-    flight_services.concierge_request_create(
+    concierge_request_create(
         trip=flight.trip, subject="Champagne on board", detail="Roses", actor=client_a_user
     )
     export = stepped_up(client_a_user).get(f"/api/v1/clients/{client_a.pk}/export").json()

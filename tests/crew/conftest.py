@@ -12,8 +12,8 @@ from django.utils import timezone
 from crew import services
 from crew.models import CrewMember
 from fleet.models import Airport
-from flights import services as flight_services
 from flights.models import Flight
+from flights.services.booking import flight_create
 from tests.flights.conftest import future, jet, midsize, profile  # noqa: F401  (fixtures)
 
 ALL_CHECKS = (
@@ -80,7 +80,7 @@ def crew_factory(db: Any) -> Callable[..., CrewMember]:
 
 
 def book(client: Any, aircraft: Any, *, days: int = 10, hour: int = 14, **kwargs: Any) -> Flight:
-    return flight_services.flight_create(
+    return flight_create(
         client=client,
         aircraft=aircraft,
         departure_airport=Airport.objects.get(icao=kwargs.pop("dep", "KTEB")),

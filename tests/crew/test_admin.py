@@ -359,6 +359,21 @@ def test_override_reason_needs_the_override_permission(ops_client, ops_user, fli
     assert step_ups(ActivityOutcome.SUCCESS) == step_ups(ActivityOutcome.FAILURE) == 0  # code not spent
 
 
+def test_without_the_permission_no_code_is_asked_for(ops_client, ops_user, flight):
+    """Whether a user may override is the service's decision alone (as for the API): without
+    the permission the refusal says so, whatever the code field holds."""
+    group = RoleGroup.objects.get(bit=int(Role.OPERATIONS_MANAGER)).group
+    group.permissions.remove(Permission.objects.get(codename="override_legality"))
+
+    response = override(ops_client, flight, unqualified_captain(), "")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "You may not override crew legality" in page
+    assert "two-factor verification" not in page
+    assert not CrewAssignment.objects.exists()
+
+
 def test_override_with_the_permission_records_the_violations(ops_client, ops_user, flight):
     no_medical = unqualified_captain()
     response = override(ops_client, flight, no_medical, next_code(ops_user))
@@ -420,8 +435,8 @@ def test_override_without_a_valid_code_is_refused(ops_client, ops_user, flight, 
     if code:
         assert "The code is wrong or was already used." in page
         assert step_ups(ActivityOutcome.FAILURE) == 1
-    else:
-        assert "Enter the code of your authenticator app to override." in page
+    else:  # the service's step-up refuses, on the code field
+        assert "This operation needs a two-factor verification" in page
         assert not ActivityLog.objects.filter(action=ActivityAction.STEP_UP).exists()
     assert not CrewAssignment.objects.exists()
     assert not TripEvent.objects.filter(kind="crew").exists()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from crew import services
 from crew.models import CrewAssignment, CrewMember, LegalityRuleSet, TypeRating
 from flights.models import TripEvent
+from flights.services.status import flight_status_change
 from jetops.critical import operator_context
 from jetops.models import ActivityAction, ActivityLog
 from jetops.services import user_update
@@ -395,11 +396,9 @@ def test_seat_rules(ops_user, flight):
 
 
 def test_crew_of_a_flight_that_left_cannot_change(ops_user, flight):
-    from flights import services as flight_services
-
     captain, other = make_crew("E1"), make_crew("E2", position="first_officer")
     assignment = services.crew_assign(flight=flight, member=captain, role="PIC", actor=None)
-    flight_services.flight_status_change(flight=flight, status="departed", actor=None)
+    flight_status_change(flight=flight, status="departed", actor=None)
     api = bearer(ops_user)
     added = api.post(
         f"/api/v1/flights/{flight.pk}/crew", {"crew_member": other.pk, "role": "SIC"}, format="json"
@@ -663,7 +662,6 @@ def test_night_flight_needs_night_recency(ops_user, client_a, jet):
 
 def test_flown_night_legs_count_as_night_experience(client_a, jet):
     from crew import selectors
-    from flights import services as flight_services
 
     captain = make_crew("E1", recent_landings=None)
     past = timezone.now().replace(hour=3, minute=0, second=0, microsecond=0) - timedelta(days=3)
@@ -681,7 +679,7 @@ def test_flown_night_legs_count_as_night_experience(client_a, jet):
         ("arrived", past + timedelta(hours=2, minutes=40)),
         ("completed", None),
     ):
-        flight_services.flight_status_change(flight=flight, status=status, actor=None, at=at)
+        flight_status_change(flight=flight, status=status, actor=None, at=at)
     (event,) = selectors.experience_by_member([captain.pk], timezone.localdate())[captain.pk]
     assert (event.takeoffs, event.night_takeoffs, event.night_landings) == (1, 1, 1)
 
@@ -844,8 +842,6 @@ def test_one_crew_member_on_two_overlapping_flights_at_once_only_one_wins(client
 
 def test_recorded_overrun_owes_the_135_267_e_rest(ops_user, client_a, jet):
     """45 min over the limits (beyond control) → 12 h of rest before the next duty."""
-    from flights import services as flight_services
-
     captain = make_crew("E1")
     flown = book(client_a, jet, at=future(10, 12))
     assignment = services.crew_assign(flight=flown, member=captain, role="PIC", actor=None)
@@ -855,7 +851,7 @@ def test_recorded_overrun_owes_the_135_267_e_rest(ops_user, client_a, jet):
     assert early.status_code == 409
     assert early.json()["code"] == "flight_not_flown"
     for status in ("departed", "arrived"):
-        flight_services.flight_status_change(flight=flown, status=status, actor=None)
+        flight_status_change(flight=flown, status=status, actor=None)
     flown.refresh_from_db()
     no_reason = api.patch(url, {"overrun_minutes": 45}, format="json")
     assert no_reason.status_code == 400

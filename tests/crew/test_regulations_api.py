@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from crew import selectors, services
 from crew.models import CrewAssignment, DutyPeriod
-from flights import services as flight_services
 from flights.models import Flight
+from flights.services.status import flight_status_change
 from jetops.critical import operator_context
 from tests.conftest import bearer
 from tests.crew.conftest import book, make_crew, qualified
@@ -41,7 +41,7 @@ def blocked(results):
 def flown(flight, actor=None):
     for status in ("departed", "arrived", "completed"):
         at = {"departed": flight.departure_at, "arrived": flight.arrival_at}.get(status)
-        flight_services.flight_status_change(flight=flight, status=status, actor=actor, at=at)
+        flight_status_change(flight=flight, status=status, actor=actor, at=at)
 
 
 # ---------------------------------------------------------------- 135.267(b)

@@ -9,8 +9,9 @@ import pytest
 
 from clients import services as client_services
 from fleet.models import Airport
-from flights import services
 from flights.models import ConciergeRequest, Flight, Quote
+from flights.services.booking import flight_create
+from flights.services.quotes import quote_create
 from tests.admin_forms import shown
 from tests.crew.conftest import book
 from tests.flights.conftest import future
@@ -117,7 +118,7 @@ def test_special_service_rows_are_written_by_the_service(ops_client, client_a, j
 
 
 def test_client_services_cannot_cancel_trips_in_the_admin(client, cs_user, client_a, jet):
-    flight = services.flight_create(
+    flight = flight_create(
         client=client_a,
         aircraft=jet,
         departure_airport=Airport.objects.get(icao="KTEB"),
@@ -137,7 +138,7 @@ def test_client_services_cannot_cancel_trips_in_the_admin(client, cs_user, clien
 
 
 def test_operations_cancel_trips_in_the_admin(client, ops_user, client_a, jet):
-    flight = services.flight_create(
+    flight = flight_create(
         client=client_a,
         aircraft=jet,
         departure_airport=Airport.objects.get(icao="KTEB"),
@@ -163,7 +164,7 @@ def test_quote_and_option_pages_show_the_pricing_warnings(ops_client, client_a, 
             "passengers": 2,
         }
     ]
-    quote, _left_out = services.quote_create(client=client_a, legs=legs, actor=None)
+    quote, _left_out = quote_create(client=client_a, legs=legs, actor=None)
     option = quote.options.get()
     [warning] = option.warnings
     assert warning.startswith("no international facilities tax entered for ")

@@ -14,9 +14,11 @@ from django.utils import timezone
 from clients import services as client_services
 from fleet import services as fleet_services
 from fleet.models import Aircraft, AircraftStatusChange, Airport
-from flights import services
 from flights.models import Flight, TripEvent
-from flights.services import TRANSITIONS
+from flights.services.booking import flight_create
+from flights.services.extras import feedback_submit
+from flights.services.manifest import manifest_set
+from flights.services.status import TRANSITIONS, flight_status_change
 from tests.concurrency import race
 from tests.conftest import bearer
 from tests.fleet.conftest import make_aircraft
@@ -48,7 +50,7 @@ def flight_body(
 
 
 def book(client, aircraft, **kwargs) -> Flight:
-    return services.flight_create(
+    return flight_create(
         client=client,
         aircraft=aircraft,
         departure_airport=Airport.objects.get(icao=kwargs.pop("dep", "KTEB")),
@@ -101,11 +103,11 @@ def test_arrival_faster_than_the_aircraft_can_fly_is_refused(ops_user, client_a,
 def test_booking_prices_the_leg_once(monkeypatch, ops_user, client_a, jet):
     """The speed check reuses the block estimate the booking made, rather than pricing the
     leg a second time."""
-    from flights.pricing import itinerary
+    from flights import selectors
 
     calls = []
-    original = itinerary.estimate_leg
-    monkeypatch.setattr(itinerary, "estimate_leg", lambda *a, **k: calls.append(1) or original(*a, **k))
+    original = selectors.estimate_leg
+    monkeypatch.setattr(selectors, "estimate_leg", lambda *a, **k: calls.append(1) or original(*a, **k))
     body = flight_body(client_a.pk, jet.pk)
     body["arrival"]["datetime"] = (future(10, 14) + timedelta(hours=2, minutes=10)).isoformat()
     assert bearer(ops_user).post("/api/v1/flights", body, format="json").status_code == 201
@@ -194,7 +196,7 @@ def _move(flight: Flight, status: str, at=None) -> Flight:
     if status == "completed":
         at = at or flight.actual_on_block + timedelta(minutes=10)
     with time_machine.travel(at or timezone.now(), tick=False):
-        return services.flight_status_change(flight=flight, status=status, actor=None, at=at, **extra)
+        return flight_status_change(flight=flight, status=status, actor=None, at=at, **extra)
 
 
 @pytest.mark.parametrize("target", ALL_STATUSES)
@@ -237,9 +239,7 @@ def test_status_service_refuses_an_actor_without_the_permission(cs_user, client_
     """Every caller meets the check (the admin's cancel action included), not only the API."""
     flight = book(client_a, jet)
     with pytest.raises(PermissionDenied):
-        services.flight_status_change(
-            flight=flight, status="cancelled", reason="client request", actor=cs_user
-        )
+        flight_status_change(flight=flight, status="cancelled", reason="client request", actor=cs_user)
     flight.refresh_from_db()
     assert (flight.status, flight.cancel_reason) == ("scheduled", "")
 
@@ -356,7 +356,7 @@ def test_feedback_report_is_staff_only(ops_user, client_a_user, client_a, client
     flight = book(client_a, jet)
     for step in ["departed", "arrived", "completed"]:
         flight = _move(flight, step)
-    services.feedback_submit(flight=flight, rating=2, comment="Late", actor=client_a_user)
+    feedback_submit(flight=flight, rating=2, comment="Late", actor=client_a_user)
     for portal in (client_a_user, client_b_user):
         assert bearer(portal).get("/api/v1/flights/feedback-report").status_code == 403
     report = bearer(ops_user).get("/api/v1/flights/feedback-report").json()
@@ -411,7 +411,7 @@ def test_manifest_refuses_other_clients_passengers(ops_user, client_a, client_b,
 def test_finance_sees_masked_passports(finance_user, client_a, jet):
     flight = book(client_a, jet)
     people = _passengers(client_a, 1)
-    services.manifest_set(flight=flight, entries=[{"passenger": people[0].pk}], actor=None)
+    manifest_set(flight=flight, entries=[{"passenger": people[0].pk}], actor=None)
     body = bearer(finance_user).get(f"/api/v1/flights/{flight.pk}/manifest").json()
     assert body["passengers"][0]["passport_number"].startswith("•")
 

@@ -8,7 +8,9 @@ import pytest
 
 from clients import services as client_services
 from fleet.models import Airport
-from flights import services
+from flights.services.booking import flight_create
+from flights.services.extras import concierge_request_create
+from flights.services.quotes import quote_create
 from tests.conftest import bearer, make_user
 from tests.fleet.conftest import make_aircraft
 from tests.flights.conftest import future
@@ -19,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def _trips(client: Any, count: int) -> None:
     for _ in range(count):
-        flight = services.flight_create(
+        flight = flight_create(
             client=client,
             aircraft=make_aircraft(),
             departure_airport=Airport.objects.get(icao="KTEB"),
@@ -27,7 +29,7 @@ def _trips(client: Any, count: int) -> None:
             departure_at=future(10, 14),
             actor=None,
         )
-        services.concierge_request_create(trip=flight.trip, subject="Car at arrival", detail="", actor=None)
+        concierge_request_create(trip=flight.trip, subject="Car at arrival", detail="", actor=None)
 
 
 @pytest.mark.parametrize("count", [2, 10])
@@ -57,7 +59,7 @@ def test_quote_list_query_count(cs_user, client_a, profile, django_assert_max_nu
         }
     ]
     for _ in range(count):
-        services.quote_create(client=client_a, legs=legs, actor=None)
+        quote_create(client=client_a, legs=legs, actor=None)
     with django_assert_max_num_queries(10):
         response = bearer(cs_user).get("/api/v1/quotes?page_size=50")
     assert response.json()["count"] == count
@@ -134,7 +136,7 @@ FLIGHT_MATRIX = [
 @pytest.mark.parametrize(("method", "path", "body", "allowed"), FLIGHT_MATRIX)
 @pytest.mark.parametrize("persona", list(PERSONAS))
 def test_flights_role_matrix(method, path, body, allowed, persona, client_a, profile):
-    flight = services.flight_create(
+    flight = flight_create(
         client=client_a,
         aircraft=make_aircraft(),
         departure_airport=Airport.objects.get(icao="KTEB"),

@@ -23,9 +23,9 @@ from clients.models import Client
 from fleet import services as fleet_services
 from fleet.models import Aircraft, Airport
 from flights import live
-from flights import services as flight_services
 from flights.choices import FlightStatus
 from flights.models import Flight, Trip
+from flights.services.status import flight_status_change
 from jetops.asgi import application
 from jetops.auth.tokens import enrolment_token_issue, token_pair_issue
 from jetops.models import User
@@ -380,7 +380,7 @@ def test_status_change_reaches_client_after_commit(
         connected, _ = await socket.connect(timeout=HANDSHAKE_SECONDS)
         assert connected
 
-        await sync_to_async(flight_services.flight_status_change)(
+        await sync_to_async(flight_status_change)(
             flight=flight_a, status=FlightStatus.DEPARTED, actor=ops_user, at=off_block
         )
 

@@ -21,9 +21,9 @@ from clients.models import Client
 from finance.models import PricingProfile
 from fleet import services as fleet_services
 from fleet.models import Aircraft, Airport
-from flights import services as flight_services
 from flights.choices import FlightStatus, QuoteStatus
 from flights.models import Flight, Quote, QuoteOption, Trip
+from flights.services.status import flight_status_change
 from flights.tasks import client_notify_task, quotes_expire_task
 from jetops.models import NotificationDelivery, NotificationStatus
 from jetops.notifications import (
@@ -574,7 +574,7 @@ def test_service_status_change_notifies_after_commit(
     flight = make_flight(client_a, make_aircraft())
 
     with django_capture_on_commit_callbacks(execute=True):
-        flight_services.flight_status_change(flight=flight, status=FlightStatus.BOARDING, actor=ops_user)
+        flight_status_change(flight=flight, status=FlightStatus.BOARDING, actor=ops_user)
 
     (message,) = mail.outbox
     assert message.subject == "Flight JO90001 KTEB → KMIA: boarding"

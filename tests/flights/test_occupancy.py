@@ -15,9 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from fleet import services as fleet_services
 from fleet.models import Aircraft, Airport
 from fleet.occupancy import occupancy_providers
-from flights import services
 from flights.conflicts import LegPlan
 from flights.models import Flight, Trip
+from flights.services.booking import flight_create, trip_book
+from flights.services.status import flight_status_change
 from tests.conftest import bearer
 from tests.fleet.conftest import make_aircraft
 from tests.flights.conftest import future
@@ -32,7 +33,7 @@ def airport(code: str) -> Airport:
 
 
 def book(client, aircraft, *, dep="KTEB", arr="KDJT", at=None) -> Flight:
-    return services.flight_create(
+    return flight_create(
         client=client,
         aircraft=aircraft,
         departure_airport=airport(dep),
@@ -58,7 +59,7 @@ def ferry_then_fly(client, aircraft) -> Trip:
         arrival_at=future(10, 13),
         passengers=2,
     )
-    return services.trip_book(client=client, aircraft=aircraft, legs=[positioning, revenue], actor=None)
+    return trip_book(client=client, aircraft=aircraft, legs=[positioning, revenue], actor=None)
 
 
 def flight_body(client_id: int, aircraft_id: int, dep: str, arr: str, start, end) -> dict[str, Any]:
@@ -105,7 +106,7 @@ def test_booked_aircraft_is_not_available_for_its_flight_window(ops_user, client
 
 def test_cancelled_flight_frees_the_aircraft(ops_user, client_a, jet):
     flight = book(client_a, jet)
-    services.flight_status_change(flight=flight, status="cancelled", reason="client", actor=None)
+    flight_status_change(flight=flight, status="cancelled", reason="client", actor=None)
     assert available(ops_user, flight.departure_at, flight.arrival_at) == ["N100JA"]
 
 
@@ -122,7 +123,7 @@ def test_schedule_lists_flights_positioning_legs_and_blackouts_typed(ops_user, c
         aircraft=jet, start=future(11, 0), end=future(12, 0), kind="owner_use", reason="Owner", actor=None
     ).blackout
     cancelled = book(client_a, jet, dep="KBOS", arr="KTEB", at=future(10, 18))
-    services.flight_status_change(flight=cancelled, status="cancelled", reason="client", actor=None)
+    flight_status_change(flight=cancelled, status="cancelled", reason="client", actor=None)
 
     query = f"?from={future(9, 0).isoformat()}&to={future(13, 0).isoformat()}".replace("+", "%2B")
     response = bearer(ops_user).get(f"{URL}/{jet.pk}/schedule{query}")
@@ -155,7 +156,7 @@ def test_schedule_shows_a_completed_flight_that_no_longer_blocks(ops_user, clien
     with time_machine.travel(flight.arrival_at, tick=False):  # actual times are not in the future
         for status in ("departed", "arrived", "completed"):
             at = flight.departure_at if status == "departed" else flight.arrival_at
-            services.flight_status_change(flight=flight, status=status, at=at, actor=None)
+            flight_status_change(flight=flight, status=status, at=at, actor=None)
     query = f"?from={future(1, 0).isoformat()}&to={future(2, 0).isoformat()}".replace("+", "%2B")
     entries = bearer(ops_user).get(f"{URL}/{jet.pk}/schedule{query}").json()["entries"]
     assert [(e["kind"], e["id"], e["detail"]["status"]) for e in entries] == [

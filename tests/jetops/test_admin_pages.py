@@ -19,10 +19,13 @@ from django.urls import reverse
 from clients import services as client_services
 from clients.models import Client, Passenger
 from crew import services as crew_services
+from crew.admin.assignments import CrewAssignmentAdmin
 from fleet import services as fleet_services
 from fleet.models import Aircraft
-from flights import services as flight_services
 from flights.models import Flight, Quote
+from flights.services.manifest import manifest_set
+from flights.services.quotes import quote_create, quote_decline
+from flights.services.status import flight_status_change
 from jetops.admin import Refusal, RefusedFormSet
 from jetops.critical import operator_context
 from jetops.models import ActivityLog, User
@@ -93,7 +96,7 @@ def case_client_passenger_row_on_a_manifest_deleted(root):
     passenger = client_services.passenger_create(
         client=flight.client, actor=None, first_name="Mo", last_name="Manifest"
     )
-    flight_services.manifest_set(flight=flight, entries=[{"passenger": passenger.pk}], actor=None)
+    manifest_set(flight=flight, entries=[{"passenger": passenger.pk}], actor=None)
     url = f"/admin/clients/client/{flight.client.pk}/change/"
     return url, {**shown(root.get(url)), "passengers-0-DELETE": "on"}
 
@@ -184,17 +187,22 @@ def _quote() -> Quote:
         "departure_datetime": future(10),
         "passengers": 2,
     }
-    quote, _ = flight_services.quote_create(client=client, legs=[leg], actor=None)
+    quote, _ = quote_create(client=client, legs=[leg], actor=None)
     return quote
 
 
 def case_quote_send_action_on_a_declined_quote(root):
-    quote = flight_services.quote_decline(quote=_quote(), actor=None)
+    quote = quote_decline(quote=_quote(), actor=None)
     return "/admin/flights/quote/", {"action": "send_quotes", "_selected_action": [quote.pk]}
 
 
+def case_quote_accept_action_on_a_declined_quote(root):
+    quote = quote_decline(quote=_quote(), actor=None)
+    return "/admin/flights/quote/", {"action": "accept_quotes", "_selected_action": [quote.pk]}
+
+
 def case_quote_line_override_on_a_declined_quote(root):
-    quote = flight_services.quote_decline(quote=_quote(), actor=None)
+    quote = quote_decline(quote=_quote(), actor=None)
     option = quote.options.get()
     url = f"/admin/flights/quoteoption/{option.pk}/change/"
     return url, {**shown(root.get(url)), "lines-0-amount": "1.00", "lines-0-override_reason": "goodwill"}
@@ -205,7 +213,7 @@ def case_flight_change_after_it_flew(root):
     with time_machine.travel(flight.departure_at + timedelta(hours=2), tick=False):  # flown by then
         for status in ("departed", "arrived"):
             at = flight.departure_at + (timedelta(hours=2) if status == "arrived" else timedelta())
-            flight = flight_services.flight_status_change(flight=flight, status=status, at=at, actor=None)
+            flight = flight_status_change(flight=flight, status=status, at=at, actor=None)
     url = f"/admin/flights/flight/{flight.pk}/change/"
     return url, {**shown(root.get(url)), "departure_fbo": "Jet Aviation"}
 
@@ -219,9 +227,7 @@ def case_flight_arrived_beyond_its_endurance(root):
     """Departed three days ago and never marked arrived: "arrived" now is not a block time."""
     flight = booked(at=future(-3, 14))
     with time_machine.travel(flight.departure_at, tick=False):
-        flight_services.flight_status_change(
-            flight=flight, status="departed", at=flight.departure_at, actor=None
-        )
+        flight_status_change(flight=flight, status="departed", at=flight.departure_at, actor=None)
     return "/admin/flights/flight/", {"action": "mark_arrived", "_selected_action": [flight.pk]}
 
 
@@ -311,6 +317,7 @@ REFUSED = [
     (case_blackout_over_another_kind, "overlaps blackouts of another kind"),
     (case_quote_of_an_unknown_airport, "ZZZZ"),
     (case_quote_send_action_on_a_declined_quote, "A declined quote cannot be sent."),
+    (case_quote_accept_action_on_a_declined_quote, "This quote is declined: it cannot be accepted."),
     (case_quote_line_override_on_a_declined_quote, "A declined quote cannot be changed."),
     (case_flight_change_after_it_flew, "A arrived flight cannot be changed."),
     (case_flight_completed_before_it_left, "A scheduled flight cannot become completed."),
@@ -362,3 +369,23 @@ def test_a_refused_deletion_of_an_inline_row_shows_above_the_rows(client_a):
     assert formset_class(data, instance=client_a, prefix="passengers").is_valid()
     assert not formset.is_valid()
     assert formset.non_form_errors() == ["Di Del: On a manifest: deactivate instead."]
+
+
+def test_a_refused_deletion_is_a_message_and_deletes_nothing(root_client, monkeypatch):
+    """The delete view goes through ``remove`` and the adapter: were the crew admin to offer
+    the deletion of a departed flight's crew (it does not), the service's refusal is a
+    message on the row's page, never a 500, and nothing is deleted."""
+    flight = booked(at=future(-1, 14))
+    assignment = crew_services.crew_assign(flight=flight, member=make_crew("X1"), role="PIC", actor=None)
+    with time_machine.travel(flight.departure_at, tick=False):
+        flight_status_change(flight=flight, status="departed", at=flight.departure_at, actor=None)
+    monkeypatch.setattr(CrewAssignmentAdmin, "has_delete_permission", admin.ModelAdmin.has_delete_permission)
+    before = table_counts()
+
+    response = root_client.post(f"/admin/crew/crewassignment/{assignment.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/crew/crewassignment/{assignment.pk}/change/"
+    page = root_client.get(response["Location"]).content.decode()
+    assert html.escape(f"{assignment}: The flight is departed.") in page
+    assert table_counts() == before
