@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -207,6 +209,14 @@ class FlightWriteSerializer(StrictSerializer):
         required=False,
         help_text="Flight attendants planned (0: what the aircraft needs).",
     )
+
+    def validate_departure(self, value: dict[str, Any]) -> dict[str, Any]:
+        """A flight is booked (or moved) to depart from now on: what has flown is recorded by
+        its status changes, not booked afterwards (the clock's skew allowed)."""
+        earliest = timezone.now() - timedelta(minutes=settings.FLIGHT_CLOCK_SKEW_MINUTES)
+        if value["datetime"] < earliest:
+            raise serializers.ValidationError({"datetime": ["The departure is in the past."]})
+        return value
 
 
 class StatusChangeSerializer(StrictSerializer):

@@ -3,7 +3,7 @@
 Run: ``make bench`` (or ``.venv/bin/python tests/bench/bench_db.py``). Builds a throw-away
 SQLite database in a temporary directory (or uses ``DATABASE_URL`` when set), then prints:
 
-- quoting: ``flights.services.quote_create`` for a 4-leg itinerary over a 50-aircraft fleet
+- quoting: ``flights.services.quotes.quote_create`` for a 4-leg itinerary over a 50-aircraft fleet
   (candidate search, availability, pricing and storing every candidate);
 - crew legality: ``crew.selectors.legality`` for one proposed assignment of a captain with a
   year of flown history (about 300 legs), read from the database each time;
@@ -81,7 +81,7 @@ def setup() -> dict[str, Any]:
 
 
 def bench_quote(objects: dict[str, Any]) -> None:
-    from flights.services import quote_create
+    from flights.services.quotes import quote_create
 
     start = (timezone.now() + timedelta(days=20)).replace(hour=13, minute=0, second=0, microsecond=0)
     legs = [
@@ -107,7 +107,7 @@ def bench_crew(objects: dict[str, Any]) -> None:
     from crew.services import crew_member_create, experience_add
     from fleet.models import Airport
     from flights.choices import FlightStatus
-    from flights.services import flight_create
+    from flights.services.booking import flight_create
 
     today = timezone.localdate()
     done = today - timedelta(days=20)

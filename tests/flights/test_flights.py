@@ -76,6 +76,16 @@ def test_create_flight_in_seed_shape(ops_user, client_a, jet):
     assert TripEvent.objects.filter(trip=flight.trip, kind="booked").exists()
 
 
+def test_a_flight_departing_in_the_past_is_refused(ops_user, client_a, jet):
+    body = flight_body(client_a.pk, jet.pk)
+    body["departure"]["datetime"] = (timezone.now() - timedelta(hours=1)).isoformat()
+    body["arrival"]["datetime"] = (timezone.now() + timedelta(hours=1, minutes=40)).isoformat()
+    response = bearer(ops_user).post("/api/v1/flights", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["departure"]["datetime"] == ["The departure is in the past."]
+    assert not Flight.objects.exists()
+
+
 def test_arrival_estimated_when_missing(ops_user, client_a, jet):
     body = flight_body(client_a.pk, jet.pk)
     del body["arrival"]["datetime"]
