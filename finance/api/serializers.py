@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from finance.models import PricingRegion, PricingRule
+from fleet.choices import AircraftCategory
 from jetops.api.serializers import StrictModelSerializer
 
 
@@ -19,6 +20,8 @@ class PricingRuleSerializer(StrictModelSerializer):
     to_region = serializers.PrimaryKeyRelatedField(
         queryset=PricingRegion.objects.all(), allow_null=True, required=False
     )
+    # The fleet's category choices (the same schema enum as an aircraft's); blank: every category.
+    category = serializers.ChoiceField(choices=AircraftCategory.choices, allow_blank=True, required=False)
     region_name = serializers.CharField(source="region.name", read_only=True, default=None)
     to_region_name = serializers.CharField(source="to_region.name", read_only=True, default=None)
 

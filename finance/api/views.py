@@ -15,6 +15,7 @@ from rest_framework.filters import OrderingFilter, SearchFilter
 from finance import services
 from finance.api.serializers import PricingRuleSerializer
 from finance.models import PricingRule, PricingRuleKind
+from fleet.choices import AircraftCategory
 from jetops.activity import acting_user
 from jetops.api.viewsets import JetOpsGenericViewSet
 
@@ -22,6 +23,7 @@ from jetops.api.viewsets import JetOpsGenericViewSet
 class PricingRuleFilterSet(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=PricingRuleKind.choices)
     is_enabled = django_filters.BooleanFilter()
+    category = django_filters.MultipleChoiceFilter(choices=AircraftCategory.choices)
     in_force_on = django_filters.DateFilter(method="filter_in_force", label="In force on (YYYY-MM-DD)")
 
     class Meta:
