@@ -1,11 +1,29 @@
 """Pricing data in the admin: the quoting profile with its airport and permit fees, the
-dated tax tables and FX rates. Every change is in the history."""
+dated tax tables and FX rates, and the market rules with their regions, peak calendars and
+the aircraft operating costs. Every change is in the history."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
-from finance.models import AirportFee, FxRate, PermitFee, PricingProfile, TaxRate
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from finance import services
+from finance.models import (
+    AircraftOperatingCost,
+    AirportFee,
+    FxRate,
+    PeakPeriod,
+    PermitFee,
+    PricingProfile,
+    PricingRegion,
+    PricingRule,
+    TaxRate,
+)
+from jetops.activity import acting_user
 from jetops.admin import JetOpsModelAdmin
 
 
@@ -49,6 +67,14 @@ class PricingProfileAdmin(JetOpsModelAdmin):
                 ]
             },
         ),
+        (
+            "Market rules",
+            {
+                "fields": ["market_cap_up_percent", "market_cap_down_percent", "demand_window_hours"],
+                "description": "Caps on the sum of the market rules' percentages, and the window "
+                "demand rules read: see Pricing rules.",
+            },
+        ),
         ("De-icing", {"fields": ["deicing_fee", "deicing_months", "deicing_min_abs_lat"]}),
         ("Fuel stops", {"fields": ["fuel_stop_fee", "fuel_stop_minutes", "max_fuel_stops_per_leg"]}),
         (
@@ -90,3 +116,136 @@ class FxRateAdmin(JetOpsModelAdmin):
     list_display = ["base", "quote", "rate", "effective_on", "source"]
     list_filter = ["base", "quote"]
     ordering = ["base", "quote", "-effective_on"]
+
+
+class PricingDataAdmin(JetOpsModelAdmin):
+    """Saves and deletes through ``finance.services`` (validated, history naming the actor)."""
+
+    service_inlines: tuple[type[Model], ...] = (PeakPeriod,)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        services.pricing_row_save(row=obj, actor=acting_user(request))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.pricing_row_delete(row=obj, actor=acting_user(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for row in queryset:
+            self.service_action(
+                request, str(row), services.pricing_row_delete, row=row, actor=acting_user(request)
+            )
+
+    def save_inline(self, request: HttpRequest, parent: Model, inline_form: Any) -> Model:
+        row = inline_form.instance
+        row.region = parent
+        return services.pricing_row_save(row=row, actor=acting_user(request))
+
+    def delete_inline(self, request: HttpRequest, instance: Model) -> None:
+        services.pricing_row_delete(row=instance, actor=acting_user(request))  # type: ignore[arg-type]
+
+
+class PeakPeriodInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = PeakPeriod
+    extra = 0
+    fields = ["name", "first_day", "last_day"]
+    ordering = ["-first_day"]
+
+
+@admin.register(PricingRegion)
+class PricingRegionAdmin(PricingDataAdmin):
+    """A region: airports, countries or subdivisions, with its peak calendar inline."""
+
+    list_display = ["name", "airports", "countries", "subdivisions", "updated_at"]
+    search_fields = ["name"]
+    inlines = [PeakPeriodInline]
+
+
+@admin.register(PeakPeriod)
+class PeakPeriodAdmin(PricingDataAdmin):
+    list_display = ["name", "region", "first_day", "last_day"]
+    list_filter = ["region"]
+    search_fields = ["name", "region__name"]
+    list_select_related = ["region"]
+    date_hierarchy = "first_day"
+    ordering = ["-first_day"]
+
+
+class InForceFilter(admin.SimpleListFilter):
+    title = "in force"
+    parameter_name = "in_force"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("now", "In force today"), ("future", "Starts later"), ("ended", "Ended")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        today = timezone.localdate()
+        if self.value() == "now":
+            return queryset.filter(valid_from__lte=today).exclude(valid_to__lt=today)
+        if self.value() == "future":
+            return queryset.filter(valid_from__gt=today)
+        if self.value() == "ended":
+            return queryset.filter(valid_to__lt=today)
+        return queryset
+
+
+@admin.register(PricingRule)
+class PricingRuleAdmin(PricingDataAdmin):
+    """The market rules (docs/rules.md#dynamic-pricing-market-rules), filtered by kind,
+    switch, dates and category."""
+
+    list_display = [
+        "name",
+        "kind",
+        "is_enabled",
+        "priority",
+        "percent",
+        "category",
+        "region",
+        "to_region",
+        "valid_from",
+        "valid_to",
+    ]
+    list_filter = ["kind", "is_enabled", InForceFilter, "category", "region"]
+    search_fields = ["name"]
+    list_select_related = ["region", "to_region"]
+    autocomplete_fields = ["region", "to_region"]
+    ordering = ["priority", "id"]
+    actions = ["switch_off", "switch_on"]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "is_enabled", "priority", "percent", "category"]}),
+        ("In force (quote dates, inclusive)", {"fields": ["valid_from", "valid_to"]}),
+        ("Peak dates and routes", {"fields": ["region", "to_region", "both_ways"]}),
+        ("Demand", {"fields": ["threshold_percent"]}),
+        ("Lead time", {"fields": ["min_lead_hours", "max_lead_hours"]}),
+    ]
+
+    def _switch(self, request: HttpRequest, queryset: QuerySet[PricingRule], on: bool) -> None:
+        for rule in queryset:
+            self.service_action(
+                request,
+                str(rule),
+                services.pricing_rule_update,
+                rule=rule,
+                actor=acting_user(request),
+                is_enabled=on,
+                done="switched on" if on else "switched off",
+            )
+
+    @admin.action(description="Switch the selected rules off", permissions=["change"])
+    def switch_off(self, request: HttpRequest, queryset: QuerySet[PricingRule]) -> None:
+        self._switch(request, queryset, on=False)
+
+    @admin.action(description="Switch the selected rules on", permissions=["change"])
+    def switch_on(self, request: HttpRequest, queryset: QuerySet[PricingRule]) -> None:
+        self._switch(request, queryset, on=True)
+
+
+@admin.register(AircraftOperatingCost)
+class AircraftOperatingCostAdmin(PricingDataAdmin):
+    """Operating cost per block hour, read by minimum-margin rules; staff only."""
+
+    list_display = ["aircraft", "cost_per_block_hour", "source", "updated_at"]
+    list_filter = ["aircraft__category"]
+    search_fields = ["aircraft__tail_number"]
+    list_select_related = ["aircraft"]
+    autocomplete_fields = ["aircraft"]

@@ -5,14 +5,17 @@ docs/rules.md#where-the-parameters-live)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from fleet.models import AirportField
+from fleet.choices import AircraftCategory
+from fleet.models import Aircraft, AirportField
 from jetops.models import BaseModel
 
 currency_validator = RegexValidator(r"^[A-Z]{3}$", "An ISO 4217 code, e.g. USD.")
@@ -97,6 +100,26 @@ class PricingProfile(BaseModel):
     validity_hours = models.PositiveSmallIntegerField(default=72, help_text="How long a quote stays valid.")
     turnaround_minutes = models.PositiveSmallIntegerField(
         default=45, help_text="Least ground time between two flights of one aircraft (booking)."
+    )
+    market_cap_up_percent = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("50"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1000"))],
+        help_text="Market rules together raise the charter charges by at most this percentage.",
+    )
+    market_cap_down_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("30"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="Market rules together lower the charter charges by at most this percentage.",
+    )
+    demand_window_hours = models.PositiveSmallIntegerField(
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
+        help_text="Demand rules read the share of the category's aircraft booked within this "
+        "many hours either side of a departure.",
     )
 
     class Meta:
@@ -205,3 +228,208 @@ class FxRate(BaseModel):
 
     def __str__(self) -> str:
         return f"1 {self.base} = {self.rate} {self.quote} ({self.effective_on})"
+
+
+def string_list_errors(value: object, pattern: str, label: str) -> list[str]:
+    """Why ``value`` is not a list of distinct strings matching ``pattern`` (empty: it is)."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return [f"A list of {label}."]
+    bad = [item for item in value if not re.fullmatch(pattern, item)]
+    if bad:
+        return [f"Not {label}: {', '.join(bad[:5])}."]
+    if len(set(value)) != len(value):
+        return ["Each entry once."]
+    return []
+
+
+class PricingRegion(BaseModel):
+    """Where market rules apply: airports one by one, whole countries, or subdivisions
+    (``"US/Colorado"``: the country code and the subdivision as the airport data spells it).
+    An airport is in the region when any of the three lists names it. A region also holds
+    its peak calendar (``PeakPeriod``)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    airports = models.JSONField(default=list, blank=True, help_text='ICAO codes, e.g. ["KASE", "KEGE"].')
+    countries = models.JSONField(default=list, blank=True, help_text='ISO 3166 alpha-2 codes, e.g. ["BS"].')
+    subdivisions = models.JSONField(
+        default=list, blank=True, help_text='"Country/Subdivision", e.g. ["US/Florida", "US/Colorado"].'
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {
+            name: messages
+            for name, messages in (
+                ("airports", string_list_errors(self.airports, r"[A-Z0-9]{3,4}", "ICAO codes")),
+                ("countries", string_list_errors(self.countries, r"[A-Z]{2}", "ISO 3166 alpha-2 codes")),
+                (
+                    "subdivisions",
+                    string_list_errors(self.subdivisions, r"[A-Z]{2}/\S.{0,78}", '"US/Florida" entries'),
+                ),
+            )
+            if messages
+        }
+        if not errors and not (self.airports or self.countries or self.subdivisions):
+            errors["airports"] = ["Name at least one airport, country or subdivision."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class PeakPeriod(BaseModel):
+    """A run of peak days in a region's calendar, ``first_day`` through ``last_day`` (both
+    inclusive), e.g. US Thanksgiving week. Peak-dates rules read the calendar of their region."""
+
+    region = models.ForeignKey(PricingRegion, on_delete=models.CASCADE, related_name="peak_periods")
+    name = models.CharField(max_length=80)
+    first_day = models.DateField()
+    last_day = models.DateField(help_text="Inclusive.")
+
+    class Meta:
+        ordering = ["first_day", "name"]
+        indexes = [models.Index(fields=["region", "last_day"], name="peak_period_region_last_day")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")),
+                name="peak_period_ends_after_start",
+                violation_error_message="A peak period ends on or after its first day.",
+            ),
+            models.UniqueConstraint(
+                fields=["region", "name", "first_day"],
+                name="peak_period_unique",
+                violation_error_message="This region already has that period from that day.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.first_day} to {self.last_day})"
+
+
+class PricingRuleKind(models.TextChoices):
+    """What a market rule reacts to (docs/rules.md#dynamic-pricing-market-rules)."""
+
+    PEAK_DATES = "peak_dates", "Peak dates (region calendar)"
+    DEMAND = "demand", "Demand (booked share of the category)"
+    ROUTE = "route", "Route (from region to region)"
+    LEAD_TIME = "lead_time", "Lead time (last-minute / far-advance)"
+    MINIMUM_MARGIN = "minimum_margin", "Minimum margin over operating cost"
+
+
+RULE_NEEDS: dict[str, tuple[str, ...]] = {
+    PricingRuleKind.PEAK_DATES: ("region",),
+    PricingRuleKind.DEMAND: ("threshold_percent",),
+    PricingRuleKind.ROUTE: ("region", "to_region"),
+    PricingRuleKind.LEAD_TIME: (),
+    PricingRuleKind.MINIMUM_MARGIN: (),
+}
+"""The fields each kind of rule must have."""
+
+
+class PricingRule(BaseModel):
+    """One dated market rule. The quoting engine applies the enabled rules in force on the
+    quote date (``valid_from`` through ``valid_to``, inclusive) as breakdown lines naming the
+    rule: a percentage of the charter charges (peak dates, demand, route, lead time; stacked
+    in ``priority`` order within the profile's caps) or a floor at the operating cost plus a
+    margin. Switching ``is_enabled`` off removes the rule from every new quote."""
+
+    name = models.CharField(max_length=80, unique=True, help_text="Shown on the quote line.")
+    kind = models.CharField(max_length=20, choices=PricingRuleKind.choices)
+    is_enabled = models.BooleanField(default=True)
+    priority = models.PositiveSmallIntegerField(
+        default=100, help_text="Lower first; decides which rule a cap cuts (the later ones)."
+    )
+    valid_from = models.DateField(default=timezone.localdate, help_text="First quote date, inclusive.")
+    valid_to = models.DateField(null=True, blank=True, help_text="Last quote date, inclusive; empty: open.")
+    percent = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("-100")), MaxValueValidator(Decimal("1000"))],
+        help_text="Adjustment of the charter charges (negative lowers them); for a minimum "
+        "margin, the margin over the operating cost.",
+    )
+    category = models.CharField(
+        max_length=20, choices=AircraftCategory.choices, blank=True, help_text="Empty: every category."
+    )
+    region = models.ForeignKey(
+        PricingRegion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rules",
+        help_text="Peak dates: the region (and calendar); route: where the leg departs.",
+    )
+    to_region = models.ForeignKey(
+        PricingRegion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inbound_rules",
+        help_text="Route: where the leg arrives.",
+    )
+    both_ways = models.BooleanField(default=False, help_text="Route: the reverse direction too.")
+    threshold_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="Demand: applies when at least this share of the category is booked.",
+    )
+    min_lead_hours = models.PositiveIntegerField(default=0, help_text="Lead time: from (inclusive).")
+    max_lead_hours = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Lead time: up to (exclusive); empty: no upper bound."
+    )
+
+    class Meta:
+        ordering = ["priority", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="pricing_rule_valid_to_after_from",
+                violation_error_message="valid_to is on or after valid_from.",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__gte=-100, percent__lte=1000),
+                name="pricing_rule_percent_range",
+                violation_error_message="The percentage is within -100 and 1000.",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_lead_hours__isnull=True) | Q(max_lead_hours__gt=models.F("min_lead_hours")),
+                name="pricing_rule_lead_band",
+                violation_error_message="max_lead_hours is above min_lead_hours.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}{'' if self.is_enabled else ' (off)'}"
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        for name in RULE_NEEDS.get(self.kind, ()):
+            if getattr(self, f"{name}_id" if name.endswith("region") else name) is None:
+                errors[name] = [f"A {self.get_kind_display().lower()} rule needs this."]
+        if self.kind == PricingRuleKind.MINIMUM_MARGIN and self.percent is not None and self.percent < 0:
+            errors["percent"] = ["A margin is 0 or more."]
+        if self.valid_to is not None and self.valid_from is not None and self.valid_to < self.valid_from:
+            errors["valid_to"] = ["On or after valid_from."]
+        if self.max_lead_hours is not None and self.max_lead_hours <= self.min_lead_hours:
+            errors["max_lead_hours"] = ["Above min_lead_hours."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class AircraftOperatingCost(BaseModel):
+    """What one block hour of the aircraft costs the operator (fuel, crew, maintenance
+    reserves, ...), in the pricing profile's currency. Read by minimum-margin rules; never
+    shown to clients."""
+
+    aircraft = models.OneToOneField(Aircraft, on_delete=models.CASCADE, related_name="operating_cost")
+    cost_per_block_hour = money_field("Operator's currency.")
+    source = models.CharField(max_length=200, blank=True, help_text="How the figure was made.")
+
+    def __str__(self) -> str:
+        return f"{self.aircraft} operating cost {self.cost_per_block_hour}/h"

@@ -4,14 +4,30 @@ from the fleet, the pricing profile and the client, and turns its results into r
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from finance.models import AirportFee, FxRate, PermitFee, PricingProfile, TaxKind, TaxRate
+from django.db.models import Count, Q
+
+from finance.models import (
+    AircraftOperatingCost,
+    AirportFee,
+    FxRate,
+    PeakPeriod,
+    PermitFee,
+    PricingProfile,
+    PricingRegion,
+    PricingRule,
+    TaxKind,
+    TaxRate,
+)
 from fleet.models import Aircraft, Airport
 from flights import pricing
+from flights.choices import FlightStatus
+from flights.models import Flight
 from flights.tax_territory import us_territory
 from jetops.errors import Conflict
 
@@ -41,6 +57,7 @@ def aircraft_spec(aircraft: Aircraft, location: Airport) -> pricing.AircraftSpec
         current_location=place(location),
         home_base=place(aircraft.home_base),
         mtow_lb=aircraft.mtow,
+        category=aircraft.category,
     )
 
 
@@ -51,7 +68,12 @@ def active_profile() -> PricingProfile:
     return profile
 
 
-def pricing_table(profile: PricingProfile) -> pricing.PricingTable:
+def pricing_table(
+    profile: PricingProfile, *, departures: Sequence[datetime] = (), now: datetime | None = None
+) -> pricing.PricingTable:
+    """The engine's table for ``profile``. With the requested ``departures`` (a quote), the
+    table carries the market rules in force on the quote date and the figures they read
+    (``market()``); without, none apply (estimates that price nothing)."""
     fees = {
         row.airport_id: pricing.AirportFees(row.landing, row.handling, row.per_passenger)
         for row in AirportFee.objects.filter(profile=profile)
@@ -91,7 +113,120 @@ def pricing_table(profile: PricingProfile) -> pricing.PricingTable:
         territory=us_territory(),
         day_boundary_tz=ZoneInfo(profile.day_boundary_tz),
         validity_hours=profile.validity_hours,
+        market=market(profile, departures, now=now) if departures else pricing.NO_MARKET,
     )
+
+
+# A flight is counted in a demand window by its departure: one that left more than this long
+# before the window starts is taken as finished (keeps the query a range scan on departure_at).
+LONGEST_FLIGHT = timedelta(hours=24)
+
+
+def market(
+    profile: PricingProfile, departures: Sequence[datetime], *, now: datetime | None = None
+) -> pricing.Market:
+    """The market rules that may apply to a quote for ``departures``, with the figures they
+    read (docs/rules.md#dynamic-pricing-market-rules). A fixed number of queries, none of
+    which grows with history: the enabled rules still in force, the peak periods of their
+    regions around the departures, and — only when such rules exist — the booked share of
+    each category around each departure (flights departing within the windows, by the
+    ``departure_at`` index) and the fleet's operating costs."""
+    today = (now or datetime.now(tz=ZoneInfo("UTC"))).astimezone(ZoneInfo(profile.day_boundary_tz)).date()
+    rows = list(
+        PricingRule.objects.filter(is_enabled=True, valid_from__lte=today)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .select_related("region", "to_region")
+    )
+    if not rows:
+        return pricing.NO_MARKET
+    tz = ZoneInfo(profile.day_boundary_tz)
+    days = [moment.astimezone(tz).date() for moment in departures]
+    calendars: dict[int, list[pricing.PeakPeriod]] = defaultdict(list)
+    peak_regions = {row.region_id for row in rows if row.kind == "peak_dates"}
+    if peak_regions:
+        for period in PeakPeriod.objects.filter(
+            region_id__in=peak_regions, last_day__gte=min(days), first_day__lte=max(days)
+        ):
+            calendars[period.region_id].append(
+                pricing.PeakPeriod(period.name, period.first_day, period.last_day)
+            )
+    window = timedelta(hours=profile.demand_window_hours)
+    kinds = {row.kind for row in rows}
+    return pricing.Market(
+        rules=tuple(_rule(row, calendars) for row in rows),
+        cap_up_percent=profile.market_cap_up_percent,
+        cap_down_percent=profile.market_cap_down_percent,
+        demand_window_hours=profile.demand_window_hours,
+        demand=booked_shares(departures, window) if "demand" in kinds else {},
+        operating_costs=dict(AircraftOperatingCost.objects.values_list("aircraft_id", "cost_per_block_hour"))
+        if "minimum_margin" in kinds
+        else {},
+    )
+
+
+def _region(row: PricingRegion | None) -> pricing.Region | None:
+    if row is None:
+        return None
+    return pricing.Region(
+        row.name,
+        airports=frozenset(row.airports),
+        countries=frozenset(row.countries),
+        subdivisions=frozenset(tuple(entry.split("/", 1)) for entry in row.subdivisions),  # type: ignore[misc]
+    )
+
+
+def _rule(row: PricingRule, calendars: dict[int, list[pricing.PeakPeriod]]) -> pricing.MarketRule:
+    return pricing.MarketRule(
+        id=row.pk,
+        name=row.name,
+        kind=row.kind,  # type: ignore[arg-type]
+        percent=row.percent,
+        priority=row.priority,
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        enabled=row.is_enabled,
+        category=row.category,
+        region=_region(row.region),
+        to_region=_region(row.to_region),
+        both_ways=row.both_ways,
+        peak_periods=tuple(calendars.get(row.region_id, ())) if row.region_id else (),
+        threshold_percent=row.threshold_percent or Decimal(0),
+        min_lead_hours=row.min_lead_hours,
+        max_lead_hours=row.max_lead_hours,
+    )
+
+
+def booked_shares(departures: Sequence[datetime], window: timedelta) -> dict[tuple[str, datetime], Decimal]:
+    """For each departure and fleet category, the percentage of the category's aircraft in
+    service that have a flight (not cancelled) overlapping ``departure ± window`` (half-open:
+    a flight ending exactly at the window's start does not count). Two queries: the fleet by
+    category, and the flights departing within the windows (``departure_at`` index)."""
+    fleet = dict(
+        Aircraft.objects.in_service().values("category").annotate(n=Count("pk")).values_list("category", "n")
+    )
+    start = min(departures) - window
+    flights = list(
+        Flight.objects.filter(
+            departure_at__gte=start - LONGEST_FLIGHT,
+            departure_at__lt=max(departures) + window,
+            busy_until__gt=start,
+            aircraft__is_active=True,
+        )
+        .exclude(status=FlightStatus.CANCELLED)
+        .values_list("aircraft_id", "aircraft__category", "departure_at", "busy_until")
+    )
+    shares: dict[tuple[str, datetime], Decimal] = {}
+    for departure in departures:
+        low, high = departure - window, departure + window
+        busy: dict[str, set[int]] = defaultdict(set)
+        for aircraft_id, category, off, until in flights:
+            if off < high and until > low:
+                busy[category].add(aircraft_id)
+        for category, count in fleet.items():
+            if count:
+                share = Decimal(min(len(busy[category]), count) * 100) / Decimal(count)
+                shares[(category, departure)] = share.quantize(Decimal("0.01"))
+    return shares
 
 
 def fx_rate(base: str, quote: str, on: datetime) -> Decimal | None:

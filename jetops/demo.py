@@ -78,6 +78,7 @@ def seed_users() -> list[str]:
 SEEDERS: tuple[str, ...] = (
     "jetops.demo.seed_users",
     "fleet.demo.seed_fleet",
+    "finance.demo.seed_market",
     "clients.demo.seed_clients",
     "flights.demo.seed_flights",
     "crew.demo.seed_crew",

@@ -330,6 +330,7 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "status"/"kind" field: give each enum its own schema name.
     "ENUM_NAME_OVERRIDES": {
         "AircraftStatusEnum": "fleet.choices.AircraftStatus",
+        "AircraftCategoryEnum": "fleet.choices.AircraftCategory",
         "BlackoutKindEnum": "fleet.choices.BlackoutKind",
         "AircraftDocumentKindEnum": "fleet.choices.AircraftDocumentKind",
         "FlightStatusEnum": "flights.choices.FlightStatus",

@@ -11,6 +11,8 @@ always give the same ``Quote``, whatever the process-wide ``decimal`` context is
 - ``itinerary``: ``plan_legs()`` (positioning, block times, fuel stops) and
   ``check_feasibility()`` (seats, range);
 - ``engine``: ``quote()``, the price with its line-by-line breakdown;
+- ``market``: ``Market``, ``MarketRule``, ``Region``, ``PeakPeriod`` — the operator's
+  dated market rules (peak dates, demand, routes, lead time, minimum margin);
 - ``breakdown``: ``Line``, ``Quote``, the line kinds, and ``apply_overrides()`` for staff
   overrides with a reason.
 """
@@ -18,6 +20,7 @@ always give the same ``Quote``, whatever the process-wide ``decimal`` context is
 from __future__ import annotations
 
 from flights.pricing.breakdown import (
+    ADJUSTMENT_KINDS,
     CHARGE_KINDS,
     DISCOUNT_KINDS,
     LINE_KINDS,
@@ -40,9 +43,18 @@ from flights.pricing.inputs import (
     rate_on,
 )
 from flights.pricing.itinerary import Feasibility, LegEstimate, LegKind, check_feasibility, plan_legs
+from flights.pricing.market import NO_MARKET, RULE_KINDS, Market, MarketRule, PeakPeriod, Region, RuleKind
 from flights.pricing.territory import BoundaryLine, Territory
 
 __all__ = [
+    "ADJUSTMENT_KINDS",
+    "NO_MARKET",
+    "RULE_KINDS",
+    "Market",
+    "MarketRule",
+    "PeakPeriod",
+    "Region",
+    "RuleKind",
     "CHARGE_KINDS",
     "DISCOUNT_KINDS",
     "LINE_KINDS",

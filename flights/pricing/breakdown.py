@@ -38,6 +38,11 @@ LineKind = Literal[
     "overnight",
     "crew_per_diem",
     "urgent",
+    "peak_dates",
+    "demand",
+    "route",
+    "lead_time",
+    "minimum_margin",
     "client_discount",
     "quote_discount",
     "fet",
@@ -47,6 +52,8 @@ LineKind = Literal[
 LINE_KINDS: tuple[LineKind, ...] = get_args(LineKind)
 """Every line kind, in the order lines appear in a quote."""
 DISCOUNT_KINDS: frozenset[LineKind] = frozenset({"client_discount", "quote_discount"})
+ADJUSTMENT_KINDS: tuple[LineKind, ...] = ("peak_dates", "demand", "route", "lead_time")
+"""Market-rule lines (``flights.pricing.market``): a percentage of the charter charges, either sign."""
 PER_PASSENGER_TAX_KINDS: tuple[LineKind, ...] = ("segment_fee", "facilities_tax")
 """Taxes computed by the engine per passenger, not derived from the other lines."""
 TAX_KINDS: frozenset[LineKind] = frozenset({"fet", *PER_PASSENGER_TAX_KINDS})
@@ -60,8 +67,9 @@ CHARGE_KINDS: tuple[LineKind, ...] = tuple(
 class Line:
     """One line of the breakdown, in the quote's currency, a whole number of cents.
 
-    Charges and taxes are > 0 and discounts < 0; a line is never 0 unless a staff override
-    set it to 0 (kept so the reason shows).
+    Charges and taxes are > 0 and discounts < 0, except market-rule adjustments
+    (``ADJUSTMENT_KINDS``), which are < 0 when the rule lowers the price; a line is never 0
+    unless a staff override set it to 0 (kept so the reason shows).
     """
 
     kind: LineKind
@@ -74,7 +82,8 @@ class LineOverride:
     """Staff replace the amount of every line of ``kind`` with one line of ``amount``.
 
     ``amount`` is in the quote's currency, whole cents; >= 0 for charges and taxes, <= 0 for
-    discounts. ``reason`` is required. Otherwise ``ValueError``.
+    discounts, either sign for market-rule adjustments. ``reason`` is required. Otherwise
+    ``ValueError``.
     """
 
     kind: LineKind
@@ -87,7 +96,7 @@ class LineOverride:
         check_cents(f"override of {self.kind}", self.amount)
         if self.kind in DISCOUNT_KINDS and self.amount > 0:
             raise ValueError(f"a {self.kind} override must be <= 0, got {self.amount}")
-        if self.kind not in DISCOUNT_KINDS and self.amount < 0:
+        if self.kind not in DISCOUNT_KINDS and self.kind not in ADJUSTMENT_KINDS and self.amount < 0:
             raise ValueError(f"a {self.kind} override must be >= 0, got {self.amount}")
         if not self.reason.strip():
             raise ValueError(f"an override of {self.kind} needs a reason")

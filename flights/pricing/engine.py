@@ -34,6 +34,7 @@ from flights.pricing.inputs import (
     rate_on,
 )
 from flights.pricing.itinerary import LegEstimate, hhmm, plan_legs, unsuitability
+from flights.pricing.market import margin_rule, matches, stacked
 from flights.pricing.money import (
     CONTEXT,
     HUNDRED,
@@ -48,8 +49,11 @@ from flights.pricing.money import (
     money,
 )
 
-METHOD = "great-circle block time v3"
-"""Recorded in ``Quote.inputs["method"]``; bump it whenever the method changes."""
+METHOD = "great-circle block time v4"
+"""Recorded in ``Quote.inputs["method"]``; bump it whenever the method changes (v4: market
+rules; with none, v4 prices exactly as v3)."""
+ADJUSTED_KINDS: tuple[LineKind, ...] = ("flight_time", "short_leg_minimum", "positioning", "daily_minimum")
+"""The charter charges market rules take their percentage of."""
 
 
 def quote(
@@ -90,6 +94,11 @@ def quote(
       ``overnight`` per night the aircraft spends away from home base (where the last leg
       departed by that date lands); ``crew_per_diem`` per trip day; ``urgent`` once when the
       first revenue leg departs less than urgent_hours after ``now``;
+    - market rules (``table.market``, ``flights.pricing.market``): ``peak_dates``,
+      ``demand``, ``route``, ``lead_time`` lines, each naming its rule, a percentage of the
+      ``ADJUSTED_KINDS`` lines, stacked and capped; then ``minimum_margin`` when the charges
+      are below the aircraft's operating cost x (1 + margin). Their taxable share is that of
+      the charges they adjust (the floor: the trip's);
     - ``client_discount``, ``quote_discount``, ``fet`` as in ``flights.pricing.breakdown``.
       Taxable shares: revenue-leg lines by their own leg's ``taxable_share`` (1 for taxable
       transportation, 0 otherwise, the US share of the miles to or from Alaska or Hawaii);
@@ -142,7 +151,7 @@ def quote(
         currency=currency,
         feasible=not reasons,
         reasons=reasons,
-        warnings=_schedule_warnings(flown, now) + priced.warnings,
+        warnings=_schedule_warnings(flown, now) + priced.warnings + priced.market_warnings,
         legs=flown,
         lines=totals.lines,
         subtotal=totals.subtotal,
@@ -165,6 +174,7 @@ def quote(
             client_discount_percent=client_discount_percent,
             quote_discount=quote_discount,
             overrides=overrides_record(totals.overrides),
+            market=priced.market_record,
         ),
     )
 
@@ -207,6 +217,8 @@ class _Pricing:
         self.lines: list[Line] = []
         self.passenger_taxes: list[Line] = []
         self.warnings: tuple[str, ...] = ()
+        self.market_warnings: tuple[str, ...] = ()
+        self.market_record: dict[str, Any] = {}
         self._amounts: dict[LineKind, Decimal] = {}
         self._taxable: dict[LineKind, Decimal] = {}
         self.exempt = table.small_aircraft(aircraft)
@@ -229,6 +241,8 @@ class _Pricing:
         self._time_charges()
         self._airport_fees()
         self._trip_fees(revenue[0], now)
+        if table.market.rules:
+            self._market(now)
         if self.exempt:
             self.warnings = (
                 f"{aircraft.tail_number}: certificated maximum take-off weight {aircraft.mtow_lb:,} lb, "
@@ -376,6 +390,73 @@ class _Pricing:
             description = f"departure {hours} h after the request, under {table.urgent_hours} h"
             self._add("urgent", description, table.urgent_fee, table.urgent_fee * share)
 
+    def _market(self, now: datetime) -> None:
+        """Market-rule lines (see ``flights.pricing.market``), recorded for staff in
+        ``market_record``; notes about caps and missing figures in ``market_warnings``."""
+        market, aircraft = self.table.market, self.aircraft
+        quote_day = now.astimezone(self.table.day_boundary_tz).date()
+        found, notes = matches(
+            market,
+            category=aircraft.category,
+            flown=self.flown,
+            departure_days=self.departure_days,
+            quote_day=quote_day,
+            now=now,
+        )
+        warnings = list(notes)
+        base = sum((self._amounts.get(kind, ZERO) for kind in ADJUSTED_KINDS), ZERO)
+        share = _fraction(sum((self._taxable.get(kind, ZERO) for kind in ADJUSTED_KINDS), ZERO), base)
+        applied: list[dict[str, Any]] = []
+        before = ZERO
+        for match, added, after in stacked(found, market.cap_up_percent, market.cap_down_percent):
+            rule = match.rule
+            # Each line is the change in the rounded running total, so the lines add up to
+            # base x total % exactly and never take the charges below zero.
+            amount = cents(base * after / HUNDRED) - cents(base * before / HUNDRED)
+            before = after
+            if added != rule.percent:
+                warnings.append(
+                    f"{rule.name}: {_percent(added)} of the {_percent(rule.percent)} it asks "
+                    f"(adjustments capped at +{_plain(market.cap_up_percent)} % / "
+                    f"-{_plain(market.cap_down_percent)} %)"
+                )
+            applied.append({"rule": rule.id, "name": rule.name, "kind": rule.kind, "percent": str(added)})
+            description = f"{rule.name}: {_percent(added)} of {money(base)} ({match.why})"
+            self._add_converted(rule.kind, description[:300], amount, share)
+        self.market_record = {"applied": applied}
+        self._floor(market, quote_day, warnings)
+        self.market_warnings = tuple(warnings)
+
+    def _floor(self, market: Any, quote_day: date, warnings: list[str]) -> None:
+        aircraft = self.aircraft
+        rule = margin_rule(market, category=aircraft.category, quote_day=quote_day)
+        if rule is None:
+            return
+        hourly = market.operating_costs.get(aircraft.id)
+        if hourly is None:
+            warnings.append(f"{rule.name}: no operating cost entered for {aircraft.tail_number}, not checked")
+            return
+        minutes = sum(leg.block_minutes for leg in self.flown)
+        cost = cents(hourly * minutes / SIXTY * self.fx)
+        floor = cents(cost * (ONE + rule.percent / HUNDRED))
+        charged = sum(self._amounts.values(), ZERO)
+        self.market_record["minimum_margin"] = {
+            "rule": rule.id,
+            "operating_cost_per_hour": str(hourly),
+            "operating_cost": str(cost),
+            "floor": str(floor),
+            "charges": str(charged),
+        }
+        if charged >= floor:
+            return
+        warnings.append(
+            f"{rule.name}: operating cost {money(cost)} ({money(hourly)}/block h x {hhmm(minutes)}) "
+            f"+ {_plain(rule.percent)} % = {money(floor)}; the charges were {money(charged)}"
+        )
+        self._add_converted(
+            "minimum_margin", f"{rule.name}: minimum price {money(floor)}", floor - charged, self.trip_share
+        )
+
     def _passenger_taxes(self) -> None:
         table = self.table
         segment_fees = facilities = alaska_hawaii = ZERO
@@ -427,6 +508,14 @@ class _Pricing:
         )
 
 
+def _plain(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _percent(value: Decimal) -> str:
+    return f"{'+' if value > 0 else ''}{_plain(value)} %"
+
+
 def _schedule_warnings(flown: Sequence[LegEstimate], now: datetime) -> tuple[str, ...]:
     warnings: list[str] = []
     for leg in flown:
@@ -469,6 +558,7 @@ def _inputs(
     client_discount_percent: Decimal,
     quote_discount: Decimal,
     overrides: list[dict[str, str]],
+    market: dict[str, Any],
 ) -> dict[str, Any]:
     def fees(row: AirportFees) -> dict[str, str]:
         return {
@@ -511,6 +601,7 @@ def _inputs(
             "current_location": _place(aircraft.current_location),
             "home_base": _place(aircraft.home_base),
             "mtow_lb": aircraft.mtow_lb,
+            "category": aircraft.category,
         },
         "table": {
             "currency": table.currency,
@@ -543,4 +634,5 @@ def _inputs(
             "validity_hours": table.validity_hours,
         },
         "overrides": overrides,
+        "market": market,
     }

@@ -13,6 +13,7 @@ from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from types import MappingProxyType
 
+from flights.pricing.market import NO_MARKET, Market
 from flights.pricing.money import (
     CONTEXT,
     ONE,
@@ -68,7 +69,8 @@ class AircraftSpec:
     ``daily_minimum_hours`` is billed at ``hourly_rate``; ``positioning_rate`` prices empty
     legs. ``current_location`` is where the aircraft will be when the trip starts.
     ``mtow_lb`` is the certificated maximum take-off weight in pounds (``None``: unknown,
-    taxed as a large aircraft).
+    taxed as a large aircraft). ``category`` is the fleet category market rules and demand
+    are judged on ("" when unknown: only rules for every category apply).
 
     Guarantees: seats >= 1, range > 0, cruise - wind > 0, taxi minutes >= 0,
     ``routing_factor`` >= 1, rates and hours finite Decimals >= 0, ``mtow_lb`` > 0 when
@@ -91,6 +93,7 @@ class AircraftSpec:
     current_location: Place
     home_base: Place
     mtow_lb: int | None = None
+    category: str = ""
 
     def __post_init__(self) -> None:
         who = self.tail_number or f"aircraft {self.id}"
@@ -204,6 +207,8 @@ class PricingTable:
     - ``day_boundary_tz`` is where calendar days start (trip days, nights, de-icing months,
       segment-fee dates); UTC unless the operator chose its own zone.
     - A quote is valid ``validity_hours`` after it is made, at most until the first departure.
+    - ``market``: the operator's market rules (``flights.pricing.market``); ``NO_MARKET``
+      prices exactly as the engine did before market rules.
 
     Guarantees after construction: money and ``fet_rate`` are finite Decimals >= 0 with
     ``fet_rate`` < 1; minutes, hours and counts >= 0; months within 1..12; country and
@@ -239,6 +244,7 @@ class PricingTable:
     territory: Territory
     day_boundary_tz: tzinfo
     validity_hours: int
+    market: Market = NO_MARKET
 
     def __post_init__(self) -> None:
         check_currency("currency", self.currency)

@@ -70,7 +70,7 @@ def quote_create(
     now = now or timezone.now()
     wanted = requested_legs(legs, now=now)
     profile = active_profile()
-    table = pricing_table(profile)
+    table = pricing_table(profile, departures=[leg.departure_at for leg in wanted], now=now)
     currency = client.billing_currency
     rate = fx_rate(profile.currency, currency, now)
     requests = _leg_requests(wanted)

@@ -7,7 +7,10 @@ SQLite database in a temporary directory (or uses ``DATABASE_URL`` when set), th
   (candidate search, availability, pricing and storing every candidate);
 - crew legality: ``crew.selectors.legality`` for one proposed assignment of a captain with a
   year of flown history (about 300 legs), read from the database each time;
-- suggestions: ``crew.selectors.suggestions`` for two seats among 60 crew members.
+- suggestions: ``crew.selectors.suggestions`` for two seats among 60 crew members;
+- market rules: ``quote_create`` for 2 legs over 60 aircraft (a third of them flying the day
+  before, a year of history behind), without rules and with a rule of every kind
+  (docs/rules.md#dynamic-pricing-market-rules); goal p95 <= 300 ms.
 """
 
 from __future__ import annotations
@@ -190,12 +193,101 @@ def bench_crew(objects: dict[str, Any]) -> None:
     report(f"crew suggestions, 2 seats among 60 crew ({found} suggested)", samples)
 
 
+def market_rules_add(fleet: list[Any]) -> None:
+    """A rule of every kind, 9 regions with 40 peak periods, operating costs for the fleet."""
+    from finance.demo import seed_market
+    from finance.models import PricingRegion, PricingRule
+    from finance.services import pricing_rule_create
+
+    seed_market()  # the demo calendar (holidays, events), 14 rules, operating costs
+    north = PricingRegion.objects.get(name="Northeast")
+    florida = PricingRegion.objects.get(name="Florida and the Bahamas")
+    pricing_rule_create(
+        actor=None,
+        name="Bench route",
+        kind="route",
+        percent=Decimal("4"),
+        region=north,
+        to_region=florida,
+        both_ways=True,
+    )
+    pricing_rule_create(
+        actor=None, name="Bench busy", kind="demand", percent=Decimal("5"), threshold_percent=Decimal("30")
+    )
+    print(f"({PricingRule.objects.count()} rules in force, operating costs for {len(fleet)} aircraft)")
+
+
+def bench_quote_market(objects: dict[str, Any], *, with_rules: bool = True) -> None:
+    from fleet.models import Airport
+    from fleet.services import aircraft_create
+    from flights.services.booking import flight_create
+    from flights.services.quotes import quote_create
+
+    fleet = objects["fleet"] + [
+        aircraft_create(
+            actor=None,
+            tail_number=f"N{400 + i}BX",
+            aircraft_type=TYPE,
+            manufacturer="Cessna",
+            model="Citation CJ3+",
+            year=2019,
+            category="light",
+            seating_capacity=7,
+            range_nautical_miles=2040,
+            cruise_speed=416,
+            current_location="KHPN",
+            hourly_rate=Decimal("4200.00"),
+            min_crew=2,
+        )
+        for i in range(10)
+    ]
+    start = (timezone.now() + timedelta(days=30)).replace(hour=13, minute=0, second=0, microsecond=0)
+    for aircraft in fleet[1:21]:  # a third of the fleet flies the day before
+        aircraft.refresh_from_db()
+        flight_create(
+            client=objects["client"],
+            aircraft=aircraft,
+            departure_airport=aircraft.current_location,
+            arrival_airport=Airport.objects.get(icao="KDJT"),
+            departure_at=start - timedelta(hours=30),
+            actor=None,
+        )
+    legs = [
+        {
+            "departure_airport": "KTEB",
+            "arrival_airport": "KPBI",
+            "departure_datetime": start,
+            "passengers": 4,
+        },
+        {
+            "departure_airport": "KPBI",
+            "arrival_airport": "KTEB",
+            "departure_datetime": start + timedelta(days=3),
+            "passengers": 4,
+        },
+    ]
+
+    def run(label: str) -> None:
+        samples = []
+        for _ in range(20):
+            began = perf_counter()
+            quote, _warnings = quote_create(client=objects["client"], legs=legs, actor=None)
+            samples.append(perf_counter() - began)
+        report(f"quote 2 legs x {len(fleet)} aircraft, {label} ({quote.options.count()} stored)", samples)
+
+    run("no market rules")
+    if with_rules:
+        market_rules_add(fleet)
+        run("market rules of every kind")
+
+
 def main() -> None:
     began = perf_counter()
     objects = setup()
     print(f"(database ready in {perf_counter() - began:.1f} s: {os.environ['DATABASE_URL'].split(':')[0]})")
     bench_quote(objects)
     bench_crew(objects)
+    bench_quote_market(objects)
 
 
 if __name__ == "__main__":

@@ -57,9 +57,13 @@ from flights.pricing import (
     DatedRate,
     LegRequest,
     LineOverride,
+    Market,
+    MarketRule,
+    PeakPeriod,
     Place,
     PricingTable,
     Quote,
+    Region,
     apply_overrides,
     check_feasibility,
     plan_legs,
@@ -693,11 +697,31 @@ def test_days_follow_the_operators_time_zone():
     ) == D("200.00")
 
 
+def every_kind_of_market_rule() -> Market:
+    """A rule of each kind that applies to the trip below (a floor well above its price)."""
+    anywhere = Region("Anywhere", countries=frozenset({"US", "BS"}))
+    january = (PeakPeriod("January", date(2026, 1, 1), date(2026, 1, 31)),)
+    common = {"valid_from": date(2026, 1, 1), "region": anywhere, "to_region": anywhere}
+    return Market(
+        rules=(
+            MarketRule(id=1, name="Peak", kind="peak_dates", percent=D("5"), peak_periods=january, **common),
+            MarketRule(id=2, name="Busy", kind="demand", percent=D("5"), threshold_percent=D("50"), **common),
+            MarketRule(id=3, name="Route", kind="route", percent=D("-5"), **common),
+            MarketRule(id=4, name="Soon", kind="lead_time", percent=D("5"), max_lead_hours=48, **common),
+            MarketRule(id=5, name="Margin", kind="minimum_margin", percent=D("900"), **common),
+        ),
+        demand={("heavy", at(5, 20)): D("60")},
+        operating_costs={7: D("10000")},
+    )
+
+
 def test_every_line_kind_can_appear_in_one_quote():
     # given a trip that touches everything: the aircraft away from base, a fuel stop, an
     # international leg with a permit and the facilities tax, a short hop, winter, a
     # departure within 24 h.
-    aircraft = make_aircraft(current_location=HPN, range_nm=1200, daily_minimum_hours=D("6"))
+    aircraft = make_aircraft(
+        current_location=HPN, range_nm=1200, daily_minimum_hours=D("6"), category="heavy"
+    )
     table = make_table(
         default_airport_fees=FEES,
         catering_per_passenger=D("75"),
@@ -712,6 +736,7 @@ def test_every_line_kind_can_appear_in_one_quote():
         short_leg_min_minutes=60,
         return_to_base=True,
         permit_fees={"BS": D("300")},
+        market=every_kind_of_market_rule(),
         **TAXES,
     )
     legs = [
@@ -727,7 +752,7 @@ def test_every_line_kind_can_appear_in_one_quote():
 
 def test_records_method_inputs_and_validity():
     q = quote(make_aircraft(), [LegRequest(TEB, PBI, at(10, 14), 4)], make_table(), now=NOW)
-    assert q.inputs["method"] == "great-circle block time v3"
+    assert q.inputs["method"] == "great-circle block time v4"
     assert q.inputs["now"] == "2026-01-05T12:00:00+00:00"
     assert q.inputs["aircraft"]["tail_number"] == "N707JT"
     assert q.inputs["legs"][0]["departure"]["icao"] == "KTEB"
