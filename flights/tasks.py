@@ -2,7 +2,7 @@
 
 Tasks take ids, load fresh rows and call one service. ``flights.services`` enqueues
 ``client_notify_task`` with ``transaction.on_commit``; running it twice is harmless because
-``jetops.notifications.notify`` is idempotent per ``key``.
+``clients.notifications.client_notify`` is idempotent per ``key``.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 from celery import shared_task
 
 from clients.choices import NotificationEvent
+from clients.notifications import client_notify
 from fleet.models import Airport
 from flights.choices import FLOWN_FLIGHT_STATUSES, FlightStatus, LegType
 from flights.manifest import local_time_text, utc_time_text
 from flights.models import Flight, Quote, Trip
 from flights.services import quotes_expire
 from jetops.models import NotificationStatus
-from jetops.notifications import notify
 from jetops.tasks import NOTIFY_TASK_OPTIONS
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ClientMessage:
-    """What ``notify`` needs besides the event and the key."""
+    """What ``client_notify`` needs besides the event and the key."""
 
     client: Client
     subject: str
@@ -250,7 +250,7 @@ def client_notify_task(
     if message is None:
         logger.warning("Notification %s dropped: its %s no longer exists.", key, event)
         return 0
-    deliveries = notify(
+    deliveries = client_notify(
         event=event,
         key=key,
         client=message.client,

@@ -28,6 +28,7 @@ from clients.filtersets import ClientFilterSet
 from clients.models import Client, Passenger, PaymentMethod
 from clients.preferences import PREFERENCE_KEYS
 from jetops.activity import acting_user
+from jetops.api.filters import ID_PATTERN
 from jetops.api.viewsets import JetOpsGenericViewSet, JetOpsModelViewSet
 from jetops.models import User
 from jetops.permissions import has_global, restrict
@@ -48,7 +49,6 @@ class ClientViewSet(
     ordering_fields = ["company_name", "contact_person", "created_at", "vip_status"]
     ordering = ["company_name", "contact_person", "id"]
     action_perms = {
-        "bookings": "clients.view_client",
         "preferences": "clients.change_client_preferences",
         "users": "clients.view_client",
         "export": "clients.export_client",
@@ -104,21 +104,6 @@ class ClientViewSet(
             client=serializer.instance, actor=acting_user(self.request), **serializer.validated_data
         )
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
-    @action(detail=True, methods=["get"])
-    def bookings(self, request: Request, pk: str) -> Response:
-        """The client's flights, latest departure first, in the flights API's shape."""
-        from flights.api.serializers import FlightSerializer  # flights build on clients
-        from flights.api.views import FLIGHT_QUERYSET
-
-        client = self.get_object()
-        flights = restrict(FLIGHT_QUERYSET.filter(client=client), request.user).order_by(
-            "-departure_at", "-id"
-        )
-        page = self.paginate_queryset(flights)
-        context = self.get_serializer_context()
-        return self.get_paginated_response(FlightSerializer(page, many=True, context=context).data)
-
     @extend_schema(request=PreferencesSerializer, responses={200: PreferencesSerializer})
     @action(detail=True, methods=["post"])
     def preferences(self, request: Request, pk: str) -> Response:
@@ -163,7 +148,7 @@ class ClientViewSet(
         return Response(PaymentMethodSerializer(method).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})
-    @action(detail=True, methods=["delete"], url_path=r"payment-methods/(?P<method_id>\d+)")
+    @action(detail=True, methods=["delete"], url_path=rf"payment-methods/(?P<method_id>{ID_PATTERN})")
     def payment_method_detail(self, request: Request, pk: str, method_id: str) -> Response:
         client = self.get_object()
         method = get_object_or_404(PaymentMethod, client=client, pk=int(method_id))

@@ -39,10 +39,10 @@ from crew.choices import SET_PILOT_FLYING, CrewRole
 from crew.filtersets import CrewFilterSet
 from crew.models import CrewAssignment, CrewAvailability, CrewMember
 from crew.roster import totals
-from fleet.api.views import schedule_window
 from flights.models import Flight
 from jetops.activity import acting_user
 from jetops.api.viewsets import JetOpsGenericViewSet
+from jetops.api.windows import schedule_window
 from jetops.permissions import restrict, user_can
 
 WINDOW_PARAMS = [

@@ -4,7 +4,6 @@ documents or times. Writes are validated here and performed by ``fleet.services`
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -312,14 +311,3 @@ class AircraftDocumentSerializer(StrictModelSerializer):
         if issued and expires and expires <= issued:
             raise serializers.ValidationError({"expires_on": ["A document expires after it was issued."]})
         return attrs
-
-
-def parse_instant(value: str) -> datetime:
-    """An ISO 8601 date-time (naive → UTC) or date (→ midnight UTC); ``ValueError`` if neither."""
-    text = value.strip()
-    if not text:
-        raise ValueError("empty")
-    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed

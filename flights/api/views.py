@@ -43,6 +43,7 @@ from flights.filtersets import ConciergeFilterSet, FlightFilterSet, QuoteFilterS
 from flights.manifest import manifest_csv, manifest_pdf, manifest_rows
 from flights.models import ConciergeRequest, Flight, FlightPassenger, Quote, QuoteOption, SpecialService, Trip
 from jetops.activity import acting_user
+from jetops.api.filters import ID_PATTERN
 from jetops.api.renderers import CSVRenderer, FormatNegotiation, PDFRenderer
 from jetops.api.throttling import QuoteThrottle, UserThrottle
 from jetops.api.viewsets import JetOpsGenericViewSet
@@ -458,7 +459,7 @@ class FlightViewSet(
         return Response(SpecialServiceSerializer(service).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=SpecialServiceWriteSerializer, responses={200: SpecialServiceSerializer})
-    @action(detail=True, methods=["patch"], url_path=r"services/(?P<service_id>\d+)")
+    @action(detail=True, methods=["patch"], url_path=rf"services/(?P<service_id>{ID_PATTERN})")
     def service_detail(self, request: Request, pk: str, service_id: str) -> Response:
         flight = self.get_object()
         service = get_object_or_404(SpecialService, flight=flight, pk=int(service_id))
@@ -531,3 +532,22 @@ class ConciergeViewSet(
             request=item, actor=acting_user(request), status=data.get("status"), assignee=assignee
         )
         return Response(ConciergeRequestSerializer(item).data)
+
+
+class ClientBookingsViewSet(JetOpsGenericViewSet):
+    """``/clients/{id}/bookings``: a client's flights, registered by flights on the client's
+    path (clients does not import flights)."""
+
+    queryset = FLIGHT_QUERYSET
+    serializer_class = FlightSerializer
+    # Whoever may see the client account may list its bookings (each flight still restricted).
+    action_perms = {"list": "clients.view_client"}
+
+    @extend_schema(operation_id="clients_bookings_retrieve", responses={200: OpenApiTypes.OBJECT})
+    def list(self, request: Request, pk: str) -> Response:
+        """The client's flights, latest departure first, in the flights API's shape."""
+        client = get_object_or_404(restrict(Client.objects.all(), request.user), pk=pk)
+        self.check_object_permissions(request, client)
+        flights = self.get_queryset().filter(client=client).order_by("-departure_at", "-id")
+        page = self.paginate_queryset(flights)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
