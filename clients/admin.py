@@ -19,12 +19,14 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from clients import services
 from clients.choices import NotificationChannel, NotificationEvent
 from clients.models import Client, ClientMembership, DataRequest, Passenger, PaymentMethod
+from clients.permissions import ERASE_CLIENT
 from clients.personal import masked_value, sees_sensitive, sensitive_fields
 from clients.preferences import MAX_ITEMS, MAX_SHORT_TEXT, default_preferences
 from jetops.activity import acting_user, request_meta_with_code
 from jetops.admin import REFUSALS, JetOpsModelAdmin, adopt, authenticator_code_field, critical_refusal
 from jetops.critical import CriticalOperationRefused
 from jetops.jsondepth import DepthBoundJSONFormField
+from jetops.permissions import has_global
 
 PREFERENCE_FIELDS = (
     "dietary_restrictions",
@@ -266,7 +268,7 @@ class ClientAdmin(JetOpsModelAdmin):
         return None
 
     def has_erase_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.has_perm("clients.erase_client"))
+        return has_global(request.user, ERASE_CLIENT)
 
 
 class MaskedHistoryContextHelper(HistoricalRecordContextHelper):

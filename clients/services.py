@@ -16,6 +16,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from clients.choices import ClientType, DataRequestKind, DataRequestStatus
 from clients.models import Client, ClientMembership, DataRequest, Passenger, PaymentMethod, one_month_after
+from clients.permissions import ERASE_CLIENT, VIEW_CLIENT
 from clients.personal import sees_sensitive
 from clients.preferences import default_preferences, preferences_validate
 from jetops.activity import RequestMeta, activity_record
@@ -254,13 +255,13 @@ def portal_user_link(*, client: Client, user: User, actor: User | None) -> Clien
     if membership is None:
         membership = ClientMembership(client=client, user=user)
         save_validated(membership, actor)
-    assign_perm("clients.view_client", user, client)
+    assign_perm(VIEW_CLIENT, user, client)
     return membership
 
 
 @transaction.atomic
 def portal_user_remove(*, membership: ClientMembership, actor: User | None) -> None:
-    remove_perm("clients.view_client", membership.user, membership.client)
+    remove_perm(VIEW_CLIENT, membership.user, membership.client)
     membership._history_user = actor  # type: ignore[attr-defined]
     membership.delete()
 
@@ -341,9 +342,7 @@ def client_erase(*, client: Client, actor: User | None, meta: RequestMeta | None
     the admin's log scrubbed. Flight and financial records stay, under the pseudonym.
     Refused while a legal hold is set. A critical operation (``clients.erase_client``, the IP
     allow-list and the step-up, ``jetops.critical``)."""
-    critical_check(
-        actor=actor, meta=meta, perm="clients.erase_client", action="erase personal data", obj=client
-    )
+    critical_check(actor=actor, meta=meta, perm=ERASE_CLIENT, action="erase personal data", obj=client)
     with transaction.atomic():
         return _client_erase(client, actor, meta)
 

@@ -19,9 +19,7 @@ from django.utils import timezone
 
 from crew import selectors
 from crew.choices import (
-    OVERRIDE_LEGALITY,
     POSITION_ROLES,
-    SET_PILOT_FLYING,
     UNAVAILABLE_KINDS,
     AvailabilityKind,
     CrewRole,
@@ -40,6 +38,7 @@ from crew.models import (
     TypeRating,
     new_calendar_token,
 )
+from crew.permissions import OVERRIDE_LEGALITY, SET_PILOT_FLYING
 from flights.choices import ACTIVE_FLIGHT_STATUSES, FLOWN_FLIGHT_STATUSES, FlightStatus, TripEventKind
 from flights.models import Flight, TripEvent
 from jetops.activity import RequestMeta, activity_record

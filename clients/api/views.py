@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clients import permissions as perms
 from clients import services
 from clients.api.serializers import (
     ClientDetailSerializer,
@@ -49,14 +50,20 @@ class ClientViewSet(
     ordering_fields = ["company_name", "contact_person", "created_at", "vip_status"]
     ordering = ["company_name", "contact_person", "id"]
     action_perms = {
-        "preferences": "clients.change_client_preferences",
-        "users": "clients.view_client",
-        "export": "clients.export_client",
-        "erase": "clients.erase_client",
-        "payment_methods": "clients.view_paymentmethod",
-        "payment_method_detail": "clients.delete_paymentmethod",
-        "data_requests": "clients.view_datarequest",
+        "preferences": perms.CHANGE_CLIENT_PREFERENCES,
+        "users": perms.VIEW_CLIENT,
+        "export": perms.EXPORT_CLIENT,
+        "erase": perms.ERASE_CLIENT,
+        "payment_methods": perms.VIEW_PAYMENTMETHOD,
+        "payment_method_detail": perms.DELETE_PAYMENTMETHOD,
+        "data_requests": perms.VIEW_DATAREQUEST,
+        # Writes inside an action need their own permission instead of the action's read one.
+        ("users", "POST"): perms.MANAGE_CLIENT_USERS,
+        ("payment_methods", "POST"): perms.ADD_PAYMENTMETHOD,
+        ("data_requests", "POST"): perms.ADD_DATAREQUEST,
     }
+    # Storing or removing a card needs a recent second factor.
+    step_up_actions = (("payment_methods", "POST"), "payment_method_detail")
     # The portal keeps its own preferences and cards and files data-subject requests (received
     # today: the date a request reached the operator by other means is staff's to record).
     portal_fields = {
@@ -76,23 +83,9 @@ class ClientViewSet(
 
     def get_serializer_class(self) -> Any:
         staff = getattr(self, "swagger_fake_view", False)  # the schema documents the staff shape
-        if not staff and not has_global(self.request.user, "clients.view_client"):
+        if not staff and not has_global(self.request.user, perms.VIEW_CLIENT):
             return PortalClientSerializer
         return ClientDetailSerializer if self.action == "retrieve" else ClientSerializer
-
-    def get_permissions(self) -> Any:
-        # Writes inside an action need their own permission on top of the action's read one.
-        method_perms = {
-            ("users", "POST"): "clients.manage_client_users",
-            ("payment_methods", "POST"): "clients.add_paymentmethod",
-            ("data_requests", "POST"): "clients.add_datarequest",
-        }
-        perm = method_perms.get((self.action, self.request.method or ""))
-        if perm:
-            self.action_perms = {**self.action_perms, self.action: perm}
-        if self.action in ("payment_methods", "payment_method_detail") and self.request.method != "GET":
-            self.step_up_actions = (*self.step_up_actions, self.action)
-        return super().get_permissions()
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.client_create(

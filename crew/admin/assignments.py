@@ -24,7 +24,6 @@ from django.utils.html import format_html, format_html_join
 
 from crew import selectors, services
 from crew.admin.common import ServiceAddAdmin, TypeDesignatorMixin
-from crew.choices import SET_PILOT_FLYING
 from crew.models import (
     CrewAssignment,
     CrewAvailability,
@@ -33,6 +32,7 @@ from crew.models import (
     LegalityRuleSet,
     rule_parameter_names,
 )
+from crew.permissions import SET_PILOT_FLYING
 from flights.choices import FlightStatus
 from jetops.activity import acting_user, request_meta_with_code
 from jetops.admin import JetOpsModelAdmin, ReadOnlyAdmin, ServiceForm, authenticator_code_field

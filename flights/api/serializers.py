@@ -5,7 +5,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from clients.permissions import VIEW_CLIENT
 from fleet.api.serializers import AirportCodeField
+from flights import permissions as perms
 from flights.choices import ConciergeStatus, FlightStatus, ServiceKind, ServiceStatus
 from flights.models import (
     ConciergeRequest,
@@ -120,7 +122,7 @@ class QuoteOptionSerializer(serializers.ModelSerializer):  # type: ignore[type-a
             return []
         root = self.root.__dict__
         if "_sees_quote_warnings" not in root:
-            root["_sees_quote_warnings"] = has_global(request.user, "flights.view_quote")
+            root["_sees_quote_warnings"] = has_global(request.user, perms.VIEW_QUOTE)
         return list(option.warnings) if root["_sees_quote_warnings"] else []
 
 
@@ -305,7 +307,7 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         if request is None:
             return False
         memo: dict[tuple[str, str, Any], bool] = self.root.__dict__.setdefault("_permission_memo", {})
-        return user_can_memo(request.user, "clients.view_client", flight.client, memo)
+        return user_can_memo(request.user, VIEW_CLIENT, flight.client, memo)
 
     @extend_schema_field(EndpointSerializer)
     def get_departure(self, flight: Flight) -> dict[str, Any]:

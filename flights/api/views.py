@@ -16,8 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clients.models import Client
+from clients.permissions import VIEW_CLIENT, VIEW_PASSPORT
 from crew.models import CrewAssignment
 from fleet.models import Aircraft
+from flights import permissions as perms
 from flights import selectors, services
 from flights.api.serializers import (
     ConciergeCreateSerializer,
@@ -82,11 +84,11 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGener
     ordering_fields = ["created_at", "valid_until", "number"]
     ordering = ["-created_at"]
     action_perms = {
-        "send": "flights.send_quote",
-        "accept": "flights.accept_quote",
-        "decline": "flights.accept_quote",
-        "override": "flights.override_quote",
-        "conversion": "flights.view_quote",
+        "send": perms.SEND_QUOTE,
+        "accept": perms.ACCEPT_QUOTE,
+        "decline": perms.ACCEPT_QUOTE,
+        "override": perms.OVERRIDE_QUOTE,
+        "conversion": perms.VIEW_QUOTE,
     }
     step_up_actions = ("override",)
     # Conversion covers every client's quotes: staff only (a portal user has its own quotes).
@@ -155,16 +157,15 @@ class TripViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGeneri
     search_fields = ["number", "client__company_name", "client__contact_person", "flights__flight_number"]
     ordering_fields = ["created_at", "number"]
     ordering = ["-created_at"]
-    action_perms = {"concierge": "flights.view_conciergerequest", "create": "flights.add_trip"}
+    action_perms = {
+        "concierge": perms.VIEW_CONCIERGEREQUEST,
+        ("concierge", "POST"): perms.ADD_CONCIERGEREQUEST,
+        "create": perms.ADD_TRIP,
+    }
     portal_fields = {"concierge": ("subject", "detail")}
 
     def get_serializer_class(self) -> Any:
         return TripDetailSerializer if self.action == "retrieve" else TripSerializer
-
-    def get_permissions(self) -> Any:
-        if self.action == "concierge" and self.request.method == "POST":
-            self.action_perms = {**self.action_perms, "concierge": "flights.add_conciergerequest"}
-        return super().get_permissions()
 
     @extend_schema(request=TripCreateSerializer, responses={201: TripDetailSerializer})
     def create(self, request: Request) -> Response:
@@ -251,13 +252,17 @@ class FlightViewSet(
     ordering_fields = ["departure_at", "flight_number", "status"]
     ordering = ["departure_at", "id"]
     action_perms = {
-        "quote": "flights.add_quote",
-        "status_change": services.CHANGE_FLIGHT_STATUS,
-        "manifest": "flights.view_manifest",
-        "services": "flights.view_specialservice",
-        "service_detail": "flights.change_specialservice",
-        "feedback": "flights.view_feedback",
-        "feedback_report": "flights.view_feedback",
+        "quote": perms.ADD_QUOTE,
+        "status_change": perms.CHANGE_FLIGHT_STATUS,
+        "manifest": perms.VIEW_MANIFEST,
+        "services": perms.VIEW_SPECIALSERVICE,
+        "service_detail": perms.CHANGE_SPECIALSERVICE,
+        "feedback": perms.VIEW_FEEDBACK,
+        "feedback_report": perms.VIEW_FEEDBACK,
+        # Writes inside an action need their own permission instead of the action's read one.
+        ("manifest", "PUT"): perms.CHANGE_FLIGHTPASSENGER,
+        ("services", "POST"): perms.ADD_SPECIALSERVICE,
+        ("feedback", "POST"): perms.CHANGE_FEEDBACK,
     }
     # Ratings of every client's flights: staff only (a portal user reads its own feedback).
     fleet_wide_actions = ("feedback_report",)
@@ -275,17 +280,6 @@ class FlightViewSet(
         "manifest": ("passenger", "seat", "weight", "bags"),
         "feedback": ("rating", "comment"),
     }
-
-    def get_permissions(self) -> Any:
-        writes = {
-            ("manifest", "PUT"): "flights.change_flightpassenger",
-            ("services", "POST"): "flights.add_specialservice",
-            ("feedback", "POST"): "flights.change_feedback",
-        }
-        perm = writes.get((self.action, self.request.method or ""))
-        if perm:
-            self.action_perms = {**self.action_perms, self.action: perm}
-        return super().get_permissions()
 
     @extend_schema(request=FlightWriteSerializer, responses={201: FlightSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -425,7 +419,7 @@ class FlightViewSet(
             warnings = services.passport_warnings(
                 flight, [row.passenger for row in flight.manifest.select_related("passenger")], _months()
             )
-        show = user_can(request.user, "clients.view_passport", flight.client)
+        show = user_can(request.user, VIEW_PASSPORT, flight.client)
         fmt = request.accepted_renderer.format
         if fmt in MANIFEST_DOCUMENTS:
             return Response(
@@ -541,7 +535,7 @@ class ClientBookingsViewSet(JetOpsGenericViewSet):
     queryset = FLIGHT_QUERYSET
     serializer_class = FlightSerializer
     # Whoever may see the client account may list its bookings (each flight still restricted).
-    action_perms = {"list": "clients.view_client"}
+    action_perms = {"list": VIEW_CLIENT}
 
     @extend_schema(operation_id="clients_bookings_retrieve", responses={200: OpenApiTypes.OBJECT})
     def list(self, request: Request, pk: str) -> Response:
