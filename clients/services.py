@@ -26,7 +26,7 @@ from jetops.models import ActivityAction, ActivityOutcome, User
 from jetops.permissions import step_up_fresh
 from jetops.roles import Role
 from jetops.services import client_login_create
-from jetops.writes import apply_fields, save_validated
+from jetops.writes import apply_fields, delete_recorded, save_validated
 
 CLIENT_FIELDS = (
     "client_type",
@@ -127,10 +127,9 @@ def passenger_update(*, passenger: Passenger, actor: User | None, **data: Any) -
 @transaction.atomic
 def passenger_delete(*, passenger: Passenger, actor: User | None) -> None:
     """Delete a passenger; one who is on a manifest is kept (deactivated) for the record."""
-    passenger._history_user = actor  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
-            passenger.delete()
+            delete_recorded(passenger, actor)
     except ProtectedError as exc:
         raise Conflict(
             "This passenger is on flight manifests and cannot be deleted; deactivate them instead.",
@@ -195,8 +194,7 @@ def payment_method_remove(
 ) -> None:
     client = method.client
     was_default, pk = method.is_default, method.pk
-    method._history_user = actor  # type: ignore[attr-defined]
-    method.delete()
+    delete_recorded(method, actor)
     if was_default:
         successor = client.payment_methods.order_by("-created_at").first()
         if successor is not None:
@@ -262,8 +260,7 @@ def portal_user_link(*, client: Client, user: User, actor: User | None) -> Clien
 @transaction.atomic
 def portal_user_remove(*, membership: ClientMembership, actor: User | None) -> None:
     remove_perm(VIEW_CLIENT, membership.user, membership.client)
-    membership._history_user = actor  # type: ignore[attr-defined]
-    membership.delete()
+    delete_recorded(membership, actor)
 
 
 @transaction.atomic

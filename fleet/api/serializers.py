@@ -16,8 +16,6 @@ from fleet.models import (
     Airport,
     AirportQuerySet,
     Blackout,
-    country_validator,
-    currency_validator,
     normalize_tail_number,
     type_designator_validator,
     unknown_airport_message,
@@ -25,6 +23,7 @@ from fleet.models import (
 )
 from fleet.selectors import document_expiry_state
 from jetops.api.serializers import MoneyField, StrictModelSerializer, StrictSerializer
+from jetops.validators import country_validator, currency_validator
 
 
 class AirportCodeField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
