@@ -29,9 +29,7 @@ from fleet.models import Airport
 from flights import services as flight_services
 from flights.models import Feedback, Quote
 from jetops.permissions import PORTAL_REFUSAL, JetOpsPermission, portal_field_errors, user_can
-from tests.conftest import PASSWORD, bearer
-from tests.fleet.conftest import make_aircraft
-from tests.flights.conftest import future, jet, profile  # noqa: F401  (fixtures)
+from tests.builders import PASSWORD, bearer, future, make_aircraft
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from jetops.roles import HISTORICAL_DELETES, SUPER_ADMIN_LEVEL, Role
-from tests.conftest import bearer, make_user
+from tests.builders import bearer, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -18,10 +18,8 @@ from flights.models import TripEvent
 from jetops.critical import operator_context
 from jetops.models import ActivityAction, ActivityLog
 from jetops.services import user_update
+from tests.builders import bearer, book, future, make_crew, qualified
 from tests.concurrency import race
-from tests.conftest import bearer
-from tests.crew.conftest import book, make_crew, qualified
-from tests.flights.conftest import future
 from tests.test_role_matrix import PERSONAS
 
 pytestmark = pytest.mark.django_db
@@ -322,7 +320,7 @@ def test_overlapping_assignment_is_a_violation(ops_user, client_a, jet, midsize)
 
 
 def test_one_pilot_limit_applies_to_a_single_pilot_aircraft(ops_user, client_a, profile):
-    from tests.fleet.conftest import make_aircraft
+    from tests.builders import make_aircraft
 
     single = make_aircraft(tail_number="N1SP", min_crew=1, current_location="KTEB")
     captain = make_crew("E1")
@@ -413,7 +411,7 @@ def test_crew_of_a_flight_that_left_cannot_change(ops_user, flight):
 
 
 def test_schedule_change_rechecks_the_crew(ops_user, flight):
-    from tests.fleet.conftest import make_aircraft
+    from tests.builders import make_aircraft
 
     latitude = make_aircraft(tail_number="N268LT", aircraft_type="C68A", current_location="KTEB")
     captain = make_crew("E1")
@@ -792,7 +790,7 @@ def matrix_objects(client_a, jet):
 @pytest.mark.parametrize(("method", "path", "body", "allowed"), MATRIX)
 @pytest.mark.parametrize("persona", list(PERSONAS))
 def test_crew_role_matrix(method, path, body, allowed, persona, matrix_objects):
-    from tests.conftest import make_user
+    from tests.builders import make_user
 
     if body == "new_member":
         body = crew_body(employee_id=f"N-{persona}")
@@ -811,7 +809,7 @@ def test_crew_role_matrix(method, path, body, allowed, persona, matrix_objects):
 )
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_assignments_to_one_seat_exactly_one_wins(client_a, profile):
-    from tests.fleet.conftest import make_aircraft
+    from tests.builders import make_aircraft
 
     flight = book(client_a, make_aircraft(tail_number="N901CC"))
     captains = [make_crew(f"C{i}") for i in range(6)]
@@ -827,7 +825,7 @@ def test_concurrent_assignments_to_one_seat_exactly_one_wins(client_a, profile):
 )
 @pytest.mark.django_db(transaction=True)
 def test_one_crew_member_on_two_overlapping_flights_at_once_only_one_wins(client_a, profile):
-    from tests.fleet.conftest import make_aircraft
+    from tests.builders import make_aircraft
 
     first = book(client_a, make_aircraft(tail_number="N902CC"))
     second = book(client_a, make_aircraft(tail_number="N903CC"))

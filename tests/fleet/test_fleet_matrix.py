@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import bearer, make_user
-from tests.fleet.conftest import make_aircraft
+from tests.builders import bearer, make_aircraft, make_user
 from tests.test_role_matrix import PERSONAS
 
 pytestmark = pytest.mark.django_db

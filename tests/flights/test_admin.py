@@ -12,9 +12,7 @@ from fleet.models import Airport
 from flights import services
 from flights.models import ConciergeRequest, Flight, Quote
 from tests.admin_forms import shown
-from tests.crew.conftest import book
-from tests.flights.conftest import future
-from tests.jetops.test_admin import admin_login
+from tests.builders import admin_login, book, future
 
 pytestmark = pytest.mark.django_db
 

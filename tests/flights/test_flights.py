@@ -17,10 +17,8 @@ from fleet.models import Aircraft, AircraftStatusChange, Airport
 from flights import services
 from flights.models import Flight, TripEvent
 from flights.services import TRANSITIONS
+from tests.builders import bearer, book, future, make_aircraft
 from tests.concurrency import race
-from tests.conftest import bearer
-from tests.fleet.conftest import make_aircraft
-from tests.flights.conftest import future
 
 pytestmark = pytest.mark.django_db
 
@@ -45,18 +43,6 @@ def flight_body(
         },
         **extra,
     }
-
-
-def book(client, aircraft, **kwargs) -> Flight:
-    return services.flight_create(
-        client=client,
-        aircraft=aircraft,
-        departure_airport=Airport.objects.get(icao=kwargs.pop("dep", "KTEB")),
-        arrival_airport=Airport.objects.get(icao=kwargs.pop("arr", "KDJT")),
-        departure_at=kwargs.pop("at", future(10, 14)),
-        actor=None,
-        **kwargs,
-    )
 
 
 def test_create_flight_in_seed_shape(ops_user, client_a, jet):

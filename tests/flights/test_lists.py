@@ -9,9 +9,7 @@ import pytest
 from clients import services as client_services
 from fleet.models import Airport
 from flights import services
-from tests.conftest import bearer, make_user
-from tests.fleet.conftest import make_aircraft
-from tests.flights.conftest import future
+from tests.builders import bearer, future, make_aircraft, make_user
 from tests.test_role_matrix import PERSONAS
 
 pytestmark = pytest.mark.django_db

@@ -18,9 +18,7 @@ from fleet.occupancy import occupancy_providers
 from flights import services
 from flights.conflicts import LegPlan
 from flights.models import Flight, Trip
-from tests.conftest import bearer
-from tests.fleet.conftest import make_aircraft
-from tests.flights.conftest import future
+from tests.builders import bearer, book, future, make_aircraft
 
 pytestmark = pytest.mark.django_db
 
@@ -29,17 +27,6 @@ URL = "/api/v1/aircraft"
 
 def airport(code: str) -> Airport:
     return Airport.objects.get(icao=code)
-
-
-def book(client, aircraft, *, dep="KTEB", arr="KDJT", at=None) -> Flight:
-    return services.flight_create(
-        client=client,
-        aircraft=aircraft,
-        departure_airport=airport(dep),
-        arrival_airport=airport(arr),
-        departure_at=at or future(10, 14),
-        actor=None,
-    )
 
 
 def ferry_then_fly(client, aircraft) -> Trip:

@@ -17,8 +17,7 @@ from rest_framework import serializers
 from flights import services
 from flights.models import Flight, Quote, QuoteLine, Trip
 from jetops.errors import Conflict
-from tests.conftest import bearer
-from tests.flights.conftest import future
+from tests.builders import bearer, future
 
 pytestmark = pytest.mark.django_db
 

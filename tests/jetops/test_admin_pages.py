@@ -28,11 +28,16 @@ from jetops.critical import operator_context
 from jetops.models import ActivityLog, User
 from jetops.roles import Role
 from tests.admin_forms import shown
-from tests.conftest import make_user, next_code
-from tests.crew.conftest import book, make_crew, qualified
-from tests.fleet.conftest import make_aircraft
-from tests.flights.conftest import future
-from tests.jetops.test_admin import admin_login
+from tests.builders import (
+    admin_login,
+    book,
+    future,
+    make_aircraft,
+    make_crew,
+    make_user,
+    next_code,
+    qualified,
+)
 
 pytestmark = pytest.mark.django_db
 
