@@ -22,6 +22,7 @@ from flights.models import (
 from flights.services import MAX_QUOTE_LEGS
 from jetops.api.serializers import StrictSerializer
 from jetops.permissions import has_global, user_can_memo
+from jetops.validators import currency_validator
 
 
 def money(amount: Any, currency: str) -> dict[str, str]:
@@ -230,7 +231,7 @@ class SpecialServiceWriteSerializer(StrictSerializer):
     vendor = serializers.CharField(max_length=120, required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=ServiceStatus.choices, required=False)
     cost = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
-    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False)
+    currency = serializers.CharField(validators=[currency_validator], required=False)
 
 
 class FlightCrewSerializer(serializers.Serializer):  # type: ignore[type-arg]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -14,6 +14,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
 
 from clients.models import Client
 from clients.permissions import VIEW_CLIENT, VIEW_PASSPORT
@@ -537,10 +538,21 @@ class ClientBookingsViewSet(JetOpsGenericViewSet):
     # Whoever may see the client account may list its bookings (each flight still restricted).
     action_perms = {"list": VIEW_CLIENT}
 
+    def client(self) -> Client:
+        return get_object_or_404(restrict(Client.objects.all(), self.request.user), pk=self.kwargs["pk"])
+
+    def permission_denied(self, request: Any, message: Any = None, code: Any = None) -> NoReturn:
+        # The id in the path is the client's: a client the user cannot see is a 404, as on
+        # /clients/{id} (the base class would look for a flight with that id).
+        if request.user and request.user.is_authenticated:
+            self.client()
+        GenericViewSet.permission_denied(self, request, message=message, code=code)
+        raise AssertionError("unreachable: permission_denied always raises")
+
     @extend_schema(operation_id="clients_bookings_retrieve", responses={200: OpenApiTypes.OBJECT})
     def list(self, request: Request, pk: str) -> Response:
         """The client's flights, latest departure first, in the flights API's shape."""
-        client = get_object_or_404(restrict(Client.objects.all(), request.user), pk=pk)
+        client = self.client()
         self.check_object_permissions(request, client)
         flights = self.get_queryset().filter(client=client).order_by("-departure_at", "-id")
         page = self.paginate_queryset(flights)

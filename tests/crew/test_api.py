@@ -20,7 +20,7 @@ from jetops.models import ActivityAction, ActivityLog
 from jetops.services import user_update
 from tests.builders import bearer, book, future, make_crew, qualified
 from tests.concurrency import race
-from tests.test_role_matrix import PERSONAS
+from tests.role_matrix import matrix_check, role_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -762,13 +762,24 @@ def test_client_user_cannot_reach_crew(client_a_user, client_a, jet):
 # ---------------------------------------------------------------- role × endpoint matrix
 
 STAFF_OK = {"admin": 200, "ops": 200}
+STAFF_CREATE = {"admin": 201, "ops": 201}
 MATRIX = [
     ("get", "/api/v1/crew", None, {**STAFF_OK, "crew": 200}),
-    ("post", "/api/v1/crew", "new_member", {"admin": 201, "ops": 201}),
+    (
+        "post",
+        "/api/v1/crew",
+        lambda persona, _: crew_body(employee_id=f"N-{persona}"),
+        {"admin": 201, "ops": 201},
+    ),
     ("get", "/api/v1/crew/{member}", None, {**STAFF_OK, "*": 404}),
     ("patch", "/api/v1/crew/{member}", {"notes": "x"}, {**STAFF_OK, "*": 404}),
     ("get", "/api/v1/crew/{member}/schedule", None, {**STAFF_OK, "*": 404}),
-    ("post", "/api/v1/crew/{member}/legality", "what_if", {**STAFF_OK, "*": 404}),
+    (
+        "post",
+        "/api/v1/crew/{member}/legality",
+        lambda _, objects: {"flights": [objects["flight"]], "role": "PIC"},
+        {**STAFF_OK, "*": 404},
+    ),
     ("get", "/api/v1/crew/assignments", None, {**STAFF_OK, "crew": 200}),
     ("get", "/api/v1/crew/availability", None, {**STAFF_OK, "crew": 200}),
     (
@@ -787,18 +798,9 @@ def matrix_objects(client_a, jet):
     return {"member": member.pk, "flight": book(client_a, jet).pk}
 
 
-@pytest.mark.parametrize(("method", "path", "body", "allowed"), MATRIX)
-@pytest.mark.parametrize("persona", list(PERSONAS))
-def test_crew_role_matrix(method, path, body, allowed, persona, matrix_objects):
-    from tests.builders import make_user
-
-    if body == "new_member":
-        body = crew_body(employee_id=f"N-{persona}")
-    elif body == "what_if":
-        body = {"flights": [matrix_objects["flight"]], "role": "PIC"}
-    user = make_user(f"matrix-{persona}", PERSONAS[persona])
-    response = getattr(bearer(user), method)(path.format(**matrix_objects), body, format="json")
-    assert response.status_code == allowed.get(persona, allowed.get("*", 403)), response.content
+@role_matrix(MATRIX)
+def test_crew_role_matrix(row, persona, matrix_objects):
+    matrix_check(row, persona, matrix_objects)
 
 
 # ---------------------------------------------------------------- concurrency (PostgreSQL)
