@@ -228,7 +228,7 @@ def _erase_branch(branch: Branch, pseudonym: str, actor: User | None) -> None:
         if strategy == "delete":
             delete_recorded(obj, actor)
         else:
-            anonymise(obj, obj.anonymised_values(pseudonym), actor)  # type: ignore[attr-defined]
+            anonymise(obj, obj.anonymised_values(pseudonym), actor)
     _purge_history(branch.model, branch.gone | (branch.ids if strategy == "delete" else set()))
 
 

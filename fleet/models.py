@@ -54,7 +54,7 @@ def validate_tail_number(value: str) -> None:
         )
 
 
-class TailNumberField(models.CharField):  # type: ignore[type-arg]
+class TailNumberField(models.CharField):
     """A registration mark, stored normalised (upper case, no blanks) whichever way it is
     written: forms, ``full_clean`` and ``save`` all see the normalised value."""
 
@@ -142,7 +142,7 @@ class Airport(models.Model):
         return f"{self.icao} {self.name}"
 
 
-class AirportField(models.ForeignKey):  # type: ignore[type-arg]
+class AirportField(models.ForeignKey):
     """A reference to an airport that takes any code a person means (``AirportQuerySet.resolve``:
     any case, IATA, K + IATA, former ICAO codes) and keeps the canonical ICAO code.
 

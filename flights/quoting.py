@@ -189,7 +189,7 @@ def rebuild_quote(
         client_discount_percent=Decimal(option_inputs["client_discount_percent"]),
         quote_discount=Decimal(option_inputs["quote_discount"]),
         fet_rate=Decimal(option_inputs["fet_rate"]),
-        taxable_shares={kind: Decimal(v) for kind, v in option_inputs["taxable_shares"].items()},  # type: ignore[misc]
+        taxable_shares={kind: Decimal(v) for kind, v in option_inputs["taxable_shares"].items()},
         overrides=(),
         inputs={},
     )

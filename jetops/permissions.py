@@ -72,7 +72,7 @@ def has_scoped(user: Any, perm: str) -> bool:
 
 def visible_client_ids(user: Any) -> QuerySet[Any]:
     """Ids of the client accounts a Client-role user is linked to (guardian grant)."""
-    client_model = apps.get_model("clients", "Client")  # type: ignore[misc]
+    client_model = apps.get_model("clients", "Client")
     if not (_authenticated(user) and user.level & Role.CLIENT):
         return client_model.objects.none().values("pk")
     return get_objects_for_user(

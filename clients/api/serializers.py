@@ -235,7 +235,7 @@ class PortalUserCreateSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class PortalUserSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PortalUserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username", "name", "email", "is_active", "last_login", "created_at"]

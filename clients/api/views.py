@@ -120,7 +120,7 @@ class ClientViewSet(
             client=client,
             actor=acting_user(request),
             meta=self.meta,
-            **serializer.validated_data,  # type: ignore[arg-type]
+            **serializer.validated_data,
         )
         return Response(PortalUserSerializer(user).data, status=status.HTTP_201_CREATED)
 
@@ -136,7 +136,7 @@ class ClientViewSet(
             client=client,
             actor=acting_user(request),
             meta=self.meta,
-            **serializer.validated_data,  # type: ignore[arg-type]
+            **serializer.validated_data,
         )
         return Response(PaymentMethodSerializer(method).data, status=status.HTTP_201_CREATED)
 

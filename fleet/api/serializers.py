@@ -26,7 +26,7 @@ from jetops.api.serializers import MoneyField, StrictModelSerializer, StrictSeri
 from jetops.validators import country_validator, currency_validator
 
 
-class AirportCodeField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+class AirportCodeField(serializers.PrimaryKeyRelatedField):
     """An airport as its canonical ICAO code. On write it takes any code a person means
     (``AirportQuerySet.resolve``: ICAO or IATA, any case, K + IATA, a former ICAO code); an
     unknown one is a 400 on the field. Reads need no join: the foreign key holds the code."""
@@ -50,7 +50,7 @@ class AirportCodeField(serializers.PrimaryKeyRelatedField):  # type: ignore[type
         return airport
 
 
-class LabelListField(serializers.ListField):  # type: ignore[type-arg]
+class LabelListField(serializers.ListField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(child=serializers.CharField(max_length=60), **kwargs)
 
@@ -199,7 +199,7 @@ PORTAL_FIELDS = [
 ]
 
 
-class PortalAircraftSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PortalAircraftSerializer(serializers.ModelSerializer):
     """What clients and crew see of an aircraft: what it is and how it is fitted out.
     Never rates, weights, insurance, documents, hours or location."""
 
@@ -214,7 +214,7 @@ class PortalAircraftSerializer(serializers.ModelSerializer):  # type: ignore[typ
         return getattr(aircraft, "distance_nm", None)
 
 
-class BlackoutSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class BlackoutSerializer(serializers.ModelSerializer):
     created_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )

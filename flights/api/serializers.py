@@ -46,7 +46,7 @@ class QuoteRequestSerializer(StrictSerializer):
     discount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
 
 
-class QuoteOptionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class QuoteOptionSerializer(serializers.ModelSerializer):
     aircraft = serializers.SerializerMethodField()
     legs = serializers.JSONField(source="planned_legs")
     lines = serializers.SerializerMethodField()
@@ -127,7 +127,7 @@ class QuoteOptionSerializer(serializers.ModelSerializer):  # type: ignore[type-a
         return list(option.warnings) if root["_sees_quote_warnings"] else []
 
 
-class QuoteSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class QuoteSerializer(serializers.ModelSerializer):
     client_id = serializers.IntegerField(read_only=True)
     candidates = QuoteOptionSerializer(source="options", many=True, read_only=True)
     trip_id = serializers.SerializerMethodField()
@@ -211,7 +211,7 @@ class StatusChangeSerializer(StrictSerializer):
     landings = serializers.IntegerField(min_value=0, max_value=20, required=False)
 
 
-class SpecialServiceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class SpecialServiceSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=ServiceKind.choices)
     status = serializers.ChoiceField(choices=ServiceStatus.choices, required=False)
     cost = serializers.SerializerMethodField()
@@ -234,7 +234,7 @@ class SpecialServiceWriteSerializer(StrictSerializer):
     currency = serializers.CharField(validators=[currency_validator], required=False)
 
 
-class FlightCrewSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class FlightCrewSerializer(serializers.Serializer):
     """One of a flight's ``crew_assignments``, for the schema (``POST /flights/{id}/crew``
     makes them)."""
 
@@ -244,7 +244,7 @@ class FlightCrewSerializer(serializers.Serializer):  # type: ignore[type-arg]
     role = serializers.CharField()
 
 
-class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class FlightSerializer(serializers.ModelSerializer):
     """A flight in the seed's shape, with trip, leg type, times and manifest."""
 
     client_id = serializers.IntegerField(read_only=True)
@@ -354,7 +354,7 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         }
 
 
-class TripEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class TripEventSerializer(serializers.ModelSerializer):
     flight_number = serializers.CharField(source="flight.flight_number", read_only=True, default=None)
 
     class Meta:
@@ -363,7 +363,7 @@ class TripEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
         read_only_fields = fields
 
 
-class TripSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class TripSerializer(serializers.ModelSerializer):
     client_id = serializers.IntegerField(read_only=True)
     quote_id = serializers.IntegerField(read_only=True)
     flights = FlightSerializer(many=True, read_only=True)
@@ -404,7 +404,7 @@ class TripCreateSerializer(StrictSerializer):
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class ConciergeRequestSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ConciergeRequestSerializer(serializers.ModelSerializer):
     trip_id = serializers.IntegerField(read_only=True)
     status = serializers.ChoiceField(choices=ConciergeStatus.choices, read_only=True)
     overdue = serializers.SerializerMethodField()
@@ -450,7 +450,7 @@ class ConciergeUpdateSerializer(StrictSerializer):
     assignee = serializers.IntegerField(required=False, allow_null=True)
 
 
-class FeedbackSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class FeedbackSerializer(serializers.ModelSerializer):
     class Meta:
         model = Feedback
         fields = ["id", "flight", "rating", "comment", "requested_at", "submitted_at"]

@@ -59,9 +59,9 @@ class JetOpsViewSetMixin:
         return request_meta(self.request)
 
 
-class JetOpsGenericViewSet(JetOpsViewSetMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class JetOpsGenericViewSet(JetOpsViewSetMixin, viewsets.GenericViewSet):
     pass
 
 
-class JetOpsModelViewSet(JetOpsViewSetMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class JetOpsModelViewSet(JetOpsViewSetMixin, viewsets.ModelViewSet):
     pass
