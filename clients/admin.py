@@ -19,12 +19,14 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from clients import services
 from clients.choices import NotificationChannel, NotificationEvent
 from clients.models import Client, ClientMembership, DataRequest, Passenger, PaymentMethod
+from clients.permissions import ERASE_CLIENT
 from clients.personal import masked_value, sees_sensitive, sensitive_fields
 from clients.preferences import MAX_ITEMS, MAX_SHORT_TEXT, default_preferences
 from jetops.activity import acting_user, request_meta_with_code
 from jetops.admin import REFUSALS, JetOpsModelAdmin, adopt, authenticator_code_field, critical_refusal
 from jetops.critical import CriticalOperationRefused
 from jetops.jsondepth import DepthBoundJSONFormField
+from jetops.permissions import has_global
 
 PREFERENCE_FIELDS = (
     "dietary_restrictions",
@@ -43,7 +45,7 @@ def _listed(value: Any) -> list[str]:
     return [value] if isinstance(value, str) and value else list(value or [])
 
 
-class ClientAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class ClientAdminForm(forms.ModelForm):
     """A client account, its preferences as fields: the lists one item per line, preferred
     aircraft picked from the fleet, notifications as ticks. ``clients.services`` checks them
     with the API's rules (``clients.preferences``)."""
@@ -109,14 +111,14 @@ class ClientAdminForm(forms.ModelForm):  # type: ignore[type-arg]
         }
 
 
-class PassengerInline(admin.TabularInline):  # type: ignore[type-arg]
+class PassengerInline(admin.TabularInline):
     model = Passenger
     extra = 0
     fields = ["first_name", "last_name", "nationality", "passport_expiry", "weight_kg", "is_active"]
     show_change_link = True
 
 
-class PaymentMethodInline(admin.TabularInline):  # type: ignore[type-arg]
+class PaymentMethodInline(admin.TabularInline):
     """Masked: brand, last four and expiry only; tokens are added through the API."""
 
     model = PaymentMethod
@@ -129,7 +131,7 @@ class PaymentMethodInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
 
-class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+class MembershipInline(admin.TabularInline):
     model = ClientMembership
     extra = 0
     fields = ("user", "created_at")
@@ -140,7 +142,7 @@ class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
 
-class DataRequestInline(admin.TabularInline):  # type: ignore[type-arg]
+class DataRequestInline(admin.TabularInline):
     """The account's data-subject requests: a register, so rows are never deleted."""
 
     model = DataRequest
@@ -266,7 +268,7 @@ class ClientAdmin(JetOpsModelAdmin):
         return None
 
     def has_erase_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.has_perm("clients.erase_client"))
+        return has_global(request.user, ERASE_CLIENT)
 
 
 class MaskedHistoryContextHelper(HistoricalRecordContextHelper):
@@ -354,7 +356,7 @@ class DataRequestAdmin(JetOpsModelAdmin):
                 request=obj,
                 actor=acting_user(request),
                 status=obj.status,
-                notes=obj.notes,  # type: ignore[arg-type]
+                notes=obj.notes,
             )
         else:
             adopt(

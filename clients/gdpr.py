@@ -33,6 +33,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from clients.models import Client
 from clients.personal import SENSITIVE_FIELDS, masked
 from jetops.models import ActivityLog, EncryptedTOTPDevice, NotificationDelivery, User
+from jetops.writes import delete_recorded
 
 ERASURE_STRATEGIES = {"anonymise", "delete", "keep"}
 EXPORT_FORMAT = "jetops-gdpr-export/1"
@@ -225,10 +226,9 @@ def _erase_branch(branch: Branch, pseudonym: str, actor: User | None) -> None:
         return
     for obj in branch.rows():
         if strategy == "delete":
-            obj._history_user = actor  # type: ignore[attr-defined]
-            obj.delete()
+            delete_recorded(obj, actor)
         else:
-            anonymise(obj, obj.anonymised_values(pseudonym), actor)  # type: ignore[attr-defined]
+            anonymise(obj, obj.anonymised_values(pseudonym), actor)
     _purge_history(branch.model, branch.gone | (branch.ids if strategy == "delete" else set()))
 
 

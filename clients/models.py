@@ -20,9 +20,7 @@ from clients.choices import ClientType, DataRequestKind, DataRequestStatus, VipS
 from clients.preferences import default_preferences
 from jetops.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField
 from jetops.models import BaseModel
-
-currency_validator = RegexValidator(r"^[A-Z]{3}$", "An ISO 4217 code, e.g. USD.")
-country_validator = RegexValidator(r"^[A-Z]{2}$", "An ISO 3166 alpha-2 code, e.g. US.")
+from jetops.validators import country_validator, currency_validator
 
 
 class Client(BaseModel):

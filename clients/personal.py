@@ -14,9 +14,10 @@ from typing import Any
 
 from django.db.models import Model
 
+from clients.permissions import VIEW_PASSPORT
 from jetops.permissions import user_can
 
-VIEW_SENSITIVE = "clients.view_passport"
+VIEW_SENSITIVE = VIEW_PASSPORT
 
 
 MASK_MARK = "•"

@@ -16,6 +16,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from clients.choices import ClientType, DataRequestKind, DataRequestStatus
 from clients.models import Client, ClientMembership, DataRequest, Passenger, PaymentMethod, one_month_after
+from clients.permissions import ERASE_CLIENT, VIEW_CLIENT
 from clients.personal import sees_sensitive
 from clients.preferences import default_preferences, preferences_validate
 from jetops.activity import RequestMeta, activity_record
@@ -25,7 +26,7 @@ from jetops.models import ActivityAction, ActivityOutcome, User
 from jetops.permissions import step_up_fresh
 from jetops.roles import Role
 from jetops.services import client_login_create
-from jetops.writes import apply_fields, save_validated
+from jetops.writes import apply_fields, delete_recorded, save_validated
 
 CLIENT_FIELDS = (
     "client_type",
@@ -126,10 +127,9 @@ def passenger_update(*, passenger: Passenger, actor: User | None, **data: Any) -
 @transaction.atomic
 def passenger_delete(*, passenger: Passenger, actor: User | None) -> None:
     """Delete a passenger; one who is on a manifest is kept (deactivated) for the record."""
-    passenger._history_user = actor  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
-            passenger.delete()
+            delete_recorded(passenger, actor)
     except ProtectedError as exc:
         raise Conflict(
             "This passenger is on flight manifests and cannot be deleted; deactivate them instead.",
@@ -194,8 +194,7 @@ def payment_method_remove(
 ) -> None:
     client = method.client
     was_default, pk = method.is_default, method.pk
-    method._history_user = actor  # type: ignore[attr-defined]
-    method.delete()
+    delete_recorded(method, actor)
     if was_default:
         successor = client.payment_methods.order_by("-created_at").first()
         if successor is not None:
@@ -254,15 +253,14 @@ def portal_user_link(*, client: Client, user: User, actor: User | None) -> Clien
     if membership is None:
         membership = ClientMembership(client=client, user=user)
         save_validated(membership, actor)
-    assign_perm("clients.view_client", user, client)
+    assign_perm(VIEW_CLIENT, user, client)
     return membership
 
 
 @transaction.atomic
 def portal_user_remove(*, membership: ClientMembership, actor: User | None) -> None:
-    remove_perm("clients.view_client", membership.user, membership.client)
-    membership._history_user = actor  # type: ignore[attr-defined]
-    membership.delete()
+    remove_perm(VIEW_CLIENT, membership.user, membership.client)
+    delete_recorded(membership, actor)
 
 
 @transaction.atomic
@@ -341,9 +339,7 @@ def client_erase(*, client: Client, actor: User | None, meta: RequestMeta | None
     the admin's log scrubbed. Flight and financial records stay, under the pseudonym.
     Refused while a legal hold is set. A critical operation (``clients.erase_client``, the IP
     allow-list and the step-up, ``jetops.critical``)."""
-    critical_check(
-        actor=actor, meta=meta, perm="clients.erase_client", action="erase personal data", obj=client
-    )
+    critical_check(actor=actor, meta=meta, perm=ERASE_CLIENT, action="erase personal data", obj=client)
     with transaction.atomic():
         return _client_erase(client, actor, meta)
 

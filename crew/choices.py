@@ -4,11 +4,6 @@ from __future__ import annotations
 
 from django.db import models
 
-OVERRIDE_LEGALITY = "crew.override_legality"
-"""The permission to assign crew against a legality violation (with a reason and step-up)."""
-SET_PILOT_FLYING = "crew.set_pilot_flying"
-"""The permission to record which pilot flew a leg (crew: on their own legs)."""
-
 
 class Position(models.TextChoices):
     CAPTAIN = "captain", "Captain"

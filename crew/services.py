@@ -19,9 +19,7 @@ from django.utils import timezone
 
 from crew import selectors
 from crew.choices import (
-    OVERRIDE_LEGALITY,
     POSITION_ROLES,
-    SET_PILOT_FLYING,
     UNAVAILABLE_KINDS,
     AvailabilityKind,
     CrewRole,
@@ -40,6 +38,7 @@ from crew.models import (
     TypeRating,
     new_calendar_token,
 )
+from crew.permissions import OVERRIDE_LEGALITY, SET_PILOT_FLYING
 from flights.choices import ACTIVE_FLIGHT_STATUSES, FLOWN_FLIGHT_STATUSES, FlightStatus, TripEventKind
 from flights.models import Flight, TripEvent
 from flights.services.booking import SCHEDULE_FIELDS
@@ -48,7 +47,7 @@ from jetops.critical import critical_check
 from jetops.errors import Conflict
 from jetops.models import ActivityAction, ActivityOutcome, User
 from jetops.permissions import user_can
-from jetops.writes import apply_fields, save_validated
+from jetops.writes import apply_fields, delete_recorded, save_validated
 
 MEMBER_FIELDS = (
     "employee_id",
@@ -105,8 +104,7 @@ def _member_user_check(member: CrewMember) -> None:
 def _delete_all(rows: Any, actor: User | None) -> None:
     """Delete ``rows`` one by one, so each history record names who removed it."""
     for row in rows:
-        row._history_user = actor
-        row.delete()
+        delete_recorded(row, actor)
 
 
 def _qualifications_set(member: CrewMember, data: dict[str, Any], actor: User | None) -> None:
@@ -262,8 +260,7 @@ def availability_add(
 @transaction.atomic
 def availability_remove(*, period: CrewAvailability, actor: User | None) -> None:
     """Delete a period of availability (its history keeps who removed it)."""
-    period._history_user = actor  # type: ignore[attr-defined]
-    period.delete()
+    delete_recorded(period, actor)
 
 
 def _block_time_json(value: Any) -> Any:
@@ -302,8 +299,7 @@ def duty_record(*, member: CrewMember, actor: User | None, **data: Any) -> DutyP
 @transaction.atomic
 def duty_remove(*, duty: DutyPeriod, actor: User | None) -> None:
     """Delete a recorded duty (its history keeps who removed it)."""
-    duty._history_user = actor  # type: ignore[attr-defined]
-    duty.delete()
+    delete_recorded(duty, actor)
 
 
 # ---------------------------------------------------------------- assignments
@@ -526,8 +522,7 @@ def crew_unassign(*, assignment: CrewAssignment, actor: User | None, reason: str
     if flight.status not in (FlightStatus.SCHEDULED, FlightStatus.BOARDING):
         raise Conflict(f"The flight is {flight.get_status_display().lower()}.", code="flight_closed")
     member = assignment.crew_member
-    assignment._history_user = actor  # type: ignore[attr-defined]
-    assignment.delete()
+    delete_recorded(assignment, actor)
     _crew_event(
         flight,
         actor,

@@ -27,13 +27,13 @@ from jetops.activity import acting_user
 from jetops.admin import JetOpsModelAdmin
 
 
-class AirportFeeInline(admin.TabularInline):  # type: ignore[type-arg]
+class AirportFeeInline(admin.TabularInline):
     model = AirportFee
     extra = 0
     autocomplete_fields = ["airport"]
 
 
-class PermitFeeInline(admin.TabularInline):  # type: ignore[type-arg]
+class PermitFeeInline(admin.TabularInline):
     model = PermitFee
     extra = 0
 
@@ -144,7 +144,7 @@ class PricingDataAdmin(JetOpsModelAdmin):
         services.pricing_row_delete(row=instance, actor=acting_user(request))  # type: ignore[arg-type]
 
 
-class PeakPeriodInline(admin.TabularInline):  # type: ignore[type-arg]
+class PeakPeriodInline(admin.TabularInline):
     model = PeakPeriod
     extra = 0
     fields = ["name", "first_day", "last_day"]

@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -17,12 +17,10 @@ from django.utils import timezone
 from fleet.choices import AircraftCategory
 from fleet.models import Aircraft, AirportField
 from jetops.models import BaseModel
-
-currency_validator = RegexValidator(r"^[A-Z]{3}$", "An ISO 4217 code, e.g. USD.")
-country_validator = RegexValidator(r"^[A-Z]{2}$", "An ISO 3166 alpha-2 code, e.g. US.")
+from jetops.validators import country_validator, currency_validator
 
 
-def money_field(help_text: str = "", default: str = "0") -> models.DecimalField:  # type: ignore[type-arg]
+def money_field(help_text: str = "", default: str = "0") -> models.DecimalField:
     return models.DecimalField(
         max_digits=12,
         decimal_places=2,

@@ -84,13 +84,13 @@ class AirportAdmin(ReadOnlyMixin, JetOpsModelAdmin):
         return found, duplicates
 
 
-class DocumentInline(admin.TabularInline):  # type: ignore[type-arg]
+class DocumentInline(admin.TabularInline):
     model = AircraftDocument
     extra = 0
     fields = ["kind", "number", "issued_on", "expires_on", "file", "notes"]
 
 
-class BlackoutInline(admin.TabularInline):  # type: ignore[type-arg]
+class BlackoutInline(admin.TabularInline):
     """Current and coming blackouts (those that ended over 30 days ago are on the blackout
     list). Saved one by one through the services: same-kind overlaps merge, other overlaps
     are refused on their row."""
@@ -105,7 +105,7 @@ class BlackoutInline(admin.TabularInline):  # type: ignore[type-arg]
         return super().get_queryset(request).filter(end__gte=recent).select_related("created_by")
 
 
-class AircraftAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class AircraftAdminForm(forms.ModelForm):
     status_reason = forms.CharField(
         required=False,
         max_length=500,

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from fleet.models import UNKNOWN_AIRPORT, Airport, AirportQuerySet, normalize_airport_code
 
 
-class AirportChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class AirportChoiceField(forms.ModelChoiceField):
     """An airport typed as any code a person means (``AirportQuerySet.resolve``): ICAO or
     IATA, any case, K + IATA, a former ICAO code. The model's ``AirportField`` gives it to every
     model form (the admin's included); filters and plain forms declare it. Typed in a text

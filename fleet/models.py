@@ -24,9 +24,8 @@ from fleet.choices import (
     BlackoutKind,
 )
 from jetops.models import BaseModel
+from jetops.validators import country_validator, currency_validator
 
-currency_validator = RegexValidator(r"^[A-Z]{3}$", "An ISO 4217 code, e.g. USD.")
-country_validator = RegexValidator(r"^[A-Z]{2}$", "An ISO 3166 alpha-2 code, e.g. US.")
 icao_validator = RegexValidator(r"^[A-Z0-9]{4}$", "A four-character ICAO airport code, e.g. KTEB.")
 type_designator_validator = RegexValidator(
     r"^[A-Z][A-Z0-9]{1,3}$", "An ICAO aircraft type designator (2–4 characters), e.g. C25B or GLF6."
@@ -55,7 +54,7 @@ def validate_tail_number(value: str) -> None:
         )
 
 
-class TailNumberField(models.CharField):  # type: ignore[type-arg]
+class TailNumberField(models.CharField):
     """A registration mark, stored normalised (upper case, no blanks) whichever way it is
     written: forms, ``full_clean`` and ``save`` all see the normalised value."""
 
@@ -143,7 +142,7 @@ class Airport(models.Model):
         return f"{self.icao} {self.name}"
 
 
-class AirportField(models.ForeignKey):  # type: ignore[type-arg]
+class AirportField(models.ForeignKey):
     """A reference to an airport that takes any code a person means (``AirportQuerySet.resolve``:
     any case, IATA, K + IATA, former ICAO codes) and keeps the canonical ICAO code.
 

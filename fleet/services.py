@@ -31,7 +31,7 @@ from fleet.models import (
 from fleet.selectors import airport_get, blackout_overlaps
 from jetops.errors import Conflict
 from jetops.models import User
-from jetops.writes import apply_fields, save_validated
+from jetops.writes import apply_fields, delete_recorded, save_validated
 
 AIRCRAFT_FIELDS = (
     "tail_number",
@@ -253,9 +253,7 @@ def _merge_into(
     target.end = max([end, target.end, *(b.end for b in absorbed)])
     target.reason = merged_reason
     for other in absorbed:
-        other._history_user = actor  # type: ignore[attr-defined]
-        other._change_reason = f"Merged into blackout #{target.pk}"  # type: ignore[attr-defined]
-        other.delete()
+        delete_recorded(other, actor, f"Merged into blackout #{target.pk}")
     ids = ", ".join(f"#{b.pk}" for b in absorbed)
     note = f"Extended by an overlapping {target.kind} blackout" + (f" (absorbed {ids})" if ids else "")
     save_validated(target, actor, note)
@@ -330,10 +328,7 @@ def blackout_update(*, blackout: Blackout, actor: User | None, **data: Any) -> B
 @transaction.atomic
 def blackout_remove(*, blackout: Blackout, actor: User | None, reason: str = "") -> None:
     """Delete a blackout (the history keeps it, with the actor)."""
-    blackout._history_user = actor  # type: ignore[attr-defined]
-    if reason:
-        blackout._change_reason = reason  # type: ignore[attr-defined]
-    blackout.delete()
+    delete_recorded(blackout, actor, reason)
 
 
 def _sync_document_expiry(aircraft: Aircraft, kind: str, actor: User | None) -> None:
@@ -386,8 +381,7 @@ def document_update(*, document: AircraftDocument, actor: User | None, **data: A
 def document_remove(*, document: AircraftDocument, actor: User | None) -> None:
     """Delete a document; the aircraft's expiry date of that kind follows the remaining ones."""
     aircraft, kind = document.aircraft, document.kind
-    document._history_user = actor  # type: ignore[attr-defined]
-    document.delete()
+    delete_recorded(document, actor)
     _sync_document_expiry(aircraft, kind, actor)
 
 

@@ -29,6 +29,7 @@ from flights.models import (
     Trip,
     TripEvent,
 )
+from flights.permissions import CHANGE_FLIGHT_STATUS
 from flights.services.booking import FLIGHT_EDIT_FIELDS, flight_update
 from flights.services.extras import (
     SERVICE_FIELDS,
@@ -37,7 +38,7 @@ from flights.services.extras import (
     special_service_save,
 )
 from flights.services.quotes import quote_accept, quote_create, quote_override_line, quote_send
-from flights.services.status import CHANGE_FLIGHT_STATUS, flight_status_change
+from flights.services.status import flight_status_change
 from jetops.activity import acting_user
 from jetops.admin import JetOpsModelAdmin, ServiceAddAdminMixin, ServiceForm, adopt
 from jetops.models import User
@@ -53,7 +54,7 @@ class FlightStatusActions:
         return user_can(request.user, CHANGE_FLIGHT_STATUS)
 
 
-class QuoteLineInline(admin.TabularInline):  # type: ignore[type-arg]
+class QuoteLineInline(admin.TabularInline):
     """Edit a line's amount with a reason to override it; the service recomputes the tax and
     totals (and replaces the lines), so every kind is overridden as a whole."""
 
@@ -125,7 +126,7 @@ class QuoteOptionAdmin(OptionWarnings, JetOpsModelAdmin):
         """Options are computed; only their lines are overridden (see ``save_formset``)."""
 
 
-class QuoteOptionInline(OptionWarnings, admin.TabularInline):  # type: ignore[type-arg]
+class QuoteOptionInline(OptionWarnings, admin.TabularInline):
     model = QuoteOption
     extra = 0
     can_delete = False
@@ -299,7 +300,7 @@ class QuoteAdmin(ServiceAddAdminMixin, JetOpsModelAdmin):
             )
 
 
-class FlightInline(admin.TabularInline):  # type: ignore[type-arg]
+class FlightInline(admin.TabularInline):
     model = Flight
     extra = 0
     can_delete = False
@@ -321,7 +322,7 @@ class FlightInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
 
-class TripEventInline(admin.TabularInline):  # type: ignore[type-arg]
+class TripEventInline(admin.TabularInline):
     model = TripEvent
     extra = 0
     can_delete = False
@@ -373,7 +374,7 @@ class TripAdmin(FlightStatusActions, JetOpsModelAdmin):
                 )
 
 
-class ManifestInline(admin.TabularInline):  # type: ignore[type-arg]
+class ManifestInline(admin.TabularInline):
     model = FlightPassenger
     extra = 0
     fields = ("passenger", "seat", "weight_kg", "bags")
@@ -384,7 +385,7 @@ class ManifestInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
 
-class SpecialServiceInline(admin.TabularInline):  # type: ignore[type-arg]
+class SpecialServiceInline(admin.TabularInline):
     """Written by ``flights.services.extras.special_service_save``; a service no longer wanted is
     cancelled (its status), not deleted."""
 
@@ -469,7 +470,7 @@ class FlightAdmin(FlightStatusActions, JetOpsModelAdmin):
             if name in inline_form.cleaned_data
         }
         existing = inline_form.instance.pk
-        return special_service_save(  # type: ignore[no-any-return]
+        return special_service_save(
             flight=Flight.objects.get(pk=parent.pk),
             service=SpecialService.objects.get(pk=existing) if existing else None,
             actor=acting_user(request),

@@ -10,9 +10,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from flights.live import MESSAGE_TYPE, STAFF_GROUP, client_group
+from flights.permissions import VIEW_FLIGHT
 from jetops.permissions import has_global, user_can, visible_client_ids
-
-VIEW_FLIGHT = "flights.view_flight"
 
 CLOSE_UNAUTHENTICATED = 4401
 """No valid access token, or it expired: get a fresh token and reconnect."""

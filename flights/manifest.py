@@ -2,8 +2,8 @@
 client messages.
 
 Who may see full passport numbers and dates of birth is the caller's decision
-(``jetops.permissions.user_can(user, "flights.view_manifest", flight)`` and
-``clients.view_passport``): these functions only honour ``show_passports``. Reading the rows
+(``jetops.permissions.user_can(user, VIEW_MANIFEST, flight)`` and ``VIEW_PASSPORT``, from the
+apps' ``permissions`` modules): these functions only honour ``show_passports``. Reading the rows
 decrypts the passengers' encrypted fields; nothing here writes.
 """
 

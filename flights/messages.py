@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ClientMessage:
-    """What ``notify`` needs besides the event and the key."""
+    """What ``client_notify`` needs besides the event and the key."""
 
     client: Client
     subject: str

@@ -171,7 +171,7 @@ def _region(row: PricingRegion | None) -> pricing.Region | None:
         row.name,
         airports=frozenset(row.airports),
         countries=frozenset(row.countries),
-        subdivisions=frozenset(tuple(entry.split("/", 1)) for entry in row.subdivisions),  # type: ignore[misc]
+        subdivisions=frozenset(tuple(entry.split("/", 1)) for entry in row.subdivisions),
     )
 
 
@@ -324,7 +324,7 @@ def rebuild_quote(
         client_discount_percent=Decimal(option_inputs["client_discount_percent"]),
         quote_discount=Decimal(option_inputs["quote_discount"]),
         fet_rate=Decimal(option_inputs["fet_rate"]),
-        taxable_shares={kind: Decimal(v) for kind, v in option_inputs["taxable_shares"].items()},  # type: ignore[misc]
+        taxable_shares={kind: Decimal(v) for kind, v in option_inputs["taxable_shares"].items()},
         overrides=(),
         inputs={},
     )

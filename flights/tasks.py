@@ -2,7 +2,7 @@
 
 Tasks take ids, load fresh rows and call one service. ``flights.services`` enqueues
 ``client_notify_task`` with ``transaction.on_commit``; running it twice is harmless because
-``jetops.notifications.notify`` is idempotent per ``key``. What each notification says is
+``clients.notifications.client_notify`` is idempotent per ``key``. What each notification says is
 built by ``flights.messages``.
 """
 
@@ -12,10 +12,10 @@ import logging
 
 from celery import shared_task
 
+from clients.notifications import client_notify
 from flights.messages import client_message
 from flights.services.quotes import quotes_expire
 from jetops.models import NotificationStatus
-from jetops.notifications import notify
 from jetops.tasks import NOTIFY_TASK_OPTIONS
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def client_notify_task(
     if message is None:
         logger.warning("Notification %s dropped: its %s no longer exists.", key, event)
         return 0
-    deliveries = notify(
+    deliveries = client_notify(
         event=event,
         key=key,
         client=message.client,

@@ -117,4 +117,4 @@ def activity_record(
 def acting_user(request: HttpRequest) -> User | None:
     """The authenticated user behind a request, as services take it (``actor``)."""
     user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None  # type: ignore[return-value]
+    return user if user is not None and user.is_authenticated else None

@@ -205,7 +205,7 @@ def adopt(obj: Model, saved: Model) -> None:
     obj.__dict__.update(saved.__dict__)
 
 
-class JetOpsModelAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
+class JetOpsModelAdmin(SimpleHistoryAdmin):
     """Every ModelAdmin inherits this: change history on every object, list pagination, and
     the admin adapter of the services.
 
@@ -229,7 +229,7 @@ class JetOpsModelAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
     remove: Callable[[HttpRequest, Any], None] | None = None
     # Admins listing ``service_inlines`` define these two: write one inline row (its form,
     # under the saved parent) through its service and return the row; delete one.
-    save_inline: Callable[[HttpRequest, Model, forms.ModelForm], Model]  # type: ignore[type-arg]
+    save_inline: Callable[[HttpRequest, Model, forms.ModelForm], Model]
     delete_inline: Callable[[HttpRequest, Model], None]
 
     def _refusals_shown(
@@ -376,7 +376,7 @@ class JetOpsModelAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
         self.message_user(request, f"{label}: {' '.join(lines)}", messages.ERROR)
 
 
-class ServiceForm(forms.ModelForm):  # type: ignore[type-arg]
+class ServiceForm(forms.ModelForm):
     """The add form of a row a service makes: ``perform(actor)`` calls the service with
     ``cleaned_data``. ``ServiceAddAdminMixin.save_model`` calls it, so a refusal goes through
     the admin adapter like any other. With ``performs_changes`` the change form saves through
@@ -399,7 +399,7 @@ class ServiceAddAdminMixin:
             adopt(obj, form.perform(acting_user(request)))
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin):
     """For append-only records: viewable, never editable or deletable."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:

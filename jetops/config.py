@@ -17,8 +17,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.exceptions import ImproperlyConfigured
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+# django-environ's true strings; anything else that is not one of these is refused (its own
+# bool cast reads every unknown value as False, which would hide a typo).
+_FALSE = {"0", "false", "no", "n", "off", ""}
 
 
 # The reader's methods are named after the types they return (env.str, env.int, ...), which
@@ -43,24 +44,30 @@ def read_dev_env(project_dir: Path) -> None:
         environ.Env.read_env(path)
 
 
-class EnvReader:
-    """Typed access to environment variables; every parse error names the variable."""
+class EnvReader(environ.FileAwareEnv):
+    """Typed access to environment variables over django-environ: ``<NAME>_FILE`` is read
+    instead of ``<NAME>`` when set (``environ.FileAwareEnv``, the file's content stripped),
+    values are parsed by django-environ, and every bad value fails loudly naming the variable.
+
+    Values are taken as written: django-environ's ``$OTHER`` references are not followed, so
+    a secret may start with ``$``."""
 
     def __init__(self, environ_map: dict[str, str] | None = None) -> None:
-        self._env = environ_map if environ_map is not None else os.environ
+        super().__init__()
+        source = environ_map if environ_map is not None else os.environ
+        self.ENVIRON = environ.FileAwareMapping(env=source, cache=False)
 
     @staticmethod
     def fail(name: Str, message: Str) -> NoReturn:
         raise ImproperlyConfigured(f"Environment variable {name} {message}.")
 
     def raw(self, name: Str) -> Str | None:
-        file_name = self._env.get(f"{name}_FILE")
-        if file_name:
-            try:
-                return Path(file_name).read_text().strip()
-            except OSError as exc:
-                self.fail(f"{name}_FILE", f"points to an unreadable file ({exc.strerror})")
-        return self._env.get(name)
+        from_file = bool(self.ENVIRON.env.get(f"{name}_FILE"))
+        try:
+            value = self.ENVIRON.get(name)
+        except OSError as exc:
+            self.fail(f"{name}_FILE", f"points to an unreadable file ({exc.strerror})")
+        return value.strip() if from_file and value is not None else value
 
     def str(self, name: Str, default: Str) -> Str:
         value = self.raw(name)
@@ -71,7 +78,7 @@ class EnvReader:
         if value is None:
             return default
         lowered = value.strip().lower()
-        if lowered in _TRUE:
+        if lowered in self.BOOLEAN_TRUE_STRINGS:
             return True
         if lowered in _FALSE:
             return False
@@ -82,7 +89,7 @@ class EnvReader:
         if value is None or value.strip() == "":
             return default
         try:
-            number = int(value)
+            number: Int = self.parse_value(value, int)
         except ValueError:
             self.fail(name, f"must be a whole number, not {value!r}")
         if number < minimum or (maximum is not None and number > maximum):
@@ -94,7 +101,8 @@ class EnvReader:
         value = self.raw(name)
         if value is None:
             return default
-        return [item.strip() for item in value.split(",") if item.strip()]
+        items: StrList = self.parse_value(value, list)
+        return [item.strip() for item in items if item.strip()]
 
     def choice(self, name: Str, default: Str, choices: StrList) -> Str:
         value = self.str(name, default)
@@ -114,7 +122,7 @@ class EnvReader:
     def db(self, name: Str, default: Str) -> dict[Str, Any]:
         url = self.str(name, default)
         try:
-            config = environ.Env.db_url_config(url)
+            config = self.db_url_config(url)
         except (ImproperlyConfigured, ValueError, KeyError) as exc:
             self.fail(name, f"is not a usable database URL ({exc})")
         engine = config.get("ENGINE", "")

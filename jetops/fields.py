@@ -73,12 +73,12 @@ class EncryptedFieldMixin:
         return "TextField"
 
 
-class EncryptedTextField(EncryptedFieldMixin, models.TextField):  # type: ignore[misc]
+class EncryptedTextField(EncryptedFieldMixin, models.TextField):
     def to_python(self, value: Any) -> str | None:
         return None if value is None else str(value)
 
 
-class EncryptedDateField(EncryptedFieldMixin, models.DateField):  # type: ignore[misc]
+class EncryptedDateField(EncryptedFieldMixin, models.DateField):
     def encode_value(self, value: Any) -> str:
         return value.isoformat()
 
@@ -95,7 +95,7 @@ class EncryptedDateField(EncryptedFieldMixin, models.DateField):  # type: ignore
         return getattr(model_instance, self.attname)
 
 
-class EncryptedJSONField(EncryptedFieldMixin, models.TextField):  # type: ignore[misc]
+class EncryptedJSONField(EncryptedFieldMixin, models.TextField):
     """JSON (lists/dicts) stored encrypted; compared and validated in Python only."""
 
     def encode_value(self, value: Any) -> str:

@@ -79,7 +79,7 @@ def exposition() -> bytes:
     """The metrics page: every process's series, then the Celery ones."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        multiprocess.MultiProcessCollector(registry)
     else:
         registry = REGISTRY
     return generate_latest(registry) + generate_latest(CELERY_REGISTRY)

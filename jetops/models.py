@@ -116,7 +116,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return [r.label for r in roles_of(self.level)]
 
     @property
-    def is_staff(self) -> bool:  # type: ignore[override]
+    def is_staff(self) -> bool:
         """Admin access follows the level: any staff role (not Client, not Crew)."""
         return any(r.staff for r in roles_of(self.level))
 

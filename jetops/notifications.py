@@ -26,18 +26,21 @@ A *sending* row is taken for abandoned only after ``NOTIFICATION_STUCK_AFTER_MIN
 than any sending task may run. ``deliveries_sweep`` (Celery beat) settles such rows and sends
 *pending* rows no run reached; a redelivered task does the same for its own key.
 
-This module must not import ``clients`` at import time (``clients`` imports ``jetops``): the
-few ``clients`` names it needs are imported inside functions.
+This module knows channels and delivery rows, not clients: who is told what, and on which
+channels, is decided by the app that owns the recipient (``clients.notifications`` for client
+accounts), which calls ``notify`` with the addresses of the wanted channels and registers a
+``hold`` (``register_hold``) that stops recorded deliveries to a recipient who may no longer
+be written to (an erased client). See docs/architecture.md (dependency direction).
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -47,12 +50,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from phonenumber_field.phonenumber import PhoneNumber
 
 from jetops.models import NotificationChannel, NotificationDelivery, NotificationStatus
-
-if TYPE_CHECKING:
-    from clients.models import Client
 
 logger = logging.getLogger(__name__)
 
@@ -329,71 +328,75 @@ def _deliver(row: NotificationDelivery, message: _Message) -> tuple[Notification
     return row, False
 
 
-def _phone_e164(client: Client) -> str:
-    phone: Any = client.phone
-    if isinstance(phone, PhoneNumber) and phone.is_valid():
-        return str(phone.as_e164)
-    return ""
+#: Why a wanted channel is skipped when the recipient has no address for it.
+NO_ADDRESS: dict[str, str] = {
+    NotificationChannel.EMAIL: "No e-mail address on file.",
+    NotificationChannel.SMS: "No valid mobile number on file.",
+}
+NO_BACKEND = "No push backend configured."
+
+#: Checks asked before a recorded delivery is (re)sent: each returns why the row's recipient
+#: may no longer be written to, or None. Registered at start-up by the apps that own the
+#: recipients (``ClientsConfig.ready()``), so this module imports none of them.
+_holds: list[Callable[[NotificationDelivery], str | None]] = []
+
+
+def register_hold(check: Callable[[NotificationDelivery], str | None]) -> None:
+    """Add ``check`` to the holds ``delivery_send`` asks before sending a recorded row
+    (idempotent: registering the same check twice keeps one)."""
+    if check not in _holds:
+        _holds.append(check)
 
 
 def notify(
-    *, event: str, key: str, client: Client, subject: str, template: str, context: dict[str, Any]
+    *,
+    event: str,
+    key: str,
+    client_id: int,
+    addresses: Mapping[str, str],
+    subject: str,
+    template: str,
+    context: dict[str, Any],
 ) -> list[NotificationDelivery]:
-    """Tell ``client`` about ``event`` on every channel its preferences want.
+    """Send the message for ``event`` on every channel in ``addresses`` (the wanted channels,
+    in order, each with the recipient's address: an e-mail, an E.164 number, or "" when none
+    is on file), recorded against ``client_id``.
 
     ``key`` names the business occurrence (``flight-status:42:departed``): calling again with
     the same key sends nothing already sent (or possibly sent) and retries only what failed.
     Per wanted channel one ``NotificationDelivery`` row is recorded, all of them before the
     first message leaves: *sent*, *failed* (with the error and the attempt count), *skipped*
     (no address on file; push, for which no backend exists yet) or, after a worker died
-    mid-send, *sending* until settled (see ``AT_LEAST_ONCE_CHANNELS``). Channels the client
-    does not want get no row. An erased client gets nothing. Must run outside a transaction:
-    each attempt is committed before its message leaves.
+    mid-send, *sending* until settled (see ``AT_LEAST_ONCE_CHANNELS``). Must run outside a
+    transaction: each attempt is committed before its message leaves.
 
-    Templates receive ``context`` plus ``client`` and ``operations_email``.
+    Templates receive ``context`` plus ``operations_email``.
 
     Raises ``TransientNotificationError`` after all channels were attempted if a failure is
     worth retrying (SMTP 4xx, connection lost, ``TransientDeliveryError``); permanent
     failures are recorded and not raised.
     """
-    from clients.choices import NotificationEvent
-    from clients.preferences import wants
-
-    if event not in NotificationEvent.values:
-        raise ValueError(f"Unknown notification event {event!r}.")
-    if client.is_erased:
-        logger.info("Notification %s not sent: client %s was erased.", key, client.pk)
-        return []
-    preferences = client.preferences or {}
     subject = _one_line(subject)
-    full_context = {"client": client, "operations_email": settings.OPERATIONS_EMAIL, **context}
+    full_context = {"operations_email": settings.OPERATIONS_EMAIL, **context}
     # Per wanted channel, in channel order: a skipped row, or the message to send.
     plan: list[NotificationDelivery | _Message] = []
-
-    def skip(channel: str, reason: str) -> None:
-        plan.append(
-            _skip(key=key, channel=channel, event=event, client_id=client.pk, subject=subject, reason=reason)
-        )
-
-    if wants(preferences, NotificationChannel.EMAIL, event):
-        email = (client.email or "").strip()
-        if email:
-            plan.append(_email_message(email, _render_email(template, subject, full_context)))
+    for channel, address in addresses.items():
+        if channel == NotificationChannel.PUSH or not address:
+            reason = NO_ADDRESS.get(channel, NO_BACKEND)
+            plan.append(
+                _skip(
+                    key=key, channel=channel, event=event, client_id=client_id, subject=subject, reason=reason
+                )
+            )
+        elif channel == NotificationChannel.EMAIL:
+            plan.append(_email_message(address, _render_email(template, subject, full_context)))
         else:
-            skip(NotificationChannel.EMAIL, "No e-mail address on file.")
-    if wants(preferences, NotificationChannel.SMS, event):
-        phone = _phone_e164(client)
-        if phone:
-            plan.append(_sms_message(phone, _render_sms(template, full_context)))
-        else:
-            skip(NotificationChannel.SMS, "No valid mobile number on file.")
-    if wants(preferences, NotificationChannel.PUSH, event):
-        skip(NotificationChannel.PUSH, "No push backend configured.")
+            plan.append(_sms_message(address, _render_sms(template, full_context)))
 
     # Every wanted message is on record before the first one leaves, so the sweep finds what a
     # dead worker never reached.
     recorded = [
-        (_record(key=key, event=event, client_id=client.pk, message=item), item)
+        (_record(key=key, event=event, client_id=client_id, message=item), item)
         if isinstance(item, _Message)
         else item
         for item in plan
@@ -416,20 +419,17 @@ def notify(
 def delivery_send(*, delivery_id: int) -> NotificationDelivery | None:
     """(Re)send one recorded delivery from what its row stores: a *pending* row no run reached,
     or an at-least-once row whose sender died mid-send. Does nothing to rows another run holds
-    or that are final; None if the row is gone. An erased client's row is marked failed.
+    or that are final; None if the row is gone. A row a registered hold stops (an erased
+    client's) is marked failed with the hold's reason.
 
     Raises ``TransientNotificationError`` when the failure is worth retrying."""
-    from clients.models import Client
-
     row = NotificationDelivery.objects.filter(pk=delivery_id).first()
     if row is None:
         return None
-    if (
-        row.client_id is not None
-        and Client.objects.filter(pk=row.client_id, erased_at__isnull=False).exists()
-    ):
+    reason = next((held for held in (check(row) for check in _holds) if held), None)
+    if reason:
         NotificationDelivery.objects.filter(_claimable(timezone.now()), pk=row.pk).update(
-            status=NotificationStatus.FAILED, error="Client erased: not sent."
+            status=NotificationStatus.FAILED, error=reason
         )
         row.refresh_from_db()
         return row

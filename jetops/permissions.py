@@ -37,6 +37,9 @@ if TYPE_CHECKING:
     from rest_framework.request import Request
     from rest_framework.views import APIView
 
+#: A key of a view's ``action_perms`` or ``step_up_actions``: an action, or (action, method).
+ActionKey = str | tuple[str, str]
+
 METHOD_ACTIONS = {
     "GET": "view",
     "HEAD": "view",
@@ -69,7 +72,7 @@ def has_scoped(user: Any, perm: str) -> bool:
 
 def visible_client_ids(user: Any) -> QuerySet[Any]:
     """Ids of the client accounts a Client-role user is linked to (guardian grant)."""
-    client_model = apps.get_model("clients", "Client")  # type: ignore[misc]
+    client_model = apps.get_model("clients", "Client")
     if not (_authenticated(user) and user.level & Role.CLIENT):
         return client_model.objects.none().values("pk")
     return get_objects_for_user(
@@ -213,10 +216,12 @@ class JetOpsPermission(BasePermission):
     - Authenticated with a full-scope token (enrolment-only tokens reach only views that set
       ``allow_enrolment_token``).
     - Model permission from the method (GET → view_<model>, POST → add_, PUT/PATCH → change_,
-      DELETE → delete_) or from the view's ``action_perms[action]``; ``None`` there means
-      "any authenticated user" (e.g. /auth/me).
+      DELETE → delete_) or from the view's ``action_perms``: keyed by ``(action, method)`` for
+      one method of an action (a write inside an action that reads on GET), else by
+      ``action``; ``None`` there means "any authenticated user" (e.g. /auth/me).
     - Object checks through ``user_can`` (visible but not allowed → 403).
-    - ``step_up_actions``: the token's OTP verification must be recent (``otp_required``).
+    - ``step_up_actions`` (``action`` or ``(action, method)``): the token's OTP verification
+      must be recent (``otp_required``).
     - ``fleet_wide_actions``: reports across every client need the permission over every
       object (a staff role); a scoped role's permission over its own objects is not enough.
     - A portal user's write may carry only the view's ``portal_fields`` for the action.
@@ -227,9 +232,10 @@ class JetOpsPermission(BasePermission):
 
     def _required(self, request: Request, view: APIView) -> str | None:
         action = getattr(view, "action", None)
-        action_perms: dict[str, str | None] = getattr(view, "action_perms", {})
-        if action in action_perms:
-            return action_perms[action]
+        action_perms: dict[ActionKey, str | None] = getattr(view, "action_perms", {})
+        for key in _action_keys(request, action):
+            if key in action_perms:
+                return action_perms[key]
         model = getattr(getattr(view, "queryset", None), "model", None)
         if model is None:
             return None
@@ -251,7 +257,8 @@ class JetOpsPermission(BasePermission):
             return False
         if action in getattr(view, "fleet_wide_actions", ()) and not (perm and has_global(user, perm)):
             return False
-        if action in getattr(view, "step_up_actions", ()):
+        step_up: tuple[ActionKey, ...] = getattr(view, "step_up_actions", ())
+        if any(key in step_up for key in _action_keys(request, action)):
             step_up_check(request)
         portal_fields_check(request, view)
         return True
@@ -259,6 +266,15 @@ class JetOpsPermission(BasePermission):
     def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
         perm = self._required(request, view)
         return perm is None or user_can(request.user, perm, obj)
+
+
+def _action_keys(request: Request, action: str | None) -> tuple[ActionKey, ...]:
+    """The keys that name this request in a view's ``action_perms`` / ``step_up_actions``,
+    the most specific first: ``(action, method)`` (HEAD reads like GET), then ``action``."""
+    if action is None:
+        return ()
+    method = request.method or "GET"
+    return ((action, "GET" if method == "HEAD" else method), action)
 
 
 def step_up_check(request: Request) -> None:

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from jetops.api.filters import IdConverter
 from jetops.health import healthz
 from jetops.metrics import metrics
+
+# ``<id:pk>`` in every app's paths: the one id pattern (``jetops.api.filters.ID_PATTERN``).
+register_converter(IdConverter, "id")
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/", include("jetops.auth.urls")),

@@ -1,5 +1,6 @@
-"""The two steps every service's write shares: validate and save with history attribution,
-and apply a request's fields to a model while refusing the ones it may not set."""
+"""The steps every service's write shares: validate and save with history attribution, delete
+with history attribution, and apply a request's fields to a model while refusing the ones it
+may not set."""
 
 from __future__ import annotations
 
@@ -12,10 +13,21 @@ from django.db import models
 def save_validated(obj: models.Model, actor: Any, reason: str | None = None) -> None:
     """``full_clean`` then save, recording ``actor`` (and ``reason``) in the change history."""
     obj.full_clean()
+    _attribute(obj, actor, reason)
+    obj.save()
+
+
+def delete_recorded(obj: models.Model, actor: Any, reason: str | None = None) -> None:
+    """Delete ``obj``, recording ``actor`` (and ``reason``) on its history's deletion record."""
+    _attribute(obj, actor, reason)
+    obj.delete()
+
+
+def _attribute(obj: models.Model, actor: Any, reason: str | None) -> None:
+    # simple-history reads these from the instance when it writes the history row.
     obj._history_user = actor  # type: ignore[attr-defined]
     if reason:
         obj._change_reason = reason  # type: ignore[attr-defined]
-    obj.save()
 
 
 def apply_fields(obj: models.Model, data: dict[str, Any], allowed: tuple[str, ...]) -> None:

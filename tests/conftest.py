@@ -1,72 +1,31 @@
-"""Shared fixtures: the personas (one user per role, docs/architecture.md#roles) and helpers
-to call the API as one of them."""
+"""Shared fixtures: the personas (one user per role, docs/architecture.md#roles), their
+client accounts, an active pricing profile and the aircraft most tests fly. The helpers they
+are built from are in ``tests.builders``."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
 import redis
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
-from django_otp.oath import TOTP
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
-from jetops.auth.tokens import token_pair_issue
-from jetops.critical import operator_context
-from jetops.models import EncryptedTOTPDevice, User
+from jetops.models import User
 from jetops.roles import Role
-from jetops.services import user_create
-
-PASSWORD = "Correct-Horse-Battery-9"
+from tests.builders import active_profile_without_return_to_base, bearer, make_aircraft, make_user
 
 # Property tests judge results, not speed: on a loaded 2-core machine an example may take
 # longer than Hypothesis's default 200 ms deadline, or data generation may trip its
 # "too slow" health check, either of which would fail a correct test.
 hypothesis_settings.register_profile("jetops", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.load_profile("jetops")
-
-
-def make_user(username: str, level: int, **fields: Any) -> User:
-    """A user set up as an operator would, from the server (``jetops.critical``)."""
-    return user_create(
-        username=username,
-        password=PASSWORD,
-        level=level,
-        actor=None,
-        meta=operator_context("tests"),
-        **fields,
-    )
-
-
-def totp_now(device: EncryptedTOTPDevice, *, steps_ahead: int = 0) -> str:
-    """The code the user's authenticator would show (``steps_ahead`` time steps later)."""
-    generator = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    generator.time = time.time() + steps_ahead * device.step
-    return f"{generator.token():0{device.digits}d}"
-
-
-def next_code(user: User) -> str:
-    """A valid code not used yet: signing in to the admin spent the current time step's code."""
-    return totp_now(EncryptedTOTPDevice.objects.get(user=user), steps_ahead=1)
-
-
-def enrol_totp(user: User) -> EncryptedTOTPDevice:
-    return EncryptedTOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-
-
-def bearer(user: User, *, otp: bool = True) -> APIClient:
-    """An API client authenticated as ``user`` with a fresh token pair (OTP verified now)."""
-    client = APIClient()
-    pair = token_pair_issue(user, otp_at=timezone.now() if otp else None)
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair.access}")
-    client.refresh_token = pair.refresh  # type: ignore[attr-defined]
-    return client
 
 
 def clear_test_keys() -> None:
@@ -192,3 +151,33 @@ def _airports_loaded(request: pytest.FixtureRequest) -> None:
     if not Airport.objects.exists():
         airports_load(Airport)
     pricing_profile_default_ensure(PricingProfile)
+
+
+@pytest.fixture
+def profile(db: Any) -> Any:
+    """The active pricing profile without the leg home, and a segment fee to charge."""
+    from finance.models import TaxRate
+
+    TaxRate.objects.create(effective_from=date(2025, 1, 1), amount=Decimal("5.30"))  # segment fee
+    return active_profile_without_return_to_base()
+
+
+@pytest.fixture
+def jet(profile: Any) -> Any:
+    """A light jet at Teterboro."""
+    return make_aircraft(tail_number="N100JA", current_location="KTEB")
+
+
+@pytest.fixture
+def midsize(profile: Any) -> Any:
+    return make_aircraft(
+        tail_number="N200JA",
+        current_location="KHPN",
+        category="midsize",
+        seating_capacity=8,
+        range_nautical_miles=2700,
+        cruise_speed=446,
+        hourly_rate=Decimal("5600.00"),
+        aircraft_type="C68A",
+        model="Citation Latitude",
+    )

@@ -22,16 +22,12 @@ from flights.services.booking import flight_create
 from flights.services.quotes import quote_create
 from flights.services.status import flight_status_change
 from jetops.writes import save_validated
-from tests.conftest import bearer
-from tests.crew.conftest import make_crew
+from tests.builders import admin_login, bearer, future, make_aircraft, make_crew
 from tests.crew.test_admin import member_form
 from tests.crew.test_api import crew_body
-from tests.fleet.conftest import make_aircraft
 from tests.fleet.test_aircraft_api import create_body
 from tests.fleet.test_fleet_admin import _form as aircraft_form
-from tests.flights.conftest import future, profile  # noqa: F401  (fixture)
 from tests.flights.test_occupancy import flight_body, quote_body
-from tests.jetops.test_admin import admin_login
 
 pytestmark = pytest.mark.django_db
 

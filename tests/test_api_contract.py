@@ -22,9 +22,7 @@ from django.core.management import call_command
 
 from clients import services as client_services
 from clients.choices import NotificationEvent
-from tests.conftest import PASSWORD, bearer
-from tests.crew.conftest import make_crew
-from tests.fleet.conftest import make_aircraft
+from tests.builders import PASSWORD, bearer, make_aircraft, make_crew
 
 SEED_PATHS = [
     "/api/v1/auth/login",

@@ -13,10 +13,7 @@ from clients import services as client_services
 from crew import services as crew_services
 from jetops.activity import activity_record
 from jetops.models import ActivityAction, ActivityOutcome
-from tests.conftest import PASSWORD, bearer, make_user
-from tests.crew.conftest import book, make_crew
-from tests.fleet.conftest import make_aircraft
-from tests.flights.conftest import future, profile  # noqa: F401  (fixture)
+from tests.builders import PASSWORD, bearer, book, future, make_aircraft, make_crew, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -31,9 +31,7 @@ from flights.services.booking import flight_create
 from flights.services.quotes import quote_create, quote_send
 from flights.services.status import flight_status_change
 from jetops.permissions import PORTAL_REFUSAL, JetOpsPermission, portal_field_errors, user_can
-from tests.conftest import PASSWORD, bearer
-from tests.fleet.conftest import make_aircraft
-from tests.flights.conftest import future, jet, profile  # noqa: F401  (fixtures)
+from tests.builders import PASSWORD, bearer, future, make_aircraft
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,7 @@
-"""Role × endpoint matrix: who may call what. Every issue adds its endpoints here.
-
-Each row is (method, path, body, {persona: expected status}); personas missing from a row get
-the row's ``"*"`` status, or 403 (authenticated, not allowed). An object the persona cannot see
-is a 404 whatever the method. Path placeholders are filled from ``objects``.
+"""Role × endpoint matrix of the cross-cutting endpoints (users, activity, clients, reports):
+who may call what, run by ``tests.role_matrix``. An object the persona cannot see is a 404
+whatever the method. Each API area keeps its own matrix next to its tests (fleet, flights,
+crew).
 """
 
 from __future__ import annotations
@@ -11,22 +10,13 @@ from typing import Any
 
 import pytest
 
-from jetops.roles import HISTORICAL_DELETES, SUPER_ADMIN_LEVEL, Role
-from tests.conftest import bearer, make_user
+from jetops.roles import HISTORICAL_DELETES, Role
+from tests.builders import bearer, make_user
+from tests.role_matrix import PERSONAS, Row, matrix_check, role_matrix
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS: dict[str, int] = {
-    "admin": SUPER_ADMIN_LEVEL,
-    "ops": int(Role.OPERATIONS_MANAGER),
-    "finance": int(Role.FINANCE_MANAGER),
-    "maintenance": int(Role.MAINTENANCE_MANAGER),
-    "client_services": int(Role.CLIENT_SERVICES),
-    "crew": int(Role.CREW),
-    "client": int(Role.CLIENT),
-}
-
-MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
+MATRIX: list[Row] = [
     ("get", "/api/v1/auth/me", None, dict.fromkeys(PERSONAS, 200)),
     ("get", "/api/v1/users", None, {"admin": 200}),
     ("get", "/api/v1/users/{user}", None, {"admin": 200, "*": 404}),
@@ -102,13 +92,9 @@ def objects(db: Any) -> dict[str, Any]:
     return {"user": target.pk, "client": account.pk}
 
 
-@pytest.mark.parametrize(("method", "path", "body", "allowed"), MATRIX)
-@pytest.mark.parametrize("persona", list(PERSONAS))
-def test_role_matrix(method, path, body, allowed, persona, objects):
-    user = make_user(f"matrix-{persona}", PERSONAS[persona])
-    client = bearer(user)
-    response = getattr(client, method)(path.format(**objects), body, format="json")
-    assert response.status_code == allowed.get(persona, allowed.get("*", 403)), response.content
+@role_matrix(MATRIX)
+def test_role_matrix(row, persona, objects):
+    matrix_check(row, persona, objects)
 
 
 @pytest.mark.parametrize("persona", list(PERSONAS))

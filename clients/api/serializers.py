@@ -19,6 +19,7 @@ from jetops.api.serializers import (
     StrictSerializer,
 )
 from jetops.models import User
+from jetops.validators import country_validator
 
 
 class BillingAddressSerializer(StrictSerializer):
@@ -27,7 +28,7 @@ class BillingAddressSerializer(StrictSerializer):
     city = serializers.CharField(max_length=100)
     region = serializers.CharField(max_length=100, required=False, allow_blank=True)
     postal_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    country = serializers.RegexField(r"^[A-Z]{2}$", error_messages={"invalid": "An ISO 3166 alpha-2 code."})
+    country = serializers.CharField(validators=[country_validator])
     tax_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
 
@@ -238,7 +239,7 @@ class PortalUserCreateSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class PortalUserSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PortalUserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username", "name", "email", "is_active", "last_login", "created_at"]

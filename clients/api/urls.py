@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-from django.urls import path, register_converter
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from clients.api.views import ClientViewSet, PassengerViewSet
-from jetops.api.filters import IdConverter
-
-register_converter(IdConverter, "id")
 
 router = SimpleRouter(trailing_slash=False)
 router.register("clients", ClientViewSet, basename="client")

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clients import permissions as perms
 from clients import services
 from clients.api.serializers import (
     ClientDetailSerializer,
@@ -28,6 +29,7 @@ from clients.filtersets import ClientFilterSet
 from clients.models import Client, Passenger, PaymentMethod
 from clients.preferences import PREFERENCE_KEYS
 from jetops.activity import acting_user
+from jetops.api.filters import ID_PATTERN
 from jetops.api.viewsets import JetOpsGenericViewSet, JetOpsModelViewSet
 from jetops.models import User
 from jetops.permissions import has_global, restrict
@@ -48,15 +50,20 @@ class ClientViewSet(
     ordering_fields = ["company_name", "contact_person", "created_at", "vip_status"]
     ordering = ["company_name", "contact_person", "id"]
     action_perms = {
-        "bookings": "clients.view_client",
-        "preferences": "clients.change_client_preferences",
-        "users": "clients.view_client",
-        "export": "clients.export_client",
-        "erase": "clients.erase_client",
-        "payment_methods": "clients.view_paymentmethod",
-        "payment_method_detail": "clients.delete_paymentmethod",
-        "data_requests": "clients.view_datarequest",
+        "preferences": perms.CHANGE_CLIENT_PREFERENCES,
+        "users": perms.VIEW_CLIENT,
+        "export": perms.EXPORT_CLIENT,
+        "erase": perms.ERASE_CLIENT,
+        "payment_methods": perms.VIEW_PAYMENTMETHOD,
+        "payment_method_detail": perms.DELETE_PAYMENTMETHOD,
+        "data_requests": perms.VIEW_DATAREQUEST,
+        # Writes inside an action need their own permission instead of the action's read one.
+        ("users", "POST"): perms.MANAGE_CLIENT_USERS,
+        ("payment_methods", "POST"): perms.ADD_PAYMENTMETHOD,
+        ("data_requests", "POST"): perms.ADD_DATAREQUEST,
     }
+    # Storing or removing a card needs a recent second factor.
+    step_up_actions = (("payment_methods", "POST"), "payment_method_detail")
     # The portal keeps its own preferences and cards and files data-subject requests (received
     # today: the date a request reached the operator by other means is staff's to record).
     portal_fields = {
@@ -76,23 +83,9 @@ class ClientViewSet(
 
     def get_serializer_class(self) -> Any:
         staff = getattr(self, "swagger_fake_view", False)  # the schema documents the staff shape
-        if not staff and not has_global(self.request.user, "clients.view_client"):
+        if not staff and not has_global(self.request.user, perms.VIEW_CLIENT):
             return PortalClientSerializer
         return ClientDetailSerializer if self.action == "retrieve" else ClientSerializer
-
-    def get_permissions(self) -> Any:
-        # Writes inside an action need their own permission on top of the action's read one.
-        method_perms = {
-            ("users", "POST"): "clients.manage_client_users",
-            ("payment_methods", "POST"): "clients.add_paymentmethod",
-            ("data_requests", "POST"): "clients.add_datarequest",
-        }
-        perm = method_perms.get((self.action, self.request.method or ""))
-        if perm:
-            self.action_perms = {**self.action_perms, self.action: perm}
-        if self.action in ("payment_methods", "payment_method_detail") and self.request.method != "GET":
-            self.step_up_actions = (*self.step_up_actions, self.action)
-        return super().get_permissions()
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.client_create(
@@ -103,21 +96,6 @@ class ClientViewSet(
         serializer.instance = services.client_update(
             client=serializer.instance, actor=acting_user(self.request), **serializer.validated_data
         )
-
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
-    @action(detail=True, methods=["get"])
-    def bookings(self, request: Request, pk: str) -> Response:
-        """The client's flights, latest departure first, in the flights API's shape."""
-        from flights.api.serializers import FlightSerializer  # flights build on clients
-        from flights.api.views import FLIGHT_QUERYSET
-
-        client = self.get_object()
-        flights = restrict(FLIGHT_QUERYSET.filter(client=client), request.user).order_by(
-            "-departure_at", "-id"
-        )
-        page = self.paginate_queryset(flights)
-        context = self.get_serializer_context()
-        return self.get_paginated_response(FlightSerializer(page, many=True, context=context).data)
 
     @extend_schema(request=PreferencesSerializer, responses={200: PreferencesSerializer})
     @action(detail=True, methods=["post"])
@@ -142,7 +120,7 @@ class ClientViewSet(
             client=client,
             actor=acting_user(request),
             meta=self.meta,
-            **serializer.validated_data,  # type: ignore[arg-type]
+            **serializer.validated_data,
         )
         return Response(PortalUserSerializer(user).data, status=status.HTTP_201_CREATED)
 
@@ -158,12 +136,12 @@ class ClientViewSet(
             client=client,
             actor=acting_user(request),
             meta=self.meta,
-            **serializer.validated_data,  # type: ignore[arg-type]
+            **serializer.validated_data,
         )
         return Response(PaymentMethodSerializer(method).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})
-    @action(detail=True, methods=["delete"], url_path=r"payment-methods/(?P<method_id>\d+)")
+    @action(detail=True, methods=["delete"], url_path=rf"payment-methods/(?P<method_id>{ID_PATTERN})")
     def payment_method_detail(self, request: Request, pk: str, method_id: str) -> Response:
         client = self.get_object()
         method = get_object_or_404(PaymentMethod, client=client, pk=int(method_id))

@@ -24,7 +24,6 @@ from django.utils.html import format_html, format_html_join
 
 from crew import selectors, services
 from crew.admin.common import ServiceAddAdmin, TypeDesignatorMixin
-from crew.choices import SET_PILOT_FLYING
 from crew.models import (
     CrewAssignment,
     CrewAvailability,
@@ -33,6 +32,7 @@ from crew.models import (
     LegalityRuleSet,
     rule_parameter_names,
 )
+from crew.permissions import SET_PILOT_FLYING
 from flights.admin import FlightAdmin
 from flights.choices import FlightStatus
 from jetops.activity import acting_user, request_meta_with_code
@@ -71,7 +71,7 @@ class CrewAssignmentAddForm(ServiceForm):
         )
 
 
-class CrewAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
+class CrewAssignmentInline(admin.TabularInline):
     """The flight's crew, read-only: assignments are made (legality-checked) and removed on
     the crew assignment screens, linked from below the table."""
 

@@ -42,7 +42,7 @@ from jetops.jsondepth import DepthBoundJSONFormField
 EXPIRY_ITEMS_ATTR = "_admin_expiry_items"
 
 
-class AddPageFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+class AddPageFormSet(BaseInlineFormSet):
     """Checks of a new crew member's rows that its models cannot make yet.
 
     On the add page the crew member is saved only after every form is valid, so while its
@@ -84,26 +84,26 @@ class MedicalFormSet(AddPageFormSet):
             raise ValidationError("The medical exam is before the date of birth.")
 
 
-class LicenseInline(admin.TabularInline):  # type: ignore[type-arg]
+class LicenseInline(admin.TabularInline):
     model = License
     extra = 0
     fields = ["kind", "number", "authority", "issued_on", "expires_on"]
 
 
-class RatingForm(TypeDesignatorMixin, forms.ModelForm):  # type: ignore[type-arg]
+class RatingForm(TypeDesignatorMixin, forms.ModelForm):
     class Meta:
         model = TypeRating
         fields = ["aircraft_type", "role"]
 
 
-class TypeRatingInline(admin.TabularInline):  # type: ignore[type-arg]
+class TypeRatingInline(admin.TabularInline):
     model = TypeRating
     form = RatingForm
     formset = RatingFormSet
     extra = 0
 
 
-class MedicalInline(admin.TabularInline):  # type: ignore[type-arg]
+class MedicalInline(admin.TabularInline):
     """Every exam is kept; the most recent one is the crew member's medical."""
 
     model = MedicalCertificate
@@ -112,7 +112,7 @@ class MedicalInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
 
 
-class TrainingInline(admin.TabularInline):  # type: ignore[type-arg]
+class TrainingInline(admin.TabularInline):
     """Checks and training completed; validity is computed from every completion."""
 
     model = TrainingRecord
@@ -120,13 +120,13 @@ class TrainingInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
 
 
-class ExperienceForm(TypeDesignatorMixin, forms.ModelForm):  # type: ignore[type-arg]
+class ExperienceForm(TypeDesignatorMixin, forms.ModelForm):
     class Meta:
         model = ExperienceRecord
         fields = list(services.EXPERIENCE_FIELDS)
 
 
-class ExperienceInline(admin.TabularInline):  # type: ignore[type-arg]
+class ExperienceInline(admin.TabularInline):
     """Flying done elsewhere in the last year (older rows no longer count toward recency)."""
 
     model = ExperienceRecord
@@ -138,7 +138,7 @@ class ExperienceInline(admin.TabularInline):  # type: ignore[type-arg]
         return super().get_queryset(request).filter(date__gte=since)
 
 
-class CrewMemberAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class CrewMemberAdminForm(forms.ModelForm):
     emergency_contact = DepthBoundJSONFormField(
         required=False, help_text='{"name", "relationship", "phone", "email"}'
     )

@@ -97,7 +97,7 @@ def calendar_periods(now: datetime, tz: Any) -> tuple[datetime, datetime, dateti
     return quarter_start, quarter_end, year_start, year_end, f"Q{quarter[1]} {quarter[0]}"
 
 
-class CrewReportsMixin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CrewReportsMixin(admin.ModelAdmin):
     """The report pages of the crew member admin, under its URL prefix and its view
     permission (``CrewMemberAdmin`` mixes this in before ``JetOpsModelAdmin``)."""
 

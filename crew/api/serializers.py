@@ -99,7 +99,7 @@ class ContactInfoSerializer(StrictSerializer):
         return value
 
 
-class UpcomingSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class UpcomingSerializer(serializers.Serializer):
     """A period of a member's ``availability``, for the schema (``POST /crew/availability``
     records them)."""
 
@@ -252,7 +252,7 @@ class AvailabilitySerializer(StrictModelSerializer):
         return list(getattr(period, "affected_flights", []))
 
 
-class AssignmentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AssignmentSerializer(serializers.ModelSerializer):
     flight_number = serializers.CharField(source="flight.flight_number", read_only=True)
     crew_member_name = serializers.CharField(source="crew_member.name", read_only=True)
     departure_at = serializers.DateTimeField(source="flight.departure_at", read_only=True)
@@ -302,13 +302,13 @@ class LegalityRequestSerializer(StrictSerializer):
     role = serializers.ChoiceField(choices=CrewRole.choices)
 
 
-class ResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ResultSerializer(serializers.Serializer):
     rule = serializers.CharField()
     status = serializers.ChoiceField(choices=["ok", "warn", "block"])
     detail = serializers.CharField()
     values = serializers.DictField()
 
 
-class LegalityResponseSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class LegalityResponseSerializer(serializers.Serializer):
     legal = serializers.BooleanField()
     results = ResultSerializer(many=True)

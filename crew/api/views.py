@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crew import permissions as perms
 from crew import selectors, services
 from crew.api.serializers import (
     AssignmentSerializer,
@@ -35,14 +36,14 @@ from crew.api.serializers import (
     OverrunRequestSerializer,
     UnassignRequestSerializer,
 )
-from crew.choices import SET_PILOT_FLYING, CrewRole
+from crew.choices import CrewRole
 from crew.filtersets import CrewFilterSet
 from crew.models import CrewAssignment, CrewAvailability, CrewMember
 from crew.roster import totals
-from fleet.api.views import schedule_window
 from flights.models import Flight
 from jetops.activity import acting_user
 from jetops.api.viewsets import JetOpsGenericViewSet
+from jetops.api.windows import schedule_window
 from jetops.permissions import restrict, user_can
 
 WINDOW_PARAMS = [
@@ -84,22 +85,15 @@ class CrewMemberViewSet(
     ordering_fields = ["name", "employee_id", "position"]
     ordering = ["name", "id"]
     action_perms = {
-        "experience": "crew.view_experiencerecord",
-        "duties": "crew.view_dutyperiod",
-        "schedule": "crew.view_crewmember",
-        "legality": "crew.add_crewassignment",
-        "calendar_reset": "crew.reset_calendar",
+        "experience": perms.VIEW_EXPERIENCERECORD,
+        "duties": perms.VIEW_DUTYPERIOD,
+        "schedule": perms.VIEW_CREWMEMBER,
+        "legality": perms.ADD_CREWASSIGNMENT,
+        "calendar_reset": perms.RESET_CALENDAR,
+        # Writes inside an action need their own permission instead of the action's read one.
+        ("experience", "POST"): perms.ADD_EXPERIENCERECORD,
+        ("duties", "POST"): perms.ADD_DUTYPERIOD,
     }
-
-    def get_permissions(self) -> Any:
-        writes = {
-            ("experience", "POST"): "crew.add_experiencerecord",
-            ("duties", "POST"): "crew.add_dutyperiod",
-        }
-        perm = writes.get((self.action, self.request.method or ""))
-        if perm:
-            self.action_perms = {**self.action_perms, self.action: perm}
-        return super().get_permissions()
 
     def get_queryset(self) -> QuerySet[CrewMember]:
         return _with_upcoming(super().get_queryset())
@@ -255,7 +249,7 @@ class CrewAvailabilityViewSet(
         member = data.pop("crew_member")
         if not restrict(CrewMember.objects.filter(pk=member.pk), request.user).exists():
             raise ValidationError({"crew_member": ["Unknown crew member."]})
-        if not user_can(request.user, "crew.add_crewavailability", member):
+        if not user_can(request.user, perms.ADD_CREWAVAILABILITY, member):
             raise PermissionDenied()
         period = services.availability_add(member=member, actor=acting_user(request), **data)
         return Response(self.get_serializer(period).data, status=status.HTTP_201_CREATED)
@@ -271,7 +265,7 @@ class CrewAssignmentViewSet(mixins.ListModelMixin, JetOpsGenericViewSet):
     queryset = selectors.crew_queryset().filter(is_active=True)
     serializer_class = AssignmentSerializer
     filterset_class = CrewFilterSet
-    action_perms = {"list": "crew.view_crewassignment"}
+    action_perms = {"list": perms.VIEW_CREWASSIGNMENT}
 
     def get_queryset(self) -> QuerySet[CrewMember]:
         return restrict(self.queryset, self.request.user, "view").order_by("name", "id")
@@ -314,7 +308,7 @@ class FlightCrewViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, JetOpsG
     queryset = CrewAssignment.objects.select_related("flight", "crew_member").order_by("role", "id")
     serializer_class = AssignmentSerializer
     pagination_class = None
-    action_perms = {"suggestions": "crew.add_crewassignment", "pilot_flying": SET_PILOT_FLYING}
+    action_perms = {"suggestions": perms.ADD_CREWASSIGNMENT, "pilot_flying": perms.SET_PILOT_FLYING}
 
     def flight(self) -> Flight:
         flights = restrict(

@@ -4,7 +4,6 @@ documents or times. Writes are validated here and performed by ``fleet.services`
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,8 +16,6 @@ from fleet.models import (
     Airport,
     AirportQuerySet,
     Blackout,
-    country_validator,
-    currency_validator,
     normalize_tail_number,
     type_designator_validator,
     unknown_airport_message,
@@ -26,9 +23,10 @@ from fleet.models import (
 )
 from fleet.selectors import document_expiry_state
 from jetops.api.serializers import MoneyField, StrictModelSerializer, StrictSerializer
+from jetops.validators import country_validator, currency_validator
 
 
-class AirportCodeField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+class AirportCodeField(serializers.PrimaryKeyRelatedField):
     """An airport as its canonical ICAO code. On write it takes any code a person means
     (``AirportQuerySet.resolve``: ICAO or IATA, any case, K + IATA, a former ICAO code); an
     unknown one is a 400 on the field. Reads need no join: the foreign key holds the code."""
@@ -52,7 +50,7 @@ class AirportCodeField(serializers.PrimaryKeyRelatedField):  # type: ignore[type
         return airport
 
 
-class LabelListField(serializers.ListField):  # type: ignore[type-arg]
+class LabelListField(serializers.ListField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(child=serializers.CharField(max_length=60), **kwargs)
 
@@ -201,7 +199,7 @@ PORTAL_FIELDS = [
 ]
 
 
-class PortalAircraftSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PortalAircraftSerializer(serializers.ModelSerializer):
     """What clients and crew see of an aircraft: what it is and how it is fitted out.
     Never rates, weights, insurance, documents, hours or location."""
 
@@ -216,7 +214,7 @@ class PortalAircraftSerializer(serializers.ModelSerializer):  # type: ignore[typ
         return getattr(aircraft, "distance_nm", None)
 
 
-class BlackoutSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class BlackoutSerializer(serializers.ModelSerializer):
     created_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )
@@ -312,14 +310,3 @@ class AircraftDocumentSerializer(StrictModelSerializer):
         if issued and expires and expires <= issued:
             raise serializers.ValidationError({"expires_on": ["A document expires after it was issued."]})
         return attrs
-
-
-def parse_instant(value: str) -> datetime:
-    """An ISO 8601 date-time (naive → UTC) or date (→ midnight UTC); ``ValueError`` if neither."""
-    text = value.strip()
-    if not text:
-        raise ValueError("empty")
-    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed

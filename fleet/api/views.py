@@ -3,11 +3,9 @@ permissions through ``jetops.permissions`` (via the base viewset)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
@@ -28,45 +26,14 @@ from fleet.api.serializers import (
     BlackoutResultSerializer,
     PortalAircraftSerializer,
     StatusInputSerializer,
-    parse_instant,
 )
 from fleet.filtersets import AircraftFilterSet, AircraftOrderingFilter
 from fleet.models import Aircraft, AircraftDocument
 from fleet.selectors import aircraft_maintenance_overview, aircraft_schedule
 from jetops.activity import acting_user
 from jetops.api.viewsets import JetOpsGenericViewSet
+from jetops.api.windows import schedule_window
 from jetops.permissions import has_global, user_can
-
-SCHEDULE_DEFAULT_DAYS = 30
-SCHEDULE_MAX_DAYS = 366
-
-
-def schedule_window(params: Any) -> tuple[datetime, datetime]:
-    """``?from=&to=`` as aware datetimes: default now … now + 30 days, at most 366 days."""
-    errors: dict[str, list[str]] = {}
-    values: dict[str, datetime | None] = {}
-    for name in ("from", "to"):
-        raw = params.get(name)
-        if raw is None:
-            values[name] = None
-            continue
-        try:
-            values[name] = parse_instant(raw)
-        except ValueError:
-            errors[name] = ["An ISO 8601 date or date-time, e.g. 2026-05-01T00:00:00Z."]
-    if errors:
-        raise ValidationError(errors)
-    start = values["from"] or timezone.now()
-    try:
-        end = values["to"] or start + timedelta(days=SCHEDULE_DEFAULT_DAYS)
-    except OverflowError:
-        raise ValidationError({"from": ["Too far in the future."]}) from None
-    if end <= start:
-        raise ValidationError({"to": ["Must be after from."]})
-    if end - start > timedelta(days=SCHEDULE_MAX_DAYS):
-        raise ValidationError({"to": [f"The window is at most {SCHEDULE_MAX_DAYS} days."]})
-    return start, end
-
 
 SCHEDULE_SCHEMA = inline_serializer(
     "AircraftSchedule",
@@ -128,7 +95,6 @@ class AircraftViewSet(
         "created_at",
     ]
     ordering = ["tail_number"]
-    lookup_value_regex = r"\d+"
     action_perms = {
         "schedule": perms.VIEW_AIRCRAFT_OPERATIONS,
         "maintenance": perms.VIEW_AIRCRAFT_OPERATIONS,

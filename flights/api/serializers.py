@@ -8,7 +8,9 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from clients.permissions import VIEW_CLIENT
 from fleet.api.serializers import AirportCodeField
+from flights import permissions as perms
 from flights.choices import ConciergeStatus, FlightStatus, ServiceKind, ServiceStatus
 from flights.legs import MAX_QUOTE_LEGS, leg_problems
 from flights.models import (
@@ -23,6 +25,7 @@ from flights.models import (
 )
 from jetops.api.serializers import StrictSerializer
 from jetops.permissions import has_global, user_can_memo
+from jetops.validators import currency_validator
 
 
 def money(amount: Any, currency: str) -> dict[str, str]:
@@ -54,7 +57,7 @@ class QuoteRequestSerializer(StrictSerializer):
         return legs
 
 
-class QuoteOptionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class QuoteOptionSerializer(serializers.ModelSerializer):
     aircraft = serializers.SerializerMethodField()
     legs = serializers.JSONField(source="planned_legs")
     lines = serializers.SerializerMethodField()
@@ -131,11 +134,11 @@ class QuoteOptionSerializer(serializers.ModelSerializer):  # type: ignore[type-a
             return []
         root = self.root.__dict__
         if "_sees_quote_warnings" not in root:
-            root["_sees_quote_warnings"] = has_global(request.user, "flights.view_quote")
+            root["_sees_quote_warnings"] = has_global(request.user, perms.VIEW_QUOTE)
         return list(option.warnings) if root["_sees_quote_warnings"] else []
 
 
-class QuoteSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class QuoteSerializer(serializers.ModelSerializer):
     client_id = serializers.IntegerField(read_only=True)
     candidates = QuoteOptionSerializer(source="options", many=True, read_only=True)
     trip_id = serializers.SerializerMethodField()
@@ -227,7 +230,7 @@ class StatusChangeSerializer(StrictSerializer):
     landings = serializers.IntegerField(min_value=0, max_value=20, required=False)
 
 
-class SpecialServiceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class SpecialServiceSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=ServiceKind.choices)
     status = serializers.ChoiceField(choices=ServiceStatus.choices, required=False)
     cost = serializers.SerializerMethodField()
@@ -247,10 +250,10 @@ class SpecialServiceWriteSerializer(StrictSerializer):
     vendor = serializers.CharField(max_length=120, required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=ServiceStatus.choices, required=False)
     cost = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
-    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False)
+    currency = serializers.CharField(validators=[currency_validator], required=False)
 
 
-class FlightCrewSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class FlightCrewSerializer(serializers.Serializer):
     """One of a flight's ``crew_assignments``, for the schema (``POST /flights/{id}/crew``
     makes them)."""
 
@@ -260,7 +263,7 @@ class FlightCrewSerializer(serializers.Serializer):  # type: ignore[type-arg]
     role = serializers.CharField()
 
 
-class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class FlightSerializer(serializers.ModelSerializer):
     """A flight in the seed's shape, with trip, leg type, times and manifest."""
 
     client_id = serializers.IntegerField(read_only=True)
@@ -324,7 +327,7 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         if request is None:
             return False
         memo: dict[tuple[str, str, Any], bool] = self.root.__dict__.setdefault("_permission_memo", {})
-        return user_can_memo(request.user, "clients.view_client", flight.client, memo)
+        return user_can_memo(request.user, VIEW_CLIENT, flight.client, memo)
 
     @extend_schema_field(EndpointSerializer)
     def get_departure(self, flight: Flight) -> dict[str, Any]:
@@ -370,7 +373,7 @@ class FlightSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         }
 
 
-class TripEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class TripEventSerializer(serializers.ModelSerializer):
     flight_number = serializers.CharField(source="flight.flight_number", read_only=True, default=None)
 
     class Meta:
@@ -379,7 +382,7 @@ class TripEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
         read_only_fields = fields
 
 
-class TripSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class TripSerializer(serializers.ModelSerializer):
     client_id = serializers.IntegerField(read_only=True)
     quote_id = serializers.IntegerField(read_only=True)
     flights = FlightSerializer(many=True, read_only=True)
@@ -420,7 +423,7 @@ class TripCreateSerializer(StrictSerializer):
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class ConciergeRequestSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ConciergeRequestSerializer(serializers.ModelSerializer):
     trip_id = serializers.IntegerField(read_only=True)
     status = serializers.ChoiceField(choices=ConciergeStatus.choices, read_only=True)
     overdue = serializers.SerializerMethodField()
@@ -466,7 +469,7 @@ class ConciergeUpdateSerializer(StrictSerializer):
     assignee = serializers.IntegerField(required=False, allow_null=True)
 
 
-class FeedbackSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class FeedbackSerializer(serializers.ModelSerializer):
     class Meta:
         model = Feedback
         fields = ["id", "flight", "rating", "comment", "requested_at", "submitted_at"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -14,10 +14,13 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
 
 from clients.models import Client
+from clients.permissions import VIEW_CLIENT, VIEW_PASSPORT
 from crew.models import CrewAssignment
 from fleet.models import Aircraft
+from flights import permissions as perms
 from flights import selectors
 from flights.api.serializers import (
     ConciergeCreateSerializer,
@@ -52,8 +55,9 @@ from flights.services.extras import (
 )
 from flights.services.manifest import manifest_set
 from flights.services.quotes import quote_accept, quote_create, quote_decline, quote_override_line, quote_send
-from flights.services.status import CHANGE_FLIGHT_STATUS, flight_status_change
+from flights.services.status import flight_status_change
 from jetops.activity import acting_user
+from jetops.api.filters import ID_PATTERN
 from jetops.api.renderers import CSVRenderer, FormatNegotiation, PDFRenderer
 from jetops.api.throttling import QuoteThrottle, UserThrottle
 from jetops.api.viewsets import JetOpsGenericViewSet
@@ -92,11 +96,11 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGener
     ordering_fields = ["created_at", "valid_until", "number"]
     ordering = ["-created_at"]
     action_perms = {
-        "send": "flights.send_quote",
-        "accept": "flights.accept_quote",
-        "decline": "flights.accept_quote",
-        "override": "flights.override_quote",
-        "conversion": "flights.view_quote",
+        "send": perms.SEND_QUOTE,
+        "accept": perms.ACCEPT_QUOTE,
+        "decline": perms.ACCEPT_QUOTE,
+        "override": perms.OVERRIDE_QUOTE,
+        "conversion": perms.VIEW_QUOTE,
     }
     step_up_actions = ("override",)
     # Conversion covers every client's quotes: staff only (a portal user has its own quotes).
@@ -165,16 +169,15 @@ class TripViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGeneri
     search_fields = ["number", "client__company_name", "client__contact_person", "flights__flight_number"]
     ordering_fields = ["created_at", "number"]
     ordering = ["-created_at"]
-    action_perms = {"concierge": "flights.view_conciergerequest", "create": "flights.add_trip"}
+    action_perms = {
+        "concierge": perms.VIEW_CONCIERGEREQUEST,
+        ("concierge", "POST"): perms.ADD_CONCIERGEREQUEST,
+        "create": perms.ADD_TRIP,
+    }
     portal_fields = {"concierge": ("subject", "detail")}
 
     def get_serializer_class(self) -> Any:
         return TripDetailSerializer if self.action == "retrieve" else TripSerializer
-
-    def get_permissions(self) -> Any:
-        if self.action == "concierge" and self.request.method == "POST":
-            self.action_perms = {**self.action_perms, "concierge": "flights.add_conciergerequest"}
-        return super().get_permissions()
 
     @extend_schema(request=TripCreateSerializer, responses={201: TripDetailSerializer})
     def create(self, request: Request) -> Response:
@@ -261,13 +264,17 @@ class FlightViewSet(
     ordering_fields = ["departure_at", "flight_number", "status"]
     ordering = ["departure_at", "id"]
     action_perms = {
-        "quote": "flights.add_quote",
-        "status_change": CHANGE_FLIGHT_STATUS,
-        "manifest": "flights.view_manifest",
-        "services": "flights.view_specialservice",
-        "service_detail": "flights.change_specialservice",
-        "feedback": "flights.view_feedback",
-        "feedback_report": "flights.view_feedback",
+        "quote": perms.ADD_QUOTE,
+        "status_change": perms.CHANGE_FLIGHT_STATUS,
+        "manifest": perms.VIEW_MANIFEST,
+        "services": perms.VIEW_SPECIALSERVICE,
+        "service_detail": perms.CHANGE_SPECIALSERVICE,
+        "feedback": perms.VIEW_FEEDBACK,
+        "feedback_report": perms.VIEW_FEEDBACK,
+        # Writes inside an action need their own permission instead of the action's read one.
+        ("manifest", "PUT"): perms.CHANGE_FLIGHTPASSENGER,
+        ("services", "POST"): perms.ADD_SPECIALSERVICE,
+        ("feedback", "POST"): perms.CHANGE_FEEDBACK,
     }
     # Ratings of every client's flights: staff only (a portal user reads its own feedback).
     fleet_wide_actions = ("feedback_report",)
@@ -285,17 +292,6 @@ class FlightViewSet(
         "manifest": ("passenger", "seat", "weight", "bags"),
         "feedback": ("rating", "comment"),
     }
-
-    def get_permissions(self) -> Any:
-        writes = {
-            ("manifest", "PUT"): "flights.change_flightpassenger",
-            ("services", "POST"): "flights.add_specialservice",
-            ("feedback", "POST"): "flights.change_feedback",
-        }
-        perm = writes.get((self.action, self.request.method or ""))
-        if perm:
-            self.action_perms = {**self.action_perms, self.action: perm}
-        return super().get_permissions()
 
     @extend_schema(request=FlightWriteSerializer, responses={201: FlightSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -435,7 +431,7 @@ class FlightViewSet(
             warnings = selectors.passport_warnings(
                 flight, [row.passenger for row in flight.manifest.select_related("passenger")], _months()
             )
-        show = user_can(request.user, "clients.view_passport", flight.client)
+        show = user_can(request.user, VIEW_PASSPORT, flight.client)
         fmt = request.accepted_renderer.format
         if fmt in MANIFEST_DOCUMENTS:
             return Response(
@@ -467,7 +463,7 @@ class FlightViewSet(
         return Response(SpecialServiceSerializer(service).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=SpecialServiceWriteSerializer, responses={200: SpecialServiceSerializer})
-    @action(detail=True, methods=["patch"], url_path=r"services/(?P<service_id>\d+)")
+    @action(detail=True, methods=["patch"], url_path=rf"services/(?P<service_id>{ID_PATTERN})")
     def service_detail(self, request: Request, pk: str, service_id: str) -> Response:
         flight = self.get_object()
         service = get_object_or_404(SpecialService, flight=flight, pk=int(service_id))
@@ -540,3 +536,33 @@ class ConciergeViewSet(
             request=item, actor=acting_user(request), status=data.get("status"), assignee=assignee
         )
         return Response(ConciergeRequestSerializer(item).data)
+
+
+class ClientBookingsViewSet(JetOpsGenericViewSet):
+    """``/clients/{id}/bookings``: a client's flights, registered by flights on the client's
+    path (clients does not import flights)."""
+
+    queryset = FLIGHT_QUERYSET
+    serializer_class = FlightSerializer
+    # Whoever may see the client account may list its bookings (each flight still restricted).
+    action_perms = {"list": VIEW_CLIENT}
+
+    def client(self) -> Client:
+        return get_object_or_404(restrict(Client.objects.all(), self.request.user), pk=self.kwargs["pk"])
+
+    def permission_denied(self, request: Any, message: Any = None, code: Any = None) -> NoReturn:
+        # The id in the path is the client's: a client the user cannot see is a 404, as on
+        # /clients/{id} (the base class would look for a flight with that id).
+        if request.user and request.user.is_authenticated:
+            self.client()
+        GenericViewSet.permission_denied(self, request, message=message, code=code)
+        raise AssertionError("unreachable: permission_denied always raises")
+
+    @extend_schema(operation_id="clients_bookings_retrieve", responses={200: OpenApiTypes.OBJECT})
+    def list(self, request: Request, pk: str) -> Response:
+        """The client's flights, latest departure first, in the flights API's shape."""
+        client = self.client()
+        self.check_object_permissions(request, client)
+        flights = self.get_queryset().filter(client=client).order_by("-departure_at", "-id")
+        page = self.paginate_queryset(flights)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -24,14 +24,12 @@ from flights.choices import (
     TripStatus,
 )
 from flights.models import Flight, Trip, TripEvent
+from flights.permissions import CHANGE_FLIGHT_STATUS
 from flights.services.common import broadcast_status, notify_client, trip_event
 from jetops.errors import Conflict
 from jetops.models import User
 from jetops.permissions import user_can
 from jetops.writes import save_validated
-
-CHANGE_FLIGHT_STATUS = "flights.change_flight_status"
-
 
 # Legal status moves (from → allowed targets). "diverted" is an arrival elsewhere.
 TRANSITIONS: dict[str, tuple[str, ...]] = {

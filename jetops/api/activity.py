@@ -10,7 +10,7 @@ from jetops.api.viewsets import JetOpsGenericViewSet
 from jetops.models import ActivityLog
 
 
-class ActivityLogSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ActivityLogSerializer(serializers.ModelSerializer):
     class Meta:
         model = ActivityLog
         fields = [

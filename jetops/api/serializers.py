@@ -28,11 +28,11 @@ class StrictMixin:
         return super().to_internal_value(data)  # type: ignore[misc]
 
 
-class StrictSerializer(StrictMixin, serializers.Serializer):  # type: ignore[type-arg]
+class StrictSerializer(StrictMixin, serializers.Serializer):
     pass
 
 
-class StrictModelSerializer(StrictMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+class StrictModelSerializer(StrictMixin, serializers.ModelSerializer):
     pass
 
 
@@ -56,7 +56,7 @@ class ShapedJSONField(serializers.JSONField):
     them) on write, shown as stored on read, so a row written before the shape was enforced
     still reads. The schema shows the shape."""
 
-    def __init__(self, shape: type[serializers.Serializer], *, many: bool = False, **kwargs: Any) -> None:  # type: ignore[type-arg]
+    def __init__(self, shape: type[serializers.Serializer], *, many: bool = False, **kwargs: Any) -> None:
         self.shape, self.many = shape, many
         super().__init__(**kwargs)
 
@@ -73,10 +73,10 @@ class ShapedJSONFieldSchema(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
         ref = auto_schema.resolve_serializer(self.target.shape, direction).ref
-        return build_array_type(ref) if self.target.many else ref  # type: ignore[no-any-return]
+        return build_array_type(ref) if self.target.many else ref
 
 
-class MoneyField(serializers.Field):  # type: ignore[type-arg]
+class MoneyField(serializers.Field):
     """``{"amount": "12500.00", "currency": "USD"}`` over a Decimal attribute and a currency
     attribute of the same object (``currency_source``). On write, the amount is returned as a
     Decimal and the currency must match the object's (or be omitted)."""
@@ -112,7 +112,7 @@ class MoneyField(serializers.Field):  # type: ignore[type-arg]
         field = serializers.DecimalField(
             max_digits=16, decimal_places=self.decimal_places, min_value=Decimal(0)
         )
-        return field.run_validation(data)  # type: ignore[no-any-return]
+        return field.run_validation(data)
 
     def _expected_currency(self) -> str | None:
         parent = self.parent

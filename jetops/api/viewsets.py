@@ -12,7 +12,7 @@ from rest_framework import viewsets
 
 from jetops.activity import RequestMeta, request_meta
 from jetops.api.filters import ID_PATTERN
-from jetops.permissions import restrict
+from jetops.permissions import ActionKey, restrict
 
 
 class JetOpsViewSetMixin:
@@ -26,8 +26,9 @@ class JetOpsViewSetMixin:
     # Ids are positive integers that fit a bigint: anything else in the URL is a plain 404,
     # never a query with a value the database cannot hold.
     lookup_value_regex = ID_PATTERN
-    action_perms: dict[str, str | None] = {}
-    step_up_actions: tuple[str, ...] = ()
+    # Keyed by action, or by (action, method) for one method of an action (jetops.permissions).
+    action_perms: dict[ActionKey, str | None] = {}
+    step_up_actions: tuple[ActionKey, ...] = ()
     fleet_wide_actions: tuple[str, ...] = ()
     # What a portal user may send, per action (dotted paths; ``jetops.permissions``): anything
     # else in a portal user's body is refused with a 400, so staff-only inputs stay staff-only.
@@ -58,9 +59,9 @@ class JetOpsViewSetMixin:
         return request_meta(self.request)
 
 
-class JetOpsGenericViewSet(JetOpsViewSetMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class JetOpsGenericViewSet(JetOpsViewSetMixin, viewsets.GenericViewSet):
     pass
 
 
-class JetOpsModelViewSet(JetOpsViewSetMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class JetOpsModelViewSet(JetOpsViewSetMixin, viewsets.ModelViewSet):
     pass

@@ -37,12 +37,12 @@ class ChangePasswordSerializer(StrictSerializer):
     new_password = serializers.CharField(max_length=256, trim_whitespace=False)
 
 
-class TokenPairSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TokenPairSerializer(serializers.Serializer):
     access = serializers.CharField()
     refresh = serializers.CharField()
 
 
-class UserSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class UserSerializer(serializers.ModelSerializer):
     """The seed's user fields plus roles."""
 
     role = serializers.CharField(read_only=True)

@@ -19,7 +19,7 @@ BATCH_ROWS = 20_000
 
 # Field classes whose Python values PostgreSQL's COPY takes as they are (exact classes only:
 # a subclass, such as an encrypted field, may convert its value).
-PLAIN_FIELDS: frozenset[type[models.Field]] = frozenset(  # type: ignore[type-arg]
+PLAIN_FIELDS: frozenset[type[models.Field]] = frozenset(
     {
         models.AutoField,
         models.BigAutoField,

@@ -13,8 +13,7 @@ from clients.models import Client, DataRequest
 from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, User
 from jetops.roles import SUPER_ADMIN_LEVEL
 from tests.admin_forms import shown
-from tests.conftest import make_user, next_code
-from tests.jetops.test_admin import admin_login
+from tests.builders import admin_login, make_user, next_code
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from clients.models import Client, ClientMembership, Passenger
 from clients.preferences import MAX_ITEMS, MAX_SHORT_TEXT, preferences_validate
 from jetops.models import User
-from tests.conftest import PASSWORD, bearer
+from tests.builders import PASSWORD, bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -375,9 +375,7 @@ def test_bookings_list_the_clients_flights_latest_first(
 ):
     from datetime import UTC, datetime, timedelta
 
-    from tests.crew.conftest import book
-    from tests.fleet.conftest import make_aircraft
-    from tests.flights.conftest import active_profile_without_return_to_base
+    from tests.builders import active_profile_without_return_to_base, book, make_aircraft
 
     active_profile_without_return_to_base()
     soon = (datetime.now(UTC) + timedelta(days=5)).replace(hour=12, minute=0, second=0, microsecond=0)

@@ -25,11 +25,8 @@ from flights.services.manifest import manifest_set
 from flights.services.status import flight_status_change
 from jetops.critical import operator_context
 from jetops.fields import field_cipher
-from jetops.models import ActivityAction, ActivityLog, NotificationDelivery, User
-from tests.clients.test_payments_gdpr import stepped_up
-from tests.conftest import PASSWORD, enrol_totp
-from tests.crew.conftest import book
-from tests.flights.conftest import jet, profile  # noqa: F401  (fixtures)
+from jetops.models import ActivityAction, ActivityLog, User
+from tests.builders import PASSWORD, book, client_personal_data, enrol_totp, stepped_up
 
 pytestmark = pytest.mark.django_db
 
@@ -103,45 +100,24 @@ def traces(values: list[str]) -> list[tuple[str, str]]:
 
 
 def _populate(client: Client, portal_user: User, aircraft: Any, anon: Any, root: User) -> None:
-    services.client_update(
-        client=client,
-        actor=None,
-        special_instructions="Call Sister Sue first",
-        emergency_contacts=[{"name": "Sister Sue", "phone": "+12125550999"}],
-        billing_address={"line1": "12 Secret Lane", "city": "Springfield", "country": "US"},
-    )
-    pax = services.passenger_create(
-        client=client,
-        actor=None,
-        first_name="Peregrin",
-        last_name="Quixotewell",
-        passport_number="PP123456",
-        date_of_birth=date(1931, 7, 4),
-        email="peregrin@a.example",
-        phone="+12125550101",
+    card = {"provider": "stripe", "brand": "Visa", "last4": "4242", "exp_month": 12, "exp_year": 2031}
+    passenger = {
+        "first_name": "Peregrin",
+        "last_name": "Quixotewell",
+        "passport_number": "PP123456",
+        "date_of_birth": date(1931, 7, 4),
+        "email": "peregrin@a.example",
+        "phone": "+12125550101",
+    }
+    pax = client_personal_data(
+        client, passenger=passenger, card={**card, "token": "pm_1Abc", "holder_name": "Harriet Holder"}
     )
     gone = services.passenger_create(client=client, actor=None, first_name="Ghostly", last_name="Formerpax")
     services.passenger_delete(passenger=gone, actor=None)
-    card = {"provider": "stripe", "brand": "Visa", "last4": "4242", "exp_month": 12, "exp_year": 2031}
-    services.payment_method_add(
-        client=client, actor=None, token="pm_1Abc", holder_name="Harriet Holder", **card
-    )
     old = services.payment_method_add(
         client=client, actor=None, token="pm_2Gone", holder_name="Harriet Holder", **card
     )
     services.payment_method_remove(method=old, actor=None)
-    services.data_request_create(
-        client=client, kind="erasure", actor=None, notes="Asked by Alice Anders by phone"
-    )
-    NotificationDelivery.objects.create(
-        key=f"quote-sent:{client.pk}",
-        channel="email",
-        recipient="alice@a.example",
-        event="quote_sent",
-        subject="Your quote, Alice Anders",
-        body="Dear Alice Anders, ...",
-        client_id=client.pk,
-    )
     # her trips: a flight with her on the manifest, a special service, a concierge request,
     # feedback, and a cancelled flight whose reason names her family
     flight = book(client, aircraft, billing_info={"attention": "Alice Anders"})

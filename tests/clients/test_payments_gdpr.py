@@ -15,8 +15,8 @@ from clients import services
 from clients.gdpr import client_data
 from clients.models import Client, DataRequest, PaymentMethod, one_month_after
 from jetops.carddata import card_data_paths, looks_like_pan, luhn_valid
-from jetops.models import ActivityAction, ActivityLog, NotificationDelivery, User
-from tests.conftest import bearer, enrol_totp, totp_now
+from jetops.models import ActivityAction, ActivityLog
+from tests.builders import bearer, client_personal_data, stepped_up
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +28,6 @@ CARD = {
     "exp_month": 12,
     "exp_year": 2031,
 }
-
-
-def stepped_up(user: User):
-    device = enrol_totp(user)
-    api = bearer(user, otp=False)
-    access = api.post("/api/v1/auth/step-up", {"otp": totp_now(device)}, format="json").json()["access"]
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
-    return api
 
 
 def test_luhn_and_pan_detection():
@@ -129,35 +121,14 @@ def test_client_b_cannot_remove_client_a_payment_method(client_b_user, client_a,
 
 
 def _rich_client(client: Client) -> None:
-    services.client_update(
-        client=client,
-        actor=None,
-        special_instructions="Call Sister Sue first",
-        emergency_contacts=[{"name": "Sister Sue", "phone": "+12125550999"}],
-        billing_address={"line1": "12 Secret Lane", "city": "Springfield", "country": "US"},
-    )
-    services.passenger_create(
-        client=client,
-        actor=None,
-        first_name="Peter",
-        last_name="Parker",
-        passport_number="PP123456",
-        date_of_birth=date(1990, 8, 10),
-        email="peter@a.example",
-    )
-    services.payment_method_add(client=client, actor=None, **CARD)
-    services.data_request_create(
-        client=client, kind="erasure", actor=None, notes="Asked by Alice Anders by phone"
-    )
-    NotificationDelivery.objects.create(
-        key=f"quote-sent:{client.pk}",
-        channel="email",
-        recipient="alice@a.example",
-        event="quote_sent",
-        subject="Your quote, Alice Anders",
-        body="Dear Alice Anders, ...",
-        client_id=client.pk,
-    )
+    passenger = {
+        "first_name": "Peter",
+        "last_name": "Parker",
+        "passport_number": "PP123456",
+        "date_of_birth": date(1990, 8, 10),
+        "email": "peter@a.example",
+    }
+    client_personal_data(client, passenger=passenger, card=CARD)
 
 
 def test_export_contains_every_model_pointing_at_the_client(cs_user, client_a):

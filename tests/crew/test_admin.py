@@ -30,10 +30,7 @@ from crew.selectors import rules_in_force
 from flights.models import TripEvent
 from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, EncryptedTOTPDevice, RoleGroup
 from jetops.roles import Role
-from tests.conftest import next_code
-from tests.crew.conftest import book, make_crew, qualified
-from tests.flights.conftest import future
-from tests.jetops.test_admin import admin_login
+from tests.builders import admin_login, book, future, make_crew, next_code, qualified
 
 pytestmark = pytest.mark.django_db
 

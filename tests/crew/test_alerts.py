@@ -12,7 +12,7 @@ from django.core import mail
 from crew import services
 from crew.models import CrewExpiryAlert, CrewMember
 from crew.tasks import crew_expiry_alerts_task
-from tests.crew.conftest import ALL_CHECKS, make_crew
+from tests.builders import ALL_CHECKS, make_crew
 
 pytestmark = pytest.mark.django_db
 

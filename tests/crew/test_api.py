@@ -19,11 +19,9 @@ from flights.services.status import flight_status_change
 from jetops.critical import operator_context
 from jetops.models import ActivityAction, ActivityLog
 from jetops.services import user_update
+from tests.builders import bearer, book, future, make_crew, qualified
 from tests.concurrency import race
-from tests.conftest import bearer
-from tests.crew.conftest import book, make_crew, qualified
-from tests.flights.conftest import future
-from tests.test_role_matrix import PERSONAS
+from tests.role_matrix import matrix_check, role_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -323,7 +321,7 @@ def test_overlapping_assignment_is_a_violation(ops_user, client_a, jet, midsize)
 
 
 def test_one_pilot_limit_applies_to_a_single_pilot_aircraft(ops_user, client_a, profile):
-    from tests.fleet.conftest import make_aircraft
+    from tests.builders import make_aircraft
 
     single = make_aircraft(tail_number="N1SP", min_crew=1, current_location="KTEB")
     captain = make_crew("E1")
@@ -412,7 +410,7 @@ def test_crew_of_a_flight_that_left_cannot_change(ops_user, flight):
 
 
 def test_schedule_change_rechecks_the_crew(ops_user, flight):
-    from tests.fleet.conftest import make_aircraft
+    from tests.builders import make_aircraft
 
     latitude = make_aircraft(tail_number="N268LT", aircraft_type="C68A", current_location="KTEB")
     captain = make_crew("E1")
@@ -762,13 +760,24 @@ def test_client_user_cannot_reach_crew(client_a_user, client_a, jet):
 # ---------------------------------------------------------------- role × endpoint matrix
 
 STAFF_OK = {"admin": 200, "ops": 200}
+STAFF_CREATE = {"admin": 201, "ops": 201}
 MATRIX = [
     ("get", "/api/v1/crew", None, {**STAFF_OK, "crew": 200}),
-    ("post", "/api/v1/crew", "new_member", {"admin": 201, "ops": 201}),
+    (
+        "post",
+        "/api/v1/crew",
+        lambda persona, _: crew_body(employee_id=f"N-{persona}"),
+        {"admin": 201, "ops": 201},
+    ),
     ("get", "/api/v1/crew/{member}", None, {**STAFF_OK, "*": 404}),
     ("patch", "/api/v1/crew/{member}", {"notes": "x"}, {**STAFF_OK, "*": 404}),
     ("get", "/api/v1/crew/{member}/schedule", None, {**STAFF_OK, "*": 404}),
-    ("post", "/api/v1/crew/{member}/legality", "what_if", {**STAFF_OK, "*": 404}),
+    (
+        "post",
+        "/api/v1/crew/{member}/legality",
+        lambda _, objects: {"flights": [objects["flight"]], "role": "PIC"},
+        {**STAFF_OK, "*": 404},
+    ),
     ("get", "/api/v1/crew/assignments", None, {**STAFF_OK, "crew": 200}),
     ("get", "/api/v1/crew/availability", None, {**STAFF_OK, "crew": 200}),
     (
@@ -787,18 +796,9 @@ def matrix_objects(client_a, jet):
     return {"member": member.pk, "flight": book(client_a, jet).pk}
 
 
-@pytest.mark.parametrize(("method", "path", "body", "allowed"), MATRIX)
-@pytest.mark.parametrize("persona", list(PERSONAS))
-def test_crew_role_matrix(method, path, body, allowed, persona, matrix_objects):
-    from tests.conftest import make_user
-
-    if body == "new_member":
-        body = crew_body(employee_id=f"N-{persona}")
-    elif body == "what_if":
-        body = {"flights": [matrix_objects["flight"]], "role": "PIC"}
-    user = make_user(f"matrix-{persona}", PERSONAS[persona])
-    response = getattr(bearer(user), method)(path.format(**matrix_objects), body, format="json")
-    assert response.status_code == allowed.get(persona, allowed.get("*", 403)), response.content
+@role_matrix(MATRIX)
+def test_crew_role_matrix(row, persona, matrix_objects):
+    matrix_check(row, persona, matrix_objects)
 
 
 # ---------------------------------------------------------------- concurrency (PostgreSQL)
@@ -809,7 +809,7 @@ def test_crew_role_matrix(method, path, body, allowed, persona, matrix_objects):
 )
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_assignments_to_one_seat_exactly_one_wins(client_a, profile):
-    from tests.fleet.conftest import make_aircraft
+    from tests.builders import make_aircraft
 
     flight = book(client_a, make_aircraft(tail_number="N901CC"))
     captains = [make_crew(f"C{i}") for i in range(6)]
@@ -825,7 +825,7 @@ def test_concurrent_assignments_to_one_seat_exactly_one_wins(client_a, profile):
 )
 @pytest.mark.django_db(transaction=True)
 def test_one_crew_member_on_two_overlapping_flights_at_once_only_one_wins(client_a, profile):
-    from tests.fleet.conftest import make_aircraft
+    from tests.builders import make_aircraft
 
     first = book(client_a, make_aircraft(tail_number="N902CC"))
     second = book(client_a, make_aircraft(tail_number="N903CC"))

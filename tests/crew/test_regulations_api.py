@@ -15,10 +15,7 @@ from crew.models import CrewAssignment, DutyPeriod
 from flights.models import Flight
 from flights.services.status import flight_status_change
 from jetops.critical import operator_context
-from tests.conftest import bearer
-from tests.crew.conftest import book, make_crew, qualified
-from tests.fleet.conftest import make_aircraft
-from tests.flights.conftest import future
+from tests.builders import bearer, book, future, make_aircraft, make_crew, qualified
 
 pytestmark = pytest.mark.django_db
 

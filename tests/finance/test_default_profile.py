@@ -10,7 +10,7 @@ import pytest
 from finance.models import PricingProfile
 from flights.demo import seed_pricing
 from flights.models import Flight, Quote
-from tests.conftest import bearer
+from tests.builders import bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,7 @@ def test_demo_pricing_goes_on_the_shipped_profile_and_adds_no_second_active_one(
 
 
 def test_the_shipped_profile_is_edited_in_the_admin(client, admin_user):
-    from tests.jetops.test_admin import admin_login
+    from tests.builders import admin_login
 
     profile = PricingProfile.objects.get(is_active=True)
     staff = admin_login(client, admin_user)

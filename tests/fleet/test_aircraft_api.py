@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from fleet import services
 from fleet.models import Aircraft, AircraftStatusChange
-from tests.conftest import bearer
-from tests.fleet.conftest import make_aircraft, utc
+from tests.builders import bearer, make_aircraft, utc
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from fleet.models import Aircraft, Airport
 from fleet.occupancy import OccupancyEntry, occupancy_providers, register_occupancy, unregister_occupancy
 from fleet.selectors import aircraft_available, aircraft_near, aircraft_schedule, document_expiry_state
 from jetops.geo import great_circle_nm
-from tests.fleet.conftest import make_aircraft, utc
+from tests.builders import make_aircraft, utc
 
 pytestmark = pytest.mark.django_db
 

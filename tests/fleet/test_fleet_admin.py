@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from fleet import services
 from fleet.models import Aircraft, AircraftDocument, AircraftStatusChange, Blackout
-from tests.conftest import PASSWORD, enrol_totp, totp_now
-from tests.fleet.conftest import aircraft_data, make_aircraft, utc
+from tests.builders import PASSWORD, aircraft_data, enrol_totp, make_aircraft, totp_now, utc
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,4 @@
-"""Role × endpoint matrix of the fleet API (the pattern of ``tests/test_role_matrix.py``).
-
-Each row is (method, path, body, {persona: expected status}); personas missing from a row get
-the row's ``"*"`` status, or 403. Every row runs on a fresh database, so writes do not clash.
-"""
+"""Role × endpoint matrix of the fleet API, run by ``tests.role_matrix``."""
 
 from __future__ import annotations
 
@@ -10,13 +6,11 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import bearer, make_user
-from tests.fleet.conftest import make_aircraft
-from tests.test_role_matrix import PERSONAS
+from tests.builders import make_aircraft
+from tests.role_matrix import STAFF, Row, matrix_check, role_matrix
 
 pytestmark = pytest.mark.django_db
 
-STAFF = ("admin", "ops", "finance", "maintenance", "client_services")
 FLEET_WRITERS = ("admin", "ops", "maintenance")
 
 NEW_AIRCRAFT = {
@@ -34,7 +28,7 @@ NEW_AIRCRAFT = {
 }
 BLACKOUT = {"start": "2030-05-01T00:00:00Z", "end": "2030-05-02T00:00:00Z", "kind": "owner_use"}
 
-MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
+MATRIX: list[Row] = [
     ("get", "/api/v1/aircraft", None, {"*": 200}),
     ("post", "/api/v1/aircraft", NEW_AIRCRAFT, dict.fromkeys(FLEET_WRITERS, 201)),
     ("get", "/api/v1/aircraft/{aircraft}", None, {"*": 200}),
@@ -61,10 +55,6 @@ def objects(db: Any) -> dict[str, Any]:
     return {"aircraft": make_aircraft(tail_number="N808JA").pk}
 
 
-@pytest.mark.parametrize(("method", "path", "body", "allowed"), MATRIX)
-@pytest.mark.parametrize("persona", list(PERSONAS))
-def test_fleet_role_matrix(method, path, body, allowed, persona, objects):
-    user = make_user(f"matrix-{persona}", PERSONAS[persona])
-    client = bearer(user)
-    response = getattr(client, method)(path.format(**objects), body, format="json")
-    assert response.status_code == allowed.get(persona, allowed.get("*", 403)), response.content
+@role_matrix(MATRIX)
+def test_fleet_role_matrix(row, persona, objects):
+    matrix_check(row, persona, objects)

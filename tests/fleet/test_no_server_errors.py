@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from fleet import services
-from tests.conftest import bearer
+from tests.builders import bearer
 
 pytestmark = pytest.mark.django_db
 

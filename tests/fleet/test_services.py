@@ -19,7 +19,7 @@ from fleet.models import (
 )
 from fleet.tasks import aircraft_document_expiry_alerts_task
 from jetops.errors import Conflict
-from tests.fleet.conftest import make_aircraft, utc
+from tests.builders import make_aircraft, utc
 
 pytestmark = pytest.mark.django_db
 

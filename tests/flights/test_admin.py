@@ -13,9 +13,7 @@ from flights.models import ConciergeRequest, Flight, Quote
 from flights.services.booking import flight_create
 from flights.services.quotes import quote_create
 from tests.admin_forms import shown
-from tests.crew.conftest import book
-from tests.flights.conftest import future
-from tests.jetops.test_admin import admin_login
+from tests.builders import admin_login, book, future
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Query-count guards on the flights app's lists, at two sizes, and its role matrix rows."""
+"""Query-count guards on the flights app's lists, at two sizes."""
 
 from __future__ import annotations
 
@@ -11,10 +11,7 @@ from fleet.models import Airport
 from flights.services.booking import flight_create
 from flights.services.extras import concierge_request_create
 from flights.services.quotes import quote_create
-from tests.conftest import bearer, make_user
-from tests.fleet.conftest import make_aircraft
-from tests.flights.conftest import future
-from tests.test_role_matrix import PERSONAS
+from tests.builders import bearer, future, make_aircraft
 
 pytestmark = pytest.mark.django_db
 
@@ -76,74 +73,3 @@ def test_passenger_list_query_count(cs_user, client_a, django_assert_max_num_que
     with django_assert_max_num_queries(10):
         response = bearer(cs_user).get(f"/api/v1/clients/{client_a.pk}/passengers?page_size=50")
     assert response.json()["count"] == count
-
-
-FLIGHT_MATRIX = [
-    (
-        "get",
-        "/api/v1/flights",
-        None,
-        {
-            "admin": 200,
-            "ops": 200,
-            "finance": 200,
-            "maintenance": 200,
-            "client_services": 200,
-            "client": 200,
-            "crew": 200,
-        },
-    ),
-    (
-        "get",
-        "/api/v1/flights/{flight}",
-        None,
-        {"admin": 200, "ops": 200, "finance": 200, "maintenance": 200, "client_services": 200, "*": 404},
-    ),
-    (
-        "post",
-        "/api/v1/flights/{flight}/status",
-        {"status": "boarding"},
-        # the status workflow is Operations' (issue 18): Client Services no longer move flights
-        {"admin": 200, "ops": 200, "client_services": 403, "finance": 403, "maintenance": 403, "*": 404},
-    ),
-    (
-        "get",
-        "/api/v1/flights/{flight}/manifest",
-        None,
-        {"admin": 200, "ops": 200, "finance": 200, "maintenance": 200, "client_services": 200, "*": 404},
-    ),
-    (
-        "get",
-        "/api/v1/trips",
-        None,
-        {"admin": 200, "ops": 200, "finance": 200, "maintenance": 200, "client_services": 200, "client": 200},
-    ),
-    (
-        "get",
-        "/api/v1/quotes",
-        None,
-        {"admin": 200, "ops": 200, "finance": 200, "maintenance": 200, "client_services": 200, "client": 200},
-    ),
-    (
-        "get",
-        "/api/v1/concierge",
-        None,
-        {"admin": 200, "ops": 200, "finance": 200, "maintenance": 200, "client_services": 200, "client": 200},
-    ),
-]
-
-
-@pytest.mark.parametrize(("method", "path", "body", "allowed"), FLIGHT_MATRIX)
-@pytest.mark.parametrize("persona", list(PERSONAS))
-def test_flights_role_matrix(method, path, body, allowed, persona, client_a, profile):
-    flight = flight_create(
-        client=client_a,
-        aircraft=make_aircraft(),
-        departure_airport=Airport.objects.get(icao="KTEB"),
-        arrival_airport=Airport.objects.get(icao="KMIA"),
-        departure_at=future(10, 14),
-        actor=None,
-    )
-    user = make_user(f"fm-{persona}", PERSONAS[persona])
-    response = getattr(bearer(user), method)(path.format(flight=flight.pk), body, format="json")
-    assert response.status_code == allowed.get(persona, allowed.get("*", 403)), response.content

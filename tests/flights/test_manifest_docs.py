@@ -18,7 +18,7 @@ from flights.manifest import manifest_csv, manifest_pdf, manifest_rows, mask_pas
 from flights.models import Flight, FlightPassenger, Trip
 from jetops.models import User
 from jetops.roles import SUPER_ADMIN_LEVEL, Role
-from tests.conftest import bearer, make_user
+from tests.builders import bearer, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from clients import services as client_services
 from clients.models import Client
+from clients.notifications import client_notify
 from finance.models import PricingProfile
 from fleet import services as fleet_services
 from fleet.models import Aircraft, Airport
@@ -31,7 +32,6 @@ from jetops.notifications import (
     LoggingSMSBackend,
     TransientDeliveryError,
     TransientNotificationError,
-    notify,
 )
 from jetops.tasks import deliveries_sweep_task
 
@@ -190,7 +190,7 @@ def set_notifications(client: Client, table: dict[str, dict[str, bool]]) -> Clie
 
 
 def flight_status_notify(client: Client, key: str = "flight-status:1:departed") -> list[NotificationDelivery]:
-    return notify(
+    return client_notify(
         event="flight_status",
         key=key,
         client=client,
@@ -256,7 +256,7 @@ def test_preferences_decide_per_channel_and_event(client_a: Client, recording_sm
 
     # when
     status_rows = flight_status_notify(client_a)
-    quote_rows = notify(
+    quote_rows = client_notify(
         event="quote_sent",
         key="quote-sent:1:1",
         client=client_a,
@@ -310,7 +310,9 @@ def test_erased_client_gets_nothing(client_a: Client, recording_sms: list[Any]) 
 
 def test_unknown_event_is_refused(client_a: Client) -> None:
     with pytest.raises(ValueError, match="Unknown notification event"):
-        notify(event="birthday", key="x", client=client_a, subject="s", template="flight_status", context={})
+        client_notify(
+            event="birthday", key="x", client=client_a, subject="s", template="flight_status", context={}
+        )
     assert not NotificationDelivery.objects.exists()
 
 
@@ -375,7 +377,7 @@ def test_sms_text_is_cut_to_300_characters(client_a: Client, recording_sms: list
         for n in range(20)
     ]
 
-    notify(
+    client_notify(
         event="booking_confirmed",
         key="booking-confirmed:1",
         client=client_a,

@@ -17,11 +17,9 @@ from fleet.models import Aircraft, Airport
 from fleet.occupancy import occupancy_providers
 from flights.conflicts import LegPlan
 from flights.models import Flight, Trip
-from flights.services.booking import flight_create, trip_book
+from flights.services.booking import trip_book
 from flights.services.status import flight_status_change
-from tests.conftest import bearer
-from tests.fleet.conftest import make_aircraft
-from tests.flights.conftest import future
+from tests.builders import bearer, book, future, make_aircraft
 
 pytestmark = pytest.mark.django_db
 
@@ -30,17 +28,6 @@ URL = "/api/v1/aircraft"
 
 def airport(code: str) -> Airport:
     return Airport.objects.get(icao=code)
-
-
-def book(client, aircraft, *, dep="KTEB", arr="KDJT", at=None) -> Flight:
-    return flight_create(
-        client=client,
-        aircraft=aircraft,
-        departure_airport=airport(dep),
-        arrival_airport=airport(arr),
-        departure_at=at or future(10, 14),
-        actor=None,
-    )
 
 
 def ferry_then_fly(client, aircraft) -> Trip:

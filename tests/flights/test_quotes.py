@@ -16,8 +16,7 @@ from django.core.exceptions import ValidationError
 from flights.models import Flight, Quote, QuoteLine, Trip
 from flights.services.quotes import quote_accept, quote_create
 from jetops.errors import Conflict
-from tests.conftest import bearer
-from tests.flights.conftest import future
+from tests.builders import bearer, future
 
 pytestmark = pytest.mark.django_db
 

@@ -10,24 +10,9 @@ from django.test import Client, override_settings
 
 from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, EncryptedTOTPDevice, User
 from jetops.roles import SUPER_ADMIN_LEVEL, Role
-from tests.conftest import PASSWORD, enrol_totp, make_user, next_code, totp_now
+from tests.builders import PASSWORD, admin_login, enrol_totp, make_user, next_code, totp_now
 
 pytestmark = pytest.mark.django_db
-
-
-def admin_login(client: Client, user: User) -> Client:
-    device = enrol_totp(user)
-    response = client.post(
-        "/admin/login/?next=/admin/",
-        {
-            "username": user.username,
-            "password": PASSWORD,
-            "otp_device": device.persistent_id,
-            "otp_token": totp_now(device),
-        },
-    )
-    assert response.status_code == 302, response.content[:2000]
-    return client
 
 
 def test_admin_login_needs_otp(client):

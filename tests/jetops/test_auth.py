@@ -21,7 +21,7 @@ from jetops.models import (
     RefreshFamily,
     User,
 )
-from tests.conftest import PASSWORD, bearer, enrol_totp, totp_now
+from tests.builders import PASSWORD, bearer, enrol_totp, totp_now
 
 pytestmark = pytest.mark.django_db
 

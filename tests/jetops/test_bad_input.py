@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import bearer
+from tests.builders import bearer
 
 pytestmark = pytest.mark.django_db
 

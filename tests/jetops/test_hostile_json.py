@@ -10,7 +10,7 @@ from rest_framework.exceptions import ParseError
 
 from flights.models import Quote
 from jetops.jsondepth import JSONDepthParser, json_depth_exceeds
-from tests.conftest import bearer
+from tests.builders import bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from jetops.celery_monitoring import HEARTBEAT_TASK, STALE_AFTER_SECONDS, heartb
 from jetops.logs import JsonFormatter, RequestContextFilter, request_id_var
 from jetops.models import User
 from jetops.tasks import heartbeat_task
-from tests.conftest import bearer
+from tests.builders import bearer
 
 METRICS_TOKEN = "m" * 40
 SEEN: list[tuple[str | None, str]] = []

@@ -16,7 +16,7 @@ from jetops.auth.otp import otp_verify
 from jetops.fields import decrypt_text
 from jetops.models import EncryptedTOTPDevice
 from jetops.roles import SUPER_ADMIN_LEVEL
-from tests.conftest import PASSWORD, bearer, enrol_totp, make_user, totp_now
+from tests.builders import PASSWORD, bearer, enrol_totp, make_user, totp_now
 
 pytestmark = pytest.mark.django_db
 

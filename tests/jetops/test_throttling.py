@@ -13,7 +13,7 @@ import pytest
 from django.core.cache import cache
 
 from jetops.api.throttling import AnonThrottle, LoginIPThrottle, LoginUsernameThrottle, UserThrottle
-from tests.conftest import bearer
+from tests.builders import bearer
 
 _idents = itertools.count(1)
 

@@ -14,7 +14,7 @@ from jetops.critical import CriticalOperationRefused, operator_context
 from jetops.models import ActivityAction, ActivityLog, RoleGroup, User
 from jetops.roles import HISTORICAL_DELETES, ROLES, SUPER_ADMIN_LEVEL, Role
 from jetops.services import role_groups_sync, user_create, user_update
-from tests.conftest import PASSWORD, bearer, enrol_totp, make_user, totp_now
+from tests.builders import PASSWORD, bearer, enrol_totp, make_user, totp_now
 
 pytestmark = pytest.mark.django_db
 
