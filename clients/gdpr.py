@@ -33,7 +33,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from clients.models import Client
 from clients.personal import SENSITIVE_FIELDS, masked
 from jetops.models import ActivityLog, EncryptedTOTPDevice, NotificationDelivery, User
-from jetops.writes import delete_recorded
+from jetops.writes import delete_recorded, save_recorded
 
 ERASURE_STRATEGIES = {"anonymise", "delete", "keep"}
 EXPORT_FORMAT = "jetops-gdpr-export/1"
@@ -213,9 +213,7 @@ def anonymise(obj: models.Model, values: dict[str, Any], actor: User | None) -> 
     _scrub_history(obj, values)
     for name, value in values.items():
         setattr(obj, name, value)
-    obj._history_user = actor  # type: ignore[attr-defined]
-    obj._change_reason = "GDPR erasure"  # type: ignore[attr-defined]
-    obj.save()
+    save_recorded(obj, actor, "GDPR erasure")
 
 
 def _erase_branch(branch: Branch, pseudonym: str, actor: User | None) -> None:

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from finance.models import PricingRule
 from jetops.models import BaseModel, User
-from jetops.writes import apply_fields, save_validated
+from jetops.writes import apply_fields, delete_recorded, save_validated
 
 RULE_FIELDS = (
     "name",
@@ -45,8 +45,7 @@ def pricing_row_save(*, row: Row, actor: User | None, reason: str | None = None)
 def pricing_row_delete(*, row: BaseModel, actor: User | None) -> None:
     """Delete one row of the pricing data, the history naming ``actor``. A region still used
     by a rule is protected (``ProtectedError``): switch the rule off or point it elsewhere."""
-    row._history_user = actor  # type: ignore[attr-defined]
-    row.delete()
+    delete_recorded(row, actor)
 
 
 def pricing_rule_create(*, actor: User | None, **data: Any) -> PricingRule:

@@ -13,6 +13,7 @@ from jetops.activity import RequestMeta, activity_record
 from jetops.critical import CriticalOperationRefused, critical_check
 from jetops.models import ActivityAction, ActivityOutcome, RoleGroup, User
 from jetops.roles import ROLES, Role, roles_of
+from jetops.writes import save_recorded
 
 
 def _matches(pattern: str, app_label: str, codename: str) -> bool:
@@ -78,8 +79,7 @@ def _user_new(username: str, password: str | None, level: int, fields: dict[str,
 
 @transaction.atomic
 def _user_insert(user: User, actor: User | None, meta: RequestMeta | None) -> User:
-    user._history_user = actor  # type: ignore[attr-defined]
-    user.save()
+    save_recorded(user, actor)
     if user.level:
         activity_record(
             action=ActivityAction.ROLE_CHANGE,
@@ -141,8 +141,7 @@ def user_update(*, user: User, actor: User | None, meta: RequestMeta | None = No
         )
     with transaction.atomic():
         revoke = (user.level != old_level) or (old_active and not user.is_active)
-        user._history_user = actor  # type: ignore[attr-defined]
-        user.save()
+        save_recorded(user, actor)
         if revoke:
             User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
             user.refresh_from_db(fields=["token_version"])

@@ -17,6 +17,14 @@ def save_validated(obj: models.Model, actor: Any, reason: str | None = None) -> 
     obj.save()
 
 
+def save_recorded(obj: models.Model, actor: Any, reason: str | None = None) -> None:
+    """Save ``obj`` without ``full_clean``, recording ``actor`` (and ``reason``) on its history:
+    for a row the code itself changes under a lock (running totals, an anonymised row, a user
+    whose password was just set) where validation has nothing to check."""
+    _attribute(obj, actor, reason)
+    obj.save()
+
+
 def delete_recorded(obj: models.Model, actor: Any, reason: str | None = None) -> None:
     """Delete ``obj``, recording ``actor`` (and ``reason``) on its history's deletion record."""
     _attribute(obj, actor, reason)

@@ -16,7 +16,7 @@ from flights.models import Flight, FlightPassenger
 from flights.selectors import passport_warnings
 from jetops.errors import Conflict
 from jetops.models import User
-from jetops.writes import save_validated
+from jetops.writes import delete_recorded, save_validated
 
 
 @transaction.atomic
@@ -50,8 +50,7 @@ def manifest_set(
             {"passengers": [f"Not passengers of this client: {', '.join(map(str, missing))}."]}
         )
     for row in flight.manifest.all():
-        row._history_user = actor  # type: ignore[attr-defined]
-        row.delete()
+        delete_recorded(row, actor)
     for entry in entries:
         save_validated(
             FlightPassenger(

@@ -41,7 +41,7 @@ from jetops.errors import Conflict
 from jetops.models import User
 from jetops.numbering import next_number
 from jetops.permissions import PORTAL_REFUSAL, is_portal_user
-from jetops.writes import save_validated
+from jetops.writes import delete_recorded, save_validated
 
 
 def _leg_requests(legs: list[RequestedLeg]) -> list[pricing.LegRequest]:
@@ -204,8 +204,7 @@ def _lines_create(priced: list[tuple[QuoteOption, pricing.Quote]], actor: User |
 
 def _lines_replace(option: QuoteOption, result: pricing.Quote, actor: User | None) -> None:
     for stored in option.lines.all():
-        stored._history_user = actor  # type: ignore[attr-defined]
-        stored.delete()
+        delete_recorded(stored, actor)
     _lines_create([(option, result)], actor)
 
 

@@ -29,7 +29,7 @@ from flights.services.common import broadcast_status, notify_client, trip_event
 from jetops.errors import Conflict
 from jetops.models import User
 from jetops.permissions import user_can
-from jetops.writes import save_validated
+from jetops.writes import save_recorded, save_validated
 
 # Legal status moves (from → allowed targets). "diverted" is an arrival elsewhere.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -190,9 +190,7 @@ def _aircraft_arrived(flight: Flight, actor: User | None) -> None:
     # The row is locked, so plain arithmetic is safe (and history records real numbers).
     aircraft.total_hours += (Decimal(minutes) / Decimal(60)).quantize(Decimal("0.1"))
     aircraft.total_cycles += flight.landings
-    aircraft._history_user = actor  # type: ignore[attr-defined]
-    aircraft._change_reason = f"arrival of {flight.flight_number}"  # type: ignore[attr-defined]
-    aircraft.save()
+    save_recorded(aircraft, actor, f"arrival of {flight.flight_number}")
     if aircraft.status == AircraftStatus.IN_FLIGHT:
         aircraft_status_change(
             aircraft=aircraft,

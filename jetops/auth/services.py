@@ -38,6 +38,7 @@ from jetops.auth.tokens import (
 )
 from jetops.errors import DomainError
 from jetops.models import ActivityAction, ActivityOutcome, EncryptedTOTPDevice, RefreshFamily, User
+from jetops.writes import save_recorded
 
 _OTP_TOKEN_SALT = "jetops.auth.otp-login"  # noqa: S105  (a namespace, not a secret)
 
@@ -325,8 +326,7 @@ def auth_change_password(
         raise ValidationError({"new_password": list(exc.messages)}) from exc
     with transaction.atomic():
         user.set_password(new_password)
-        user._history_user = user  # type: ignore[attr-defined]
-        user.save()
+        save_recorded(user, user)
         _revoke_all(user, "password_change")
         activity_record(
             action=ActivityAction.PASSWORD_CHANGE, outcome=ActivityOutcome.SUCCESS, user=user, meta=meta

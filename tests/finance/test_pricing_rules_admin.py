@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from finance import services
 from finance.models import PeakPeriod, PricingRegion, PricingRule
-from tests.jetops.test_admin import admin_login
+from tests.builders import admin_login
 
 pytestmark = pytest.mark.django_db
 

@@ -16,10 +16,7 @@ from finance import services
 from finance.models import AircraftOperatingCost, PricingRegion, PricingRule
 from flights.models import Quote
 from flights.quoting import booked_shares
-from tests.conftest import bearer
-from tests.crew.conftest import book
-from tests.fleet.conftest import make_aircraft
-from tests.flights.conftest import future
+from tests.builders import bearer, book, future, make_aircraft
 
 pytestmark = pytest.mark.django_db
 
