@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from clients.models import Client, Passenger
 from finance.models import PricingProfile
+from fleet.airworthiness import leg_conflicts
 from fleet.choices import AircraftStatus
 from fleet.models import Aircraft, Airport, unknown_airport_message
 from fleet.selectors import aircraft_occupancy
@@ -489,6 +490,7 @@ def _check_leg(
     _check_block_speed(aircraft, plan)
     occupancy = aircraft_occupancy([aircraft], plan.departure_at, busy_until, exclude={"flights": exclude})
     conflicts = occupancy.conflicts(aircraft.pk, plan.departure_at, busy_until)
+    conflicts += leg_conflicts(aircraft, plan.departure_at, plan.arrival_at, exclude=exclude)
     where = previous.arrival_airport if previous else occupancy.position_at(aircraft.pk, plan.departure_at)
     if where != plan.departure_airport:
         from jetops.geo import great_circle_nm
