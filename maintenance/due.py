@@ -39,6 +39,9 @@ OK, DUE_SOON, OVERDUE = "ok", "due_soon", "overdue"
 _SEVERITY = {OK: 0, DUE_SOON: 1, OVERDUE: 2}
 _BY_SEVERITY = (OK, DUE_SOON, OVERDUE)
 
+FORECAST_HORIZON_DAYS = 36525
+"""A projection further than a century away is no forecast (a near-idle aircraft)."""
+
 MEL_DAYS = {"B": 3, "C": 10, "D": 120}
 """Consecutive calendar days of a deferral per MEL category, the day of discovery excluded."""
 
@@ -154,7 +157,7 @@ def _reached_on(remaining: float, rate: float, scheduled: Sequence[float], outlo
     index = bisect_left(scheduled, remaining)
     if index < len(scheduled):
         found = outlook.flight_days[index]
-    if rate > 0:
+    if rate > 0 and remaining / rate <= FORECAST_HORIZON_DAYS:
         projected = outlook.today + timedelta(days=math.ceil(remaining / rate))
         found = projected if found is None else min(found, projected)
     return found
