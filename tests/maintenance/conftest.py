@@ -35,7 +35,7 @@ def on_preset(aircraft: Aircraft, *, hours_done: Decimal, annual_done: date) -> 
 
 
 @pytest.fixture
-def light_jet(profile: Any) -> Aircraft:
+def light_jet(profile: Any) -> Aircraft:  # noqa: F811  (the imported fixture)
     """N100JA at Teterboro, 1,150 h and 900 cycles."""
     return make_aircraft(tail_number="N100JA", total_hours=Decimal("1150.0"), total_cycles=900)
 
