@@ -67,13 +67,13 @@ DIRECTIVE_FIELDS = (
 
 
 @transaction.atomic
-def programsave_fields(*, actor: User | None, program: Program | None = None, **data: Any) -> Program:
+def program_save(*, actor: User | None, program: Program | None = None, **data: Any) -> Program:
     """Create or change a program (its name, kind, type, description)."""
     return save_fields(program or Program(), data, PROGRAM_FIELDS, actor)
 
 
 @transaction.atomic
-def tasksave_fields(
+def task_save(
     *, actor: User | None, program: Program | None = None, task: Task | None = None, **data: Any
 ) -> Task:
     """Create a program's task or change one. Changing a task's limits recomputes the due
@@ -111,8 +111,8 @@ def program_preset_91_409(*, actor: User | None, name: str = "91.409 annual + 10
     existing = Program.objects.filter(name=name).first()
     if existing is not None:
         return existing
-    program = programsave_fields(actor=actor, name=name, kind=ProgramKind.PRESET_91_409)
-    tasksave_fields(
+    program = program_save(actor=actor, name=name, kind=ProgramKind.PRESET_91_409)
+    task_save(
         actor=actor,
         program=program,
         code="91.409(a)",
@@ -120,7 +120,7 @@ def program_preset_91_409(*, actor: User | None, name: str = "91.409 annual + 10
         interval_months=12,
         warn_days=30,
     )
-    tasksave_fields(
+    task_save(
         actor=actor,
         program=program,
         code="91.409(b)",
@@ -193,7 +193,7 @@ def program_apply(
 
 
 @transaction.atomic
-def directivesave_fields(
+def directive_save(
     *,
     actor: User | None,
     directive: Directive | None = None,
@@ -213,7 +213,7 @@ def directivesave_fields(
         fields = {"code": directive.number, "title": directive.subject, **(limits or {})}
         if task is None:
             task = Task(directive=directive)
-        tasksave_fields(actor=actor, task=task, **fields)
+        task_save(actor=actor, task=task, **fields)
     return directive
 
 

@@ -376,10 +376,10 @@ def squawk_close(*, squawk: Squawk, actor: User | None, corrective_action: str) 
 
 
 @transaction.atomic
-def vendorsave_fields(*, actor: User | None, vendor: Vendor | None = None, **data: Any) -> Vendor:
+def vendor_save(*, actor: User | None, vendor: Vendor | None = None, **data: Any) -> Vendor:
     return save_fields(vendor or Vendor(), data, VENDOR_FIELDS, actor)
 
 
 @transaction.atomic
-def partsave_fields(*, actor: User | None, part: Part | None = None, **data: Any) -> Part:
+def part_save(*, actor: User | None, part: Part | None = None, **data: Any) -> Part:
     return save_fields(part or Part(), data, PART_FIELDS, actor)

@@ -14,7 +14,7 @@ from maintenance import services
 from maintenance.models import Program, TrackedItem
 from maintenance.services import Done
 from tests.fleet.conftest import make_aircraft
-from tests.flights.conftest import profile  # noqa: F401  (fixture)
+from tests.flights.conftest import jet, midsize, profile  # noqa: F401  (fixtures)
 
 
 def on_preset(aircraft: Aircraft, *, hours_done: Decimal, annual_done: date) -> dict[str, TrackedItem]:
