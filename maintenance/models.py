@@ -359,7 +359,7 @@ class ComplianceRecord(BaseModel):
     hours = models.DecimalField(max_digits=9, decimal_places=1, validators=NON_NEGATIVE)
     cycles = models.PositiveIntegerField()
     signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     signer_name = models.CharField(max_length=120)
     certificate_number = models.CharField(max_length=40)

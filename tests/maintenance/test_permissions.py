@@ -106,7 +106,9 @@ def test_crew_raise_a_squawk_on_an_aircraft_they_fly(crew_user, client_a, jet):
 
 def test_crew_cannot_raise_a_squawk_on_another_aircraft(crew_user, client_a, jet, midsize):
     member = make_crew("E1", user=crew_user)
-    crew_services.crew_assign(flight=book(client_a, jet, at=future(2, 14)), member=member, role="PIC", actor=None)
+    crew_services.crew_assign(
+        flight=book(client_a, jet, at=future(2, 14)), member=member, role="PIC", actor=None
+    )
     body = {"aircraft": midsize.pk, "description": "Seat track broken", "severity": "grounding"}
     response = bearer(crew_user).post("/api/v1/maintenance/squawks", body, format="json")
     assert response.status_code == 403
