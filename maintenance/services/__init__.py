@@ -24,8 +24,8 @@ from maintenance.services.programs import (
     time_correct,
 )
 from maintenance.services.work import (
-    part_use,
     part_save,
+    part_use,
     squawk_close,
     squawk_defer,
     squawk_raise,

@@ -4,7 +4,7 @@ the same number of queries for a few rows and for many."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from itertools import count
 from typing import Any
