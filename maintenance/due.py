@@ -31,12 +31,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 _T = TypeVar("_T", Decimal, int, date)
 
 OK, DUE_SOON, OVERDUE = "ok", "due_soon", "overdue"
-_SEVERITY = {OK: 0, DUE_SOON: 1, OVERDUE: 2}
 _BY_SEVERITY = (OK, DUE_SOON, OVERDUE)
 
 FORECAST_HORIZON_DAYS = 36525
@@ -76,9 +75,9 @@ class Point:
     cycles: int
 
 
-@dataclass(frozen=True, slots=True)
-class DuePoint:
-    """Where each limit of a task falls due: the last hours, cycles and day it may be flown."""
+class DuePoint(NamedTuple):
+    """Where each limit of a task falls due: the last hours, cycles and day it may be flown.
+    (Named tuples: the due list builds one per tracked item, thousands per aircraft.)"""
 
     hours: Decimal | None = None
     cycles: int | None = None
@@ -137,8 +136,7 @@ class Outlook:
     cumulative_cycles: Sequence[float] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Evaluation:
+class Evaluation(NamedTuple):
     """A tracked item's state today: status, what remains of each limit, its forecast date."""
 
     status: str
@@ -163,43 +161,47 @@ def _reached_on(remaining: float, rate: float, scheduled: Sequence[float], outlo
     return found
 
 
-def _level(remaining: float, warn: float, overdue: bool) -> str:
-    if overdue:
-        return OVERDUE
-    return DUE_SOON if remaining <= warn else OK
-
-
 def evaluate(interval: Interval, due: DuePoint, outlook: Outlook) -> Evaluation:
-    """Status, remaining and forecast of a task whose due point is ``due``, as of ``outlook``."""
-    levels: list[str] = []
+    """Status, remaining and forecast of a task whose due point is ``due``, as of ``outlook``.
+
+    Each limit gets a severity (0 ok, 1 due soon, 2 overdue) and a forecast date; whichever
+    first takes the most severe and the earliest, whichever later the least severe and the
+    latest (no forecast if one of its limits has none)."""
+    later = interval.whichever_later
+    severity = 2 if later else 0
+    limits = 0
     forecasts: list[date | None] = []
     remaining_hours = remaining_cycles = remaining_days = None
-    if due.hours is not None:
-        remaining_hours = due.hours - outlook.hours
+    d_hours, d_cycles, d_on = due
+    if d_hours is not None:
+        remaining_hours = d_hours - outlook.hours
         left = float(remaining_hours)
-        levels.append(_level(left, float(interval.warn_hours), left < 0))
+        level = 2 if left < 0 else (1 if left <= interval.warn_hours else 0)
+        severity = min(severity, level) if later else max(severity, level)
+        limits += 1
         forecasts.append(_reached_on(left, outlook.hours_per_day, outlook.cumulative_hours, outlook))
-    if due.cycles is not None:
-        remaining_cycles = due.cycles - outlook.cycles
-        levels.append(_level(remaining_cycles, interval.warn_cycles, remaining_cycles < 0))
+    if d_cycles is not None:
+        remaining_cycles = d_cycles - outlook.cycles
+        level = 2 if remaining_cycles < 0 else (1 if remaining_cycles <= interval.warn_cycles else 0)
+        severity = min(severity, level) if later else max(severity, level)
+        limits += 1
         forecasts.append(
             _reached_on(remaining_cycles, outlook.cycles_per_day, outlook.cumulative_cycles, outlook)
         )
-    if due.on is not None:
-        remaining_days = (due.on - outlook.today).days
-        levels.append(_level(remaining_days, interval.warn_days, remaining_days < 0))
-        forecasts.append(due.on)
-    if not levels:
+    if d_on is not None:
+        remaining_days = (d_on - outlook.today).days
+        level = 2 if remaining_days < 0 else (1 if remaining_days <= interval.warn_days else 0)
+        severity = min(severity, level) if later else max(severity, level)
+        limits += 1
+        forecasts.append(d_on)
+    if not limits:
         return Evaluation(OK, None, None, None, None)
-    severities = [_SEVERITY[level] for level in levels]
-    known = [f for f in forecasts if f is not None]
-    if interval.whichever_later:
-        status = _BY_SEVERITY[min(severities)]
-        forecast = max(known) if len(known) == len(forecasts) else None
+    if later:
+        forecast = None if None in forecasts else max(forecasts)  # type: ignore[type-var]
     else:
-        status = _BY_SEVERITY[max(severities)]
+        known = [f for f in forecasts if f is not None]
         forecast = min(known) if known else None
-    return Evaluation(status, remaining_hours, remaining_cycles, remaining_days, forecast)
+    return Evaluation(_BY_SEVERITY[severity], remaining_hours, remaining_cycles, remaining_days, forecast)
 
 
 def exceeded_by(interval: Interval, due: DuePoint, hours: Decimal, cycles: int, on: date) -> bool:
@@ -227,8 +229,3 @@ def mel_expiry(category: str, discovered_on: date, interval_days: int | None = N
     else:
         days = MEL_DAYS[category]
     return discovered_on + timedelta(days=days)
-
-
-def worst(statuses: Sequence[str]) -> str:
-    """The most severe of ``statuses`` (ok when empty)."""
-    return _BY_SEVERITY[max((_SEVERITY[s] for s in statuses), default=0)]

@@ -160,41 +160,19 @@ class Task(BaseModel):
 
     @property
     def interval(self) -> Interval:
-        return task_interval(
-            self.interval_hours,
-            self.interval_cycles,
-            self.interval_days,
-            self.interval_months,
-            self.tolerance_hours,
-            self.tolerance_cycles,
-            self.tolerance_days,
-            self.warn_hours,
-            self.warn_cycles,
-            self.warn_days,
-            self.whichever_later,
+        return Interval(
+            hours=self.interval_hours,
+            cycles=self.interval_cycles,
+            days=self.interval_days,
+            months=self.interval_months,
+            tolerance_hours=self.tolerance_hours,
+            tolerance_cycles=self.tolerance_cycles,
+            tolerance_days=self.tolerance_days,
+            warn_hours=self.warn_hours,
+            warn_cycles=self.warn_cycles,
+            warn_days=self.warn_days,
+            whichever_later=self.whichever_later,
         )
-
-
-TASK_INTERVAL_FIELDS = (
-    "interval_hours",
-    "interval_cycles",
-    "interval_days",
-    "interval_months",
-    "tolerance_hours",
-    "tolerance_cycles",
-    "tolerance_days",
-    "warn_hours",
-    "warn_cycles",
-    "warn_days",
-    "whichever_later",
-)
-"""The task's columns ``task_interval`` takes, in order (selectors read them as values)."""
-
-
-def task_interval(*values: object) -> Interval:
-    """An ``Interval`` from the values of ``TASK_INTERVAL_FIELDS``, in order."""
-    names = ("hours", "cycles", "days", "months", *TASK_INTERVAL_FIELDS[4:])
-    return Interval(**dict(zip(names, values, strict=True)))  # type: ignore[arg-type]
 
 
 class TrackedItemQuerySet(models.QuerySet["TrackedItem"]):

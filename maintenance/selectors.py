@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
@@ -21,13 +21,11 @@ from flights.models import Flight
 from maintenance import due
 from maintenance.choices import OPEN_WORK_ORDER_STATUSES, SquawkSeverity, SquawkStatus
 from maintenance.models import (
-    TASK_INTERVAL_FIELDS,
     ComplianceRecord,
     Squawk,
     Task,
     TrackedItem,
     WorkOrder,
-    task_interval,
 )
 
 UTILISATION_DAYS = 90
@@ -109,8 +107,9 @@ def item_label(item: TrackedItem) -> str:
 # ---------------------------------------------------------------- outlook and due list
 
 
-@dataclass(frozen=True, slots=True)
-class DueRow:
+class DueRow(NamedTuple):
+    """One line of a due list (a named tuple: thousands per aircraft)."""
+
     item: int
     aircraft: int
     task: int
@@ -217,6 +216,18 @@ def outlooks(aircraft_ids: Collection[int], *, now: datetime | None = None) -> d
     return found
 
 
+MARGIN_FIELDS = ("warn_hours", "warn_cycles", "warn_days", "whichever_later")
+"""All ``due.evaluate`` reads of a task: its warning margins and how its limits combine."""
+
+
+@lru_cache(maxsize=1024)
+def _margins(warn_hours: Decimal, warn_cycles: int, warn_days: int, whichever_later: bool) -> due.Interval:
+    """Shared between tasks with the same margins (a program of thousands has a handful)."""
+    return due.Interval(
+        warn_hours=warn_hours, warn_cycles=warn_cycles, warn_days=warn_days, whichever_later=whichever_later
+    )
+
+
 ITEM_COLUMNS = (
     "pk",
     "aircraft_id",
@@ -240,14 +251,14 @@ def due_lists(
     looks = outlooks(aircraft_ids, now=now)
     rows = list(TrackedItem.objects.live().filter(aircraft_id__in=aircraft_ids).values_list(*ITEM_COLUMNS))
     tasks = {
-        pk: (code, title, number, task_interval(*limits))
-        for pk, code, title, number, *limits in Task.objects.filter(
+        pk: (code, title, number, _margins(*margins))
+        for pk, code, title, number, *margins in Task.objects.filter(
             pk__in={row[2] for row in rows}
-        ).values_list("pk", "code", "title", "directive__number", *TASK_INTERVAL_FIELDS)
+        ).values_list("pk", "code", "title", "directive__number", *MARGIN_FIELDS)
     }
     for pk, aircraft_id, task_id, done_on, done_hours, done_cycles, d_hours, d_cycles, d_on in rows:
         code, title, number, interval = tasks[task_id]
-        point = due.DuePoint(hours=d_hours, cycles=d_cycles, on=d_on)
+        point = due.DuePoint(d_hours, d_cycles, d_on)
         evaluation = due.evaluate(interval, point, looks[aircraft_id])
         if status is not None and evaluation.status != status:
             continue
