@@ -66,13 +66,12 @@ def _item_entries(aircraft_ids: Collection[int], end: datetime, now: datetime) -
 
 def _squawk_entries(aircraft_ids: Collection[int], end: datetime) -> Iterator[OccupancyEntry]:
     for squawk in selectors.grounding_squawks(end).filter(aircraft_id__in=aircraft_ids):
-        deferred = squawk.status == SquawkStatus.DEFERRED and squawk.deferred_until is not None
+        until = squawk.deferred_until if squawk.status == SquawkStatus.DEFERRED else None
+        deferred = until is not None
         yield OccupancyEntry(
             aircraft_id=squawk.aircraft_id,
             kind="squawk",
-            start=selectors.day_start(squawk.deferred_until + timedelta(days=1))  # type: ignore[operator]
-            if deferred
-            else squawk.raised_at,
+            start=selectors.day_start(until + timedelta(days=1)) if until is not None else squawk.raised_at,
             end=None,
             title=("MEL deferral expired: " if deferred else "Grounding squawk: ") + squawk.description[:60],
             ref=f"squawk:{squawk.pk}",

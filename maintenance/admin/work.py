@@ -103,8 +103,8 @@ class TrackedItemAdmin(JetOpsModelAdmin):
         form = DueForm(request.GET or None)
         data = form.cleaned_data if form.is_bound and form.is_valid() else {}
         aircraft = data.get("aircraft")
-        days = data.get("days") if data.get("days") is not None else 30
-        hours = data.get("hours") if data.get("hours") is not None else Decimal("50")
+        days: int = data["days"] if data.get("days") is not None else 30
+        hours: Decimal = data["hours"] if data.get("hours") is not None else Decimal("50")
         fleet = {a.pk: a for a in Aircraft.objects.filter(is_active=True)}
         if aircraft is not None:
             pairs = [(aircraft.pk, row) for row in selectors.due_list(aircraft)]
@@ -152,7 +152,7 @@ class PartUsageInline(admin.TabularInline):  # type: ignore[type-arg]
 class SquawkInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Squawk
     extra = 0
-    fields = ["description", "severity", "status", "mel_category", "deferred_until"]
+    fields = ("description", "severity", "status", "mel_category", "deferred_until")
     readonly_fields = fields
     can_delete = False
 

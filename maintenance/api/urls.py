@@ -17,4 +17,5 @@ router.register("maintenance/vendors", views.VendorViewSet, basename="maintenanc
 router.register("maintenance/parts", views.PartViewSet, basename="maintenance-part")
 router.register("maintenance/time-corrections", views.TimeCorrectionViewSet, basename="maintenance-time")
 router.register("maintenance/compliance", views.ComplianceRecordViewSet, basename="maintenance-compliance")
+router.register("maintenance/records", views.MaintenanceRecordsViewSet, basename="maintenance-records")
 urlpatterns = router.urls

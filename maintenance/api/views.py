@@ -15,15 +15,17 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fleet.models import Aircraft
 from jetops.activity import acting_user
+from jetops.api.renderers import CSVRenderer, FormatNegotiation, PDFRenderer
 from jetops.api.viewsets import JetOpsGenericViewSet
 from jetops.permissions import restrict
 from maintenance import permissions as perms
-from maintenance import selectors, services
+from maintenance import records, selectors, services
 from maintenance.api.serializers import (
     ComplianceRecordSerializer,
     DirectiveApplySerializer,
@@ -276,7 +278,7 @@ class SquawkViewSet(*CRU, JetOpsGenericViewSet):  # type: ignore[misc]
     search_fields = ["description", "mel_item"]
     ordering_fields = ["raised_at", "deferred_until"]
     ordering = ["-raised_at", "-id"]
-    action_perms = {"defer": perms.CHANGE_SQUAWK, "close": perms.CHANGE_SQUAWK}
+    action_perms = {"defer": perms.CHANGE_SQUAWK, "close": perms.CHANGE_SQUAWK, "sdr": perms.VIEW_REPORTS}
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.squawk_raise(
@@ -291,6 +293,24 @@ class SquawkViewSet(*CRU, JetOpsGenericViewSet):  # type: ignore[misc]
         serializer.instance = services.squawk_update(
             squawk=serializer.instance, actor=acting_user(self.request), **data
         )
+
+    @extend_schema(
+        summary="Reportable squawks as Service Difficulty Reports (135.415), JSON or ?format=csv",
+        responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR},
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        renderer_classes=[JSONRenderer, CSVRenderer],
+        content_negotiation_class=FormatNegotiation,
+    )
+    def sdr(self, request: Request) -> Response:
+        squawks = records.reportable_squawks(self.filter_queryset(self.get_queryset()))
+        if request.accepted_renderer.format == "csv":
+            return Response(
+                records.sdr_csv(squawks), headers={"Content-Disposition": 'attachment; filename="sdr.csv"'}
+            )
+        return Response(records.sdr_rows(squawks))
 
     @extend_schema(summary="Defer under the MEL", request=SquawkDeferSerializer)
     @action(detail=True, methods=["post"])
@@ -375,3 +395,37 @@ class ComplianceRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     serializer_class = ComplianceRecordSerializer
     filterset_fields = ["item", "item__aircraft", "work_order"]
     ordering = ["-done_on", "-id"]
+
+
+class MaintenanceRecordsViewSet(JetOpsGenericViewSet):
+    """``/maintenance/records/{aircraft_id}``: the aircraft's 91.417(a)(2) maintenance records
+    report, JSON or ``?format=csv`` / ``?format=pdf``."""
+
+    queryset = Aircraft.objects.all()
+    action_perms = {"retrieve": perms.VIEW_REPORTS}
+    renderer_classes = [JSONRenderer, CSVRenderer, PDFRenderer]
+    content_negotiation_class = FormatNegotiation
+    filter_backends: list[Any] = []
+
+    @extend_schema(
+        summary="The 91.417 maintenance records report of an aircraft",
+        responses={
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+        },
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        aircraft = self.get_object()
+        fmt = request.accepted_renderer.format
+        if fmt in ("csv", "pdf"):
+            document = records.records_csv(aircraft) if fmt == "csv" else records.records_pdf(aircraft)
+            name = f"{aircraft.tail_number}-91.417.{fmt}"
+            return Response(document, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(
+            {
+                "aircraft": aircraft.pk,
+                "tail_number": aircraft.tail_number,
+                "rows": records.records_rows(aircraft),
+            }
+        )

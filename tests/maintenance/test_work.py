@@ -221,3 +221,62 @@ def test_admin_closes_a_work_order(client, maintenance_user, light_jet, preset_i
     annual = TrackedItem.objects.get(pk=preset_items["91.409(a)"].pk)
     assert annual.last_done_on == timezone.localdate()
     assert WorkOrder.objects.get().compliance.count() == 1
+
+
+def test_91_417_records_report_in_json_csv_and_pdf(
+    maintenance_user, ops_user, client_a_user, light_jet, preset_items
+):
+    services.part_save(
+        actor=None,
+        part_number="ELT-1",
+        serial_number="S100",
+        description="ELT battery",
+        location="installed",
+        aircraft=light_jet,
+        life_limit_on=date(2028, 1, 31),
+    )
+    services.item_sign_off(
+        item=preset_items["91.409(b)"], actor=None, signer_name="M", certificate_number="IA 1"
+    )
+    client = bearer(maintenance_user)
+    body = client.get(f"/api/v1/maintenance/records/{light_jet.pk}").json()
+    sections = {row["section"] for row in body["rows"]}
+    assert sections == {"life-limited part", "inspection"}
+    hundred = next(r for r in body["rows"] if r["item"] == "91.409(b)")
+    assert (hundred["hours_at"], hundred["since"].split(",")[0], hundred["next_due"]) == (
+        "1150.0",
+        "0.0 h",
+        "1250.0 h",
+    )
+    csv_response = client.get(f"/api/v1/maintenance/records/{light_jet.pk}?format=csv")
+    assert csv_response["Content-Type"].startswith("text/csv")
+    assert "91.409(b)" in csv_response.content.decode()
+    pdf = bearer(ops_user).get(f"/api/v1/maintenance/records/{light_jet.pk}?format=pdf")
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
+    assert bearer(client_a_user).get(f"/api/v1/maintenance/records/{light_jet.pk}").status_code in (403, 404)
+
+
+def test_sdr_export_lists_reportable_squawks(maintenance_user, light_jet):
+    client = bearer(maintenance_user)
+    client.post(
+        "/api/v1/maintenance/squawks",
+        {
+            "aircraft": light_jet.pk,
+            "description": "=Cracked windshield outer ply",
+            "severity": "grounding",
+            "reportable": True,
+            "ata_chapter": "56",
+            "part_name": "Windshield",
+            "part_number": "6617500-2",
+            "part_condition": "Cracked",
+            "stage_of_operation": "Cruise",
+        },
+        format="json",
+    )
+    services.squawk_raise(aircraft=light_jet, actor=None, description="Not reportable", severity="deferrable")
+    rows = client.get("/api/v1/maintenance/squawks/sdr").json()
+    assert [r["part_number"] for r in rows] == ["6617500-2"]
+    text = client.get("/api/v1/maintenance/squawks/sdr?format=csv").content.decode()
+    assert "'=Cracked windshield" in text  # a formula-looking cell is neutralised
+    assert bearer(maintenance_user).get("/api/v1/maintenance/squawks/sdr?format=xml").status_code == 400
