@@ -19,9 +19,10 @@ from fleet.models import Aircraft
 from flights.choices import FLOWN_FLIGHT_STATUSES, FlightStatus
 from flights.models import Flight
 from maintenance import due
-from maintenance.choices import OPEN_WORK_ORDER_STATUSES, SquawkSeverity, SquawkStatus
+from maintenance.choices import OPEN_WORK_ORDER_STATUSES, SquawkSeverity, SquawkStatus, WorkOrderStatus
 from maintenance.models import (
     ComplianceRecord,
+    PartUsage,
     Squawk,
     Task,
     TrackedItem,
@@ -452,3 +453,51 @@ def items_passed(
             }
         )
     return conflicts
+
+
+# ---------------------------------------------------------------- costs
+
+
+def _money(value: Decimal) -> str:
+    return str(value.quantize(Decimal("0.01")))
+
+
+def maintenance_costs(start: date, end: date) -> list[dict[str, Any]]:
+    """Per aircraft and currency, the work orders closed from ``start`` to ``end`` (days,
+    inclusive): labour, parts used, other costs, total, and the budgets they had. Two queries."""
+    closed = WorkOrder.objects.filter(
+        status=WorkOrderStatus.CLOSED, closed_at__date__gte=start, closed_at__date__lte=end
+    )
+    totals: dict[tuple[int, str], dict[str, Any]] = {}
+    for row in closed.values("aircraft_id", "aircraft__tail_number", "currency").annotate(
+        orders=Count("pk"), labour=Sum("labour_cost"), other=Sum("other_cost"), budget=Sum("budget")
+    ):
+        totals[(row["aircraft_id"], row["currency"])] = {
+            "aircraft": row["aircraft_id"],
+            "tail_number": row["aircraft__tail_number"],
+            "currency": row["currency"],
+            "work_orders": row["orders"],
+            "labour": row["labour"] or Decimal("0"),
+            "parts": Decimal("0"),
+            "other": row["other"] or Decimal("0"),
+            "budget": row["budget"] or Decimal("0"),
+        }
+    for row in (
+        PartUsage.objects.filter(work_order__in=closed)
+        .values("work_order__aircraft_id", "work_order__currency")
+        .annotate(parts=Sum(F("quantity") * F("unit_cost")))
+    ):
+        totals[(row["work_order__aircraft_id"], row["work_order__currency"])]["parts"] = row[
+            "parts"
+        ] or Decimal("0")
+    found = []
+    for entry in sorted(totals.values(), key=lambda e: (e["tail_number"], e["currency"])):
+        actual = entry["labour"] + entry["parts"] + entry["other"]
+        found.append(
+            {
+                **{k: _money(v) if isinstance(v, Decimal) else v for k, v in entry.items()},
+                "actual": _money(actual),
+                "over_budget": _money(actual - entry["budget"]) if entry["budget"] else None,
+            }
+        )
+    return found

@@ -28,11 +28,15 @@ from maintenance.services.work import PART_FIELDS, VENDOR_FIELDS
 
 
 class SavedByService(JetOpsModelAdmin):
-    """A record created and changed by one ``<model>_save(actor=, <model>=, **fields)`` service."""
+    """A record created and changed by one ``<model>_save(actor=, <model>=, **fields)`` service.
+    Never deleted here: sign-offs, work orders and reports refer to it."""
 
     save_service: Callable[..., Any]
     save_fields: tuple[str, ...] = ()
     instance_kw = ""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         data = {name: form.cleaned_data[name] for name in self.save_fields if name in form.cleaned_data}

@@ -72,6 +72,9 @@ class TrackedItemAdmin(JetOpsModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # due points are written by the services only
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -186,6 +189,9 @@ class WorkOrderAdmin(JetOpsModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return [*self.readonly_fields, "aircraft"] if obj is not None else self.readonly_fields
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # cancelled through the status, kept as a record
+
     def save_model(self, request: HttpRequest, obj: WorkOrder, form: Any, change: bool) -> None:
         data = {name: form.cleaned_data[name] for name in WORK_ORDER_FIELDS if name in form.cleaned_data}
         items = list(form.cleaned_data.get("items") or [])
@@ -263,6 +269,9 @@ class SquawkAdmin(JetOpsModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return ["aircraft"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # closed with a corrective action, kept as a record
 
     def save_model(self, request: HttpRequest, obj: Squawk, form: Any, change: bool) -> None:
         data = {name: form.cleaned_data[name] for name in SQUAWK_FIELDS if name in form.cleaned_data}

@@ -184,6 +184,17 @@ class WorkOrderSerializer(StrictModelSerializer):
         return str(order.labour_cost + order.other_cost + parts)
 
 
+class CostPeriodSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """``?from=&to=`` of the costs report (other query parameters are ignored)."""
+
+    to = serializers.DateField(required=False)
+
+    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField(required=False)
+        return fields
+
+
 class WorkOrderCloseSerializer(StrictSerializer):
     signer_name = serializers.CharField(max_length=120)
     certificate_number = serializers.CharField(max_length=40)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, DecimalField, F, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
@@ -28,6 +29,7 @@ from maintenance import permissions as perms
 from maintenance import records, selectors, services
 from maintenance.api.serializers import (
     ComplianceRecordSerializer,
+    CostPeriodSerializer,
     DirectiveApplySerializer,
     DirectiveSerializer,
     PartSerializer,
@@ -76,7 +78,7 @@ class ProgramViewSet(*CRU, JetOpsGenericViewSet):  # type: ignore[misc]
     search_fields = ["name", "aircraft_type"]
     ordering_fields = ["name", "kind", "created_at"]
     ordering = ["name"]
-    action_perms = {"apply": perms.CHANGE_TRACKEDITEM, "preset_91_409": "maintenance.add_program"}
+    action_perms = {"apply": perms.CHANGE_TRACKEDITEM, "preset_91_409": perms.ADD_PROGRAM}
 
     def perform_create(self, serializer: Any) -> None:
         program = services.program_save(actor=acting_user(self.request), **serializer.validated_data)
@@ -232,7 +234,7 @@ class WorkOrderViewSet(*CRU, JetOpsGenericViewSet):  # type: ignore[misc]
     search_fields = ["number", "title"]
     ordering_fields = ["planned_start", "number", "status"]
     ordering = ["-planned_start", "-id"]
-    action_perms = {"close": perms.SIGN_OFF, "parts": perms.CHANGE_WORKORDER}
+    action_perms = {"close": perms.SIGN_OFF, "parts": perms.CHANGE_WORKORDER, "costs": perms.VIEW_REPORTS}
 
     def _fresh(self, order: WorkOrder) -> WorkOrder:
         return self.get_queryset().get(pk=order.pk)
@@ -250,6 +252,23 @@ class WorkOrderViewSet(*CRU, JetOpsGenericViewSet):  # type: ignore[misc]
             work_order=serializer.instance, actor=acting_user(self.request), **data
         )
         serializer.instance = self._fresh(order)
+
+    @extend_schema(
+        summary="Costs per aircraft of the work orders closed in a period, against their budgets",
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, description="Default: the first of this month."),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Default: today; at most 366 days."),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def costs(self, request: Request) -> Response:
+        period = _valid(CostPeriodSerializer, request.query_params)
+        end = period.get("to") or timezone.localdate()
+        start = period.get("from") or end.replace(day=1)
+        if end < start or (end - start).days > 366:
+            raise ValidationError({"to": ["After from, at most 366 days later."]})
+        return Response({"from": start, "to": end, "aircraft": selectors.maintenance_costs(start, end)})
 
     @extend_schema(summary="Close: sign off the items, close the squawks", request=WorkOrderCloseSerializer)
     @action(detail=True, methods=["post"])

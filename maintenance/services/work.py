@@ -133,7 +133,7 @@ def work_order_create(
     """Open a work order on ``aircraft`` for ``items`` and ``squawks``, planned over a period
     in which the aircraft has no booked flight; the period then blocks it (docs/rules.md
     #maintenance)."""
-    require(actor, "maintenance.add_workorder")
+    require(actor, perms.ADD_WORKORDER)
     items, squawks = list(items), list(squawks)
     _check_items(aircraft, items, squawks)
     order = WorkOrder(aircraft=aircraft, number=next_number("work_order", prefix="WO-"))

@@ -36,6 +36,14 @@ LISTS = (
 MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     *[("get", f"/api/v1/maintenance/{path}", None, READERS) for path in LISTS],
     ("get", "/api/v1/maintenance/vendors/{vendor}", None, {**READERS, "*": 404}),
+    ("get", "/api/v1/maintenance/work-orders/costs", None, READERS),
+    ("get", "/api/v1/maintenance/squawks/sdr", None, READERS),
+    (
+        "get",
+        "/api/v1/maintenance/records/{aircraft}",
+        None,
+        {**READERS, "finance": 403, "client_services": 403},
+    ),
     ("post", "/api/v1/maintenance/vendors", {"name": "Matrix MRO"}, {"admin": 201, "maintenance": 201}),
     (
         "patch",

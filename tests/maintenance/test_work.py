@@ -280,3 +280,50 @@ def test_sdr_export_lists_reportable_squawks(maintenance_user, light_jet):
     text = client.get("/api/v1/maintenance/squawks/sdr?format=csv").content.decode()
     assert "'=Cracked windshield" in text  # a formula-looking cell is neutralised
     assert bearer(maintenance_user).get("/api/v1/maintenance/squawks/sdr?format=xml").status_code == 400
+
+
+def test_costs_per_aircraft_against_budget(
+    maintenance_user, light_jet, preset_items, django_assert_max_num_queries
+):
+    order = services.work_order_create(
+        aircraft=light_jet,
+        actor=None,
+        title="Annual",
+        planned_start=future(2, 8),
+        planned_end=future(2, 18),
+        labour_cost=Decimal("1500.00"),
+        other_cost=Decimal("200.00"),
+        budget=Decimal("2000.00"),
+    )
+    part = services.part_save(
+        actor=None,
+        part_number="OF-1",
+        description="Oil filter",
+        location="KTEB",
+        quantity=5,
+        unit_cost=Decimal("186"),
+    )
+    client = bearer(maintenance_user)
+    used = client.post(
+        f"/api/v1/maintenance/work-orders/{order.pk}/parts", {"part": part.pk, "quantity": 2}, format="json"
+    )
+    assert used.status_code == 201, used.json()
+    assert used.json()["total_cost"] == "2072.00"
+    too_many = client.post(
+        f"/api/v1/maintenance/work-orders/{order.pk}/parts", {"part": part.pk, "quantity": 9}, format="json"
+    )
+    assert too_many.status_code == 409
+    assert too_many.json()["code"] == "insufficient_stock"
+    services.work_order_close(work_order=order, actor=None, signer_name="M", certificate_number="IA 1")
+    with django_assert_max_num_queries(8):
+        body = client.get("/api/v1/maintenance/work-orders/costs").json()
+    (row,) = body["aircraft"]
+    assert (row["tail_number"], row["parts"], row["actual"], row["over_budget"]) == (
+        "N100JA",
+        "372.00",
+        "2072.00",
+        "72.00",
+    )
+    assert (
+        client.get("/api/v1/maintenance/work-orders/costs?from=2026-05-01&to=2026-01-01").status_code == 400
+    )
