@@ -482,14 +482,13 @@ def maintenance_costs(start: date, end: date) -> list[dict[str, Any]]:
             "other": row["other"] or Decimal("0"),
             "budget": row["budget"] or Decimal("0"),
         }
-    for row in (
+    for used in (
         PartUsage.objects.filter(work_order__in=closed)
         .values("work_order__aircraft_id", "work_order__currency")
         .annotate(parts=Sum(F("quantity") * F("unit_cost")))
     ):
-        totals[(row["work_order__aircraft_id"], row["work_order__currency"])]["parts"] = row[
-            "parts"
-        ] or Decimal("0")
+        key = (used["work_order__aircraft_id"], used["work_order__currency"])
+        totals[key]["parts"] = used["parts"] or Decimal("0")
     found = []
     for entry in sorted(totals.values(), key=lambda e: (e["tail_number"], e["currency"])):
         actual = entry["labour"] + entry["parts"] + entry["other"]
