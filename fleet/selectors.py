@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, FloatField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from fleet.airworthiness import overview_sections
 from fleet.choices import (
     MAINTENANCE_BLACKOUT_KINDS,
     UNAVAILABLE_STATUSES,
@@ -399,7 +400,8 @@ def aircraft_documents_overview(aircraft: Aircraft, today: date | None = None) -
 
 def aircraft_maintenance_overview(aircraft: Aircraft, *, history_limit: int = 100) -> dict[str, Any]:
     """The maintenance view of an aircraft: its status, maintenance and AOG blackouts, the
-    status timeline (latest first), and its documents with their expiry states."""
+    status timeline (latest first), its documents with their expiry states, and the sections
+    other apps register (``fleet.airworthiness``: the maintenance app's due list…)."""
     blackouts = Blackout.objects.filter(aircraft=aircraft, kind__in=MAINTENANCE_BLACKOUT_KINDS).order_by(
         "-start"
     )
@@ -444,6 +446,7 @@ def aircraft_maintenance_overview(aircraft: Aircraft, *, history_limit: int = 10
             for c in changes
         ],
         "documents": aircraft_documents_overview(aircraft),
+        **overview_sections(aircraft),
     }
 
 

@@ -19,13 +19,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.db.models import Case, Value, When
 
 from flights.models import Flight
+from jetops.spreadsheet import csv_safe
 
 if TYPE_CHECKING:
     from fleet.models import Airport
 
 MASK = "•••••"
-# Spreadsheet programs run a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "Name"),
@@ -103,11 +102,6 @@ def _columns(show_passports: bool) -> list[tuple[str, str]]:
     return [(key, label) for key, label in COLUMNS if show_passports or key != "date_of_birth"]
 
 
-def _csv_safe(value: Any) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 def manifest_csv(flight: Flight, show_passports: bool) -> str:
     """The manifest as CSV text (header row of labels, one row per passenger). Cells that a
     spreadsheet would run as a formula are prefixed with ``'``."""
@@ -116,7 +110,7 @@ def manifest_csv(flight: Flight, show_passports: bool) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([label for _, label in columns])
     for row in manifest_rows(flight, show_passports=show_passports):
-        writer.writerow([_csv_safe(row[key]) for key, _ in columns])
+        writer.writerow([csv_safe(row[key]) for key, _ in columns])
     return buffer.getvalue()
 
 

@@ -82,6 +82,7 @@ SEEDERS: tuple[str, ...] = (
     "clients.demo.seed_clients",
     "flights.demo.seed_flights",
     "crew.demo.seed_crew",
+    "maintenance.demo.seed_maintenance",
 )
 
 

@@ -154,6 +154,8 @@ ROLES: tuple[RoleDef, ...] = (
             "crew.set_pilot_flying",
             "flights.view_flight",
             "fleet.view_aircraft",
+            # discrepancies found on an aircraft they fly (the service checks the assignment)
+            "maintenance.add_squawk",
         ),
     ),
     RoleDef(

@@ -198,6 +198,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "crew.tasks.crew_expiry_alerts_task",
         "schedule": crontab(hour=6, minute=10),
     },
+    # Every day at 06:20 UTC, e-mail operations about maintenance due soon or overdue, MEL
+    # deferrals ending or expired, low stock and vendor certificates expiring (each once).
+    "maintenance-alerts": {
+        "task": "maintenance.tasks.maintenance_alerts_task",
+        "schedule": crontab(hour=6, minute=20),
+    },
     # Every 15 minutes, mark open quotes past their validity as expired.
     "flights-quotes-expire": {
         "task": "flights.tasks.quotes_expire_task",

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from clients.models import Client
+from fleet.airworthiness import leg_conflicts
 from fleet.models import Aircraft, Airport
 from fleet.selectors import aircraft_occupancy
 from flights.choices import (
@@ -68,6 +69,7 @@ def _check_leg(
     _check_block_speed(aircraft, plan)
     occupancy = aircraft_occupancy([aircraft], plan.departure_at, busy_until, exclude={"flights": exclude})
     conflicts = occupancy.conflicts(aircraft.pk, plan.departure_at, busy_until)
+    conflicts += leg_conflicts(aircraft, plan.departure_at, plan.arrival_at, exclude=exclude)
     where = previous.arrival_airport if previous else occupancy.position_at(aircraft.pk, plan.departure_at)
     if where != plan.departure_airport:
         from jetops.geo import great_circle_nm
