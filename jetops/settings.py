@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "clients",
     "flights",
     "crew",
+    "planning",
     "maintenance",
     "finance",
 ]
@@ -379,6 +380,10 @@ OPERATIONS_EMAIL = env.str("OPERATIONS_EMAIL", "operations@jetops.example")
 PASSPORT_WARNING_MONTHS = env.int("PASSPORT_WARNING_MONTHS", 6, minimum=0, maximum=24)
 CONCIERGE_SLA_MINUTES = env.int("CONCIERGE_SLA_MINUTES", 60, minimum=5)
 SMS_BACKEND = env.str("SMS_BACKEND", "jetops.notifications.LoggingSMSBackend")
+# Planning: who files flight plans (a dotted path to a class with file(fpl_text=, flight_number=);
+# the default records the plan as filed by hand), and where weather and NOTAMs come from (the
+# offline providers read the reports shipped with the app; nothing is fetched unless changed).
+PLANNING_FPL_FILER = env.str("PLANNING_FPL_FILER", "planning.filing.ManualFiler")
 # Flight times: an actual time (boarding, off/on block, completion) may lead the server's clock
 # by this much; a recorded block time may exceed the longer of the aircraft's still-air
 # endurance (range at cruise speed, plus taxi) and the flight's planned block time by this
