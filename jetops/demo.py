@@ -81,6 +81,7 @@ SEEDERS: tuple[str, ...] = (
     "clients.demo.seed_clients",
     "flights.demo.seed_flights",
     "crew.demo.seed_crew",
+    "planning.demo.seed_planning",
 )
 
 

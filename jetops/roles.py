@@ -73,6 +73,7 @@ ROLES: tuple[RoleDef, ...] = (
             "fleet.*",
             "flights.*",
             "crew.*",
+            "planning.*",
             "maintenance.*",
             "finance.*",
             "django_otp.*",
@@ -90,6 +91,7 @@ ROLES: tuple[RoleDef, ...] = (
             "fleet.*",
             "flights.*",
             "crew.*",
+            "planning.*",
             "clients.view_*",
             "maintenance.view_*",
             "jetops.view_activitylog",
@@ -154,6 +156,11 @@ ROLES: tuple[RoleDef, ...] = (
             "crew.set_pilot_flying",
             "flights.view_flight",
             "fleet.view_aircraft",
+            # their own flights' plan, briefing and weight and balance; airport weather
+            "planning.view_flightplan",
+            "planning.view_briefing",
+            "planning.view_weight_balance",
+            "planning.view_weather",
         ),
     ),
     RoleDef(
