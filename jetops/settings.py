@@ -384,6 +384,13 @@ SMS_BACKEND = env.str("SMS_BACKEND", "jetops.notifications.LoggingSMSBackend")
 # the default records the plan as filed by hand), and where weather and NOTAMs come from (the
 # offline providers read the reports shipped with the app; nothing is fetched unless changed).
 PLANNING_FPL_FILER = env.str("PLANNING_FPL_FILER", "planning.filing.ManualFiler")
+PLANNING_WEATHER_PROVIDER = env.str("PLANNING_WEATHER_PROVIDER", "planning.providers.OfflineWeatherProvider")
+PLANNING_NOTAM_PROVIDER = env.str("PLANNING_NOTAM_PROVIDER", "planning.providers.OfflineNotamProvider")
+# The aviation-weather data API the HTTP provider asks (its base URL, up to the /metar and /taf
+# paths); only read when PLANNING_WEATHER_PROVIDER is planning.providers.HttpWeatherProvider.
+PLANNING_WEATHER_URL = env.str("PLANNING_WEATHER_URL", "")
+PLANNING_PROVIDER_TIMEOUT_SECONDS = env.int("PLANNING_PROVIDER_TIMEOUT_SECONDS", 5, minimum=1, maximum=60)
+PLANNING_PROVIDER_RETRIES = env.int("PLANNING_PROVIDER_RETRIES", 2, minimum=0, maximum=5)
 # Flight times: an actual time (boarding, off/on block, completion) may lead the server's clock
 # by this much; a recorded block time may exceed the longer of the aircraft's still-air
 # endurance (range at cruise speed, plus taxi) and the flight's planned block time by this

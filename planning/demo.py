@@ -85,7 +85,7 @@ def seed_loading(aircraft: Aircraft) -> AircraftLoading | None:
         cruise_level_ft=41000 if aircraft.cruise_speed >= 420 else 35000,
     )
     for position, station in enumerate(demo_stations(aircraft)):
-        services.loading_station_save(aircraft=aircraft, actor=None, position=position, **station)
+        services.loading_station_save(loading=loading, actor=None, position=position, **station)
     return loading
 
 

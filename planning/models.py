@@ -122,8 +122,6 @@ class AircraftLoading(BaseModel):
         default=41000, validators=[MinValueValidator(1000), MaxValueValidator(51000)]
     )
 
-    scoped_sees_all = True  # crew read their aircraft's loading data with the briefing
-
     class Meta:
         verbose_name_plural = "aircraft loading data"
         ordering = ["aircraft"]
@@ -166,7 +164,7 @@ class LoadingStation(BaseModel):
     seats, passenger seats (by seat label), a baggage compartment, or a fuel tank whose arm
     moves with the quantity (``fuel_arms``)."""
 
-    aircraft = models.ForeignKey("fleet.Aircraft", on_delete=models.CASCADE, related_name="loading_stations")
+    loading = models.ForeignKey(AircraftLoading, on_delete=models.CASCADE, related_name="stations")
     name = models.CharField(max_length=60)
     kind = models.CharField(max_length=10, choices=StationKind.choices)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in which stations are filled.")
@@ -183,13 +181,11 @@ class LoadingStation(BaseModel):
         default=list, blank=True, help_text="Fuel tanks: [[pounds, arm in], …], linear between points."
     )
 
-    scoped_sees_all = True
-
     class Meta:
-        ordering = ["aircraft", "position", "id"]
+        ordering = ["loading", "position", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["aircraft", "name"],
+                fields=["loading", "name"],
                 name="planning_station_unique_name",
                 violation_error_message="The aircraft already has a station of that name.",
             ),
@@ -201,7 +197,7 @@ class LoadingStation(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.aircraft_id} {self.name}"
+        return self.name
 
     def fuel_arm_table(self) -> list[tuple[Decimal, Decimal]]:
         table = decimal_pairs(self.fuel_arms, "pounds, arm") if self.fuel_arms else []

@@ -5,6 +5,7 @@ the plan computation the weight-and-balance screen, the plan service and the bri
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,9 @@ from planning.choices import StationKind
 from planning.fuel import FuelPlan, FuelPolicy, minutes_for, plan_fuel, tank_check, total_capacity
 from planning.loading import Compartment, Person, SeatStation, kg_to_lb, place, standard_weight
 from planning.models import AircraftLoading, FlightPlan, LoadingStation, PlanningProfile
+from planning.notams import NotamError, parse_notam
+from planning.providers import ProviderError, notam_provider, weather_provider
+from planning.weather import ReportError, parse_metar, parse_taf
 from planning.weight_balance import Limits, LoadItem, Result, evaluate, interpolate_arm
 
 DIRECT = "DCT"
@@ -192,7 +196,7 @@ def _loading(aircraft: Aircraft) -> tuple[AircraftLoading, list[LoadingStation]]
             missing=missing,
         )
     assert loading is not None  # noqa: S101  (the refusal above)
-    return loading, list(LoadingStation.objects.filter(aircraft=aircraft).order_by("position", "id"))
+    return loading, list(LoadingStation.objects.filter(loading=loading).order_by("position", "id"))
 
 
 def _crew(flight: Flight, profile: PlanningProfile) -> list[Person]:
@@ -390,3 +394,101 @@ def flight_for_planning(flight_id: int) -> Flight:
     return Flight.objects.select_related("aircraft", "departure_airport", "arrival_airport", "client").get(
         pk=flight_id
     )
+
+
+NOTAM_MARGIN = timedelta(hours=1)
+
+
+def airport_weather(airport: Airport, at: datetime) -> dict[str, Any]:
+    """The weather and NOTAMs of ``airport`` for the time ``at``, from the configured
+    providers: the METAR, the TAF with its lines, the flight category at ``at`` (the TAF's,
+    else the METAR's when observed within the hour before ``at``), the NOTAMs (each saying
+    whether it is in force within an hour of ``at``) and the closures in force. A provider
+    that fails or answers something unreadable is reported in ``errors``; nothing raises."""
+    icao = airport.icao
+    issued = at.date()
+    errors: list[str] = []
+    metar = taf = None
+    source = ""
+    try:
+        raw = weather_provider().weather(icao, at)
+        source = raw.source
+    except ProviderError as exc:
+        raw = None
+        errors.append(f"Weather unavailable: {exc}")
+    if raw is not None and raw.metar:
+        try:
+            metar = parse_metar(raw.metar, icao, issued)
+        except ReportError as exc:
+            errors.append(f"METAR: {exc}")
+    if raw is not None and raw.taf:
+        try:
+            taf = parse_taf(raw.taf, icao, issued)
+        except ReportError as exc:
+            errors.append(f"TAF: {exc}")
+    category = taf.category_at(at) if taf is not None else None
+    if (
+        category is None
+        and metar is not None
+        and timedelta(0) <= at - metar.observed_at <= timedelta(hours=1)
+    ):
+        category = metar.category
+    notams = []
+    try:
+        texts = notam_provider().notams(icao, at)
+    except ProviderError as exc:
+        texts = []
+        errors.append(f"NOTAMs unavailable: {exc}")
+    for text in texts:
+        try:
+            notam = parse_notam(text)
+        except NotamError as exc:
+            errors.append(f"NOTAM: {exc}")
+            continue
+        notams.append((notam, notam.in_force(at - NOTAM_MARGIN, at + NOTAM_MARGIN)))
+    return {
+        "airport": icao,
+        "name": airport.name,
+        "at": at.isoformat(),
+        "source": source,
+        "category": category,
+        "metar": None
+        if metar is None
+        else {
+            "raw": metar.raw,
+            "observed_at": metar.observed_at.isoformat(),
+            "category": metar.category,
+            "wind": metar.wind,
+            "visibility": metar.visibility,
+            "ceiling_ft": metar.ceiling_ft,
+        },
+        "taf": None
+        if taf is None
+        else {
+            "raw": taf.raw,
+            "issued_at": taf.issued_at.isoformat() if taf.issued_at else None,
+            "periods": [
+                {
+                    "start": p.start.isoformat(),
+                    "end": p.end.isoformat(),
+                    "kind": p.kind,
+                    "category": p.category,
+                }
+                for p in taf.periods
+            ],
+        },
+        "notams": [
+            {
+                "number": n.number,
+                "text": n.text,
+                "starts_at": n.starts_at.isoformat(),
+                "ends_at": n.ends_at.isoformat() if n.ends_at else None,
+                "flag": n.flag,
+                "in_force": in_force,
+            }
+            for n, in_force in notams
+        ],
+        "aerodrome_closed": any(n.aerodrome_closed and f for n, f in notams),
+        "runway_closed": any(n.runway_closed and f for n, f in notams),
+        "errors": errors,
+    }

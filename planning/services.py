@@ -45,7 +45,7 @@ def aircraft_loading_save(*, aircraft: Aircraft, actor: User | None, **fields: A
     cruise level, weighing date); the envelope and profile are validated as the rules read them."""
     loading = AircraftLoading.objects.select_for_update().filter(aircraft=aircraft).first()
     perm = perms.CHANGE_AIRCRAFTLOADING if loading else perms.ADD_AIRCRAFTLOADING
-    _require(actor, perm, aircraft, "Only operations edit an aircraft's loading data.")
+    _require(actor, perm, loading, "Only operations edit an aircraft's loading data.")
     loading = loading or AircraftLoading(aircraft=aircraft)
     apply_fields(loading, fields, LOADING_FIELDS)
     save_validated(loading, actor)
@@ -54,11 +54,11 @@ def aircraft_loading_save(*, aircraft: Aircraft, actor: User | None, **fields: A
 
 @transaction.atomic
 def loading_station_save(
-    *, aircraft: Aircraft, actor: User | None, station: LoadingStation | None = None, **fields: Any
+    *, loading: AircraftLoading, actor: User | None, station: LoadingStation | None = None, **fields: Any
 ) -> LoadingStation:
-    """Add or change a station of ``aircraft``."""
-    _require(actor, perms.CHANGE_AIRCRAFTLOADING, aircraft, "Only operations edit loading stations.")
-    station = station or LoadingStation(aircraft=aircraft)
+    """Add or change a station of an aircraft's loading data."""
+    _require(actor, perms.CHANGE_AIRCRAFTLOADING, loading, "Only operations edit loading stations.")
+    station = station or LoadingStation(loading=loading)
     apply_fields(station, fields, STATION_FIELDS)
     save_validated(station, actor)
     return station
@@ -66,7 +66,7 @@ def loading_station_save(
 
 @transaction.atomic
 def loading_station_delete(*, station: LoadingStation, actor: User | None) -> None:
-    _require(actor, perms.CHANGE_AIRCRAFTLOADING, station.aircraft, "Only operations edit loading stations.")
+    _require(actor, perms.CHANGE_AIRCRAFTLOADING, station.loading, "Only operations edit loading stations.")
     station._history_user = actor  # type: ignore[attr-defined]
     station.delete()
 

@@ -71,3 +71,8 @@ class FlightPlanSerializer(StrictModelSerializer):
             "filing_reference",
         ]
         read_only_fields = fields
+
+
+class WeatherQuerySerializer(StrictSerializer):
+    at = serializers.DateTimeField(required=False, help_text="The time asked about (default: now).")
+    format = serializers.CharField(required=False)

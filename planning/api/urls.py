@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from rest_framework.routers import SimpleRouter
 
-from planning.api.views import FlightPlanningViewSet
+from planning.api.views import AirportWeatherViewSet, FlightPlanningViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("flights", FlightPlanningViewSet, basename="flight-planning")
+router.register("airports", AirportWeatherViewSet, basename="airport-weather")
 urlpatterns = router.urls

@@ -15,8 +15,8 @@ from flights import services as flight_services
 from flights.models import Flight
 from planning import services
 from tests.crew.conftest import book, make_crew
-from tests.flights.conftest import future, profile  # noqa: F401  (fixture)
 from tests.fleet.conftest import make_aircraft
+from tests.flights.conftest import future, profile  # noqa: F401  (fixture)
 
 ENVELOPE = [[285, 8500], [291, 13870], [309, 13870], [311, 8500]]
 STATIONS: list[dict[str, Any]] = [
@@ -48,7 +48,7 @@ def loaded_jet(**overrides: Any) -> Aircraft:
         min_crew=1,
         **overrides,
     )
-    services.aircraft_loading_save(
+    loading = services.aircraft_loading_save(
         aircraft=aircraft,
         actor=None,
         envelope=ENVELOPE,
@@ -57,12 +57,12 @@ def loaded_jet(**overrides: Any) -> Aircraft:
         cruise_level_ft=41000,
     )
     for position, station in enumerate(STATIONS):
-        services.loading_station_save(aircraft=aircraft, actor=None, position=position, **station)
+        services.loading_station_save(loading=loading, actor=None, position=position, **station)
     return aircraft
 
 
 @pytest.fixture
-def cj3(profile: Any) -> Aircraft:
+def cj3(profile: Any) -> Aircraft:  # noqa: F811  (the flights fixture, imported above)
     return loaded_jet(tail_number="N300PL")
 
 
