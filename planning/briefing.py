@@ -281,7 +281,8 @@ def briefing_pdf(briefing: dict[str, Any]) -> bytes:
         if report["taf"]:
             lines.append(report["taf"]["raw"])
         lines += [
-            f"NOTAM {n['number']}{' [' + n['flag'] + ']' if n['flag'] else ''}: {n['text']}"
+            f"NOTAM {n['number']}{' [' + n['flag'] + ']' if n['flag'] else ''}"
+            f"{'' if n['in_force'] else ' (not in force then)'}: {n['text']}"
             for n in report["notams"]
         ]
         lines += report["errors"]

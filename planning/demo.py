@@ -9,15 +9,18 @@ from decimal import Decimal
 from django.utils import timezone
 
 from fleet import services as fleet_services
-from fleet.models import Aircraft
+from fleet.models import Aircraft, Airport
 from flights.choices import FlightStatus
 from flights.models import Flight
 from jetops.errors import Conflict
 from planning import services
 from planning.choices import StationKind
 from planning.models import AircraftLoading, FlightPlan
+from planning.selectors import PlanInputs
 
 EMPTY_ARM = Decimal("300.00")
+# The alternate each demo destination is planned with (IFR: alternate fuel is carried).
+DEMO_ALTERNATES = {"KASE": "KEGE", "KTEB": "KHPN", "KDJT": "KFLL", "KVNY": "KLAS", "KHPN": "KTEB"}
 ROW_ARMS = (200, 235, 270, 305, 340)
 
 
@@ -99,8 +102,9 @@ def seed_planning() -> list[str]:
         status=FlightStatus.SCHEDULED, departure_at__gte=timezone.now(), plan__isnull=True
     ).select_related("aircraft", "departure_airport", "arrival_airport")
     for flight in upcoming:
+        alternate = Airport.objects.filter(icao=DEMO_ALTERNATES.get(flight.arrival_airport_id, "")).first()
         try:
-            services.flight_plan_compute(flight=flight, actor=None)
+            services.flight_plan_compute(flight=flight, actor=None, inputs=PlanInputs(alternate=alternate))
         except Conflict as exc:
             refused.append(f"{flight.flight_number} ({exc.code})")
     lines = [
