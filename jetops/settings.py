@@ -204,6 +204,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "flights.tasks.quotes_expire_task",
         "schedule": crontab(minute="*/15"),
     },
+    # Every hour at 20 past, check the destination and alternate weather of the flights of the
+    # next 48 hours against the operator's minimum and e-mail operations once per finding.
+    "planning-weather-alerts": {
+        "task": "planning.tasks.weather_alerts_task",
+        "schedule": crontab(minute=20),
+    },
     # Every 5 minutes, settle client notifications stuck in pending or sending (their worker
     # died): send them again or record them as unknown or failed.
     "notification-deliveries-sweep": {

@@ -13,10 +13,10 @@ from django.http import HttpRequest
 
 from flights.models import Flight
 from jetops.activity import acting_user
-from jetops.admin import JetOpsModelAdmin, ServiceAddAdminMixin, ServiceForm
+from jetops.admin import JetOpsModelAdmin, ReadOnlyAdmin, ServiceAddAdminMixin, ServiceForm
 from jetops.models import User
 from planning import services
-from planning.models import AircraftLoading, FlightPlan, LoadingStation, PlanningProfile
+from planning.models import AircraftLoading, FlightPlan, LoadingStation, PlanningProfile, WeatherAlert
 
 
 @admin.register(PlanningProfile)
@@ -57,6 +57,7 @@ class PlanningProfileAdmin(JetOpsModelAdmin):
             },
         ),
         ("Flight plan", {"fields": ["equipment", "operator_name"]}),
+        ("Weather", {"fields": ["weather_alert_category"]}),
     ]
 
 
@@ -166,3 +167,14 @@ class FlightPlanAdmin(JetOpsModelAdmin):
                 actor=acting_user(request),
                 done="filed.",
             )
+
+
+@admin.register(WeatherAlert)
+class WeatherAlertAdmin(ReadOnlyAdmin, JetOpsModelAdmin):
+    """Weather alerts sent (``planning.tasks.weather_alerts_task``), one per flight, airport
+    and category."""
+
+    list_display = ["created_at", "flight", "airport", "category", "forecast_for"]
+    list_filter = ["category"]
+    search_fields = ["flight__flight_number", "airport__icao"]
+    list_select_related = ["flight"]

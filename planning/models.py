@@ -84,6 +84,13 @@ class PlanningProfile(BaseModel):
         help_text="FPL item 10: equipment and capabilities / surveillance.",
     )
     operator_name = models.CharField(max_length=60, blank=True, help_text="FPL item 18 OPR/.")
+    weather_alert_category = models.CharField(
+        max_length=4,
+        choices=[("MVFR", "MVFR"), ("IFR", "IFR"), ("LIFR", "LIFR")],
+        default="IFR",
+        help_text="Operations are alerted when a destination or alternate is forecast at this "
+        "category or worse at the flight's arrival (checked for the next 48 hours).",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -284,3 +291,27 @@ class FlightPlan(BaseModel):
 
     def __str__(self) -> str:
         return f"Plan {self.flight}"
+
+
+class WeatherAlert(BaseModel):
+    """Operations were told that ``airport`` is forecast at ``category`` (or closed) for the
+    arrival of ``flight``. One row per flight, airport and category: the hourly check sends
+    each alert once (``planning.services.weather_alerts_send``)."""
+
+    flight = models.ForeignKey("flights.Flight", on_delete=models.CASCADE, related_name="weather_alerts")
+    airport = AirportField()
+    category = models.CharField(max_length=16)
+    forecast_for = models.DateTimeField()
+    detail = models.TextField()
+    recipients = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["flight", "airport", "category"], name="planning_weather_alert_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.flight} {self.airport_id} {self.category}"

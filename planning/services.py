@@ -5,10 +5,13 @@ data missing, a closed flight) or ``ValidationError`` (bad input), writing nothi
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fleet.models import Aircraft
@@ -21,8 +24,9 @@ from jetops.writes import apply_fields, save_validated
 from planning import permissions as perms
 from planning.choices import FlightPlanStatus
 from planning.filing import FilingFailed, configured_filer
-from planning.models import AircraftLoading, FlightPlan, LoadingStation
-from planning.selectors import PlanInputs, compute, planning_profile
+from planning.models import AircraftLoading, FlightPlan, LoadingStation, WeatherAlert
+from planning.selectors import PlanInputs, airport_weather, compute, planning_profile
+from planning.weather import CATEGORIES
 
 LOADING_FIELDS = ("weighed_on", "envelope", "burn_profile", "taxi_fuel_lb", "cruise_level_ft")
 STATION_FIELDS = ("name", "kind", "position", "arm", "seats", "max_weight_lb", "fuel_arms")
@@ -157,3 +161,77 @@ def flight_plan_file(*, flight: Flight, actor: User | None) -> FlightPlan:
     plan.filing_reference = receipt.reference
     save_validated(plan, actor, f"filed ({receipt.method})")
     return plan
+
+
+ALERT_HORIZON = timedelta(hours=48)
+
+
+def weather_alerts_send(*, now: datetime | None = None) -> int:
+    """Check the destination and planned alternates of every scheduled flight departing in the
+    next 48 hours against the operator's minimum (``PlanningProfile.weather_alert_category``)
+    at the flight's arrival, and e-mail operations once per flight, airport and category (or
+    closure by NOTAM). Returns how many alerts were sent; safe to run any number of times."""
+    now = now or timezone.now()
+    threshold = planning_profile().weather_alert_category
+    flights = (
+        Flight.objects.filter(
+            status=FlightStatus.SCHEDULED, departure_at__gte=now, departure_at__lt=now + ALERT_HORIZON
+        )
+        .select_related("arrival_airport", "plan__alternate", "plan__second_alternate")
+        .order_by("departure_at", "id")
+    )
+    sent = 0
+    for flight in flights:
+        plan = getattr(flight, "plan", None)
+        airports = [flight.arrival_airport]
+        if plan is not None:
+            airports += [a for a in (plan.alternate, plan.second_alternate) if a is not None]
+        for airport in airports:
+            report = airport_weather(airport, flight.arrival_at)
+            findings = []
+            if report["category"] is not None and CATEGORIES.index(report["category"]) >= CATEGORIES.index(
+                threshold
+            ):
+                findings.append((report["category"], f"forecast {report['category']}"))
+            if report["aerodrome_closed"]:
+                findings.append(("CLOSED", "closed by NOTAM"))
+            for category, what in findings:
+                sent += _weather_alert_send(
+                    flight,
+                    airport,
+                    category,
+                    f"{airport.icao} is {what} at {flight.arrival_at:%d %b %H:%MZ}.",
+                )
+    return sent
+
+
+def _weather_alert_send(flight: Flight, airport: Any, category: str, detail: str) -> int:
+    if WeatherAlert.objects.filter(flight=flight, airport=airport, category=category).exists():
+        return 0
+    recipients = [settings.OPERATIONS_EMAIL]
+    try:
+        with transaction.atomic():
+            alert = WeatherAlert(
+                flight=flight,
+                airport=airport,
+                category=category,
+                forecast_for=flight.arrival_at,
+                detail=detail,
+                recipients=recipients,
+            )
+            save_validated(alert, None, "weather check")
+            send_mail(
+                subject=f"Weather: {flight.flight_number} {detail}",
+                message=(
+                    f"Flight {flight.flight_number} "
+                    f"({flight.departure_airport_id}-{flight.arrival_airport_id}, "
+                    f"departing {flight.departure_at:%d %b %Y %H:%MZ}): {detail}\n"
+                    "Review the destination and alternates in the flight's briefing, and re-plan "
+                    "with another alternate if needed."
+                ),
+                from_email=None,
+                recipient_list=recipients,
+            )
+    except IntegrityError:
+        return 0
+    return 1
