@@ -41,11 +41,11 @@ def flight_briefing(flight: Flight) -> dict[str, Any]:
             warnings.append(exc.detail)
     if weight_balance is not None and not weight_balance.get("ok", False):
         warnings.extend(c["message"] for c in weight_balance["checks"] if c["status"] == "block")
-    weather = {
+    weather: dict[str, Any] = {
         "departure": airport_weather(dep, flight.departure_at),
         "destination": airport_weather(arr, flight.arrival_at),
+        "alternates": [airport_weather(a, flight.arrival_at) for a in alternates],
     }
-    weather["alternates"] = [airport_weather(a, flight.arrival_at) for a in alternates]
     for report in [weather["departure"], weather["destination"], *weather["alternates"]]:
         if report["category"] in POOR_CATEGORIES:
             warnings.append(f"{report['airport']}: {report['category']} expected at {report['at'][11:16]}Z.")

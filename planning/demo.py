@@ -5,6 +5,7 @@ a flight manual's) — and a computed plan for each upcoming flight the demo boo
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -24,7 +25,7 @@ DEMO_ALTERNATES = {"KASE": "KEGE", "KTEB": "KHPN", "KDJT": "KFLL", "KVNY": "KLAS
 ROW_ARMS = (200, 235, 270, 305, 340)
 
 
-def demo_stations(aircraft: Aircraft) -> list[dict[str, object]]:
+def demo_stations(aircraft: Aircraft) -> list[dict[str, Any]]:
     """Cockpit, seat rows of two from the front, nose and tail baggage, one fuel system whose
     usable capacity is 1.4 × (MTOW − MZFW) (about a light jet's proportion)."""
     mtow, mzfw = aircraft.mtow or 0, aircraft.mzfw or 0

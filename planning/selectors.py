@@ -201,7 +201,7 @@ def _loading(aircraft: Aircraft) -> tuple[AircraftLoading, list[LoadingStation]]
 
 def _crew(flight: Flight, profile: PlanningProfile) -> list[Person]:
     weight = Decimal(profile.crew_weight_lb)
-    order = {CrewRole.PIC: 0, CrewRole.SIC: 1, CrewRole.FA: 2}
+    order: dict[str, int] = {CrewRole.PIC: 0, CrewRole.SIC: 1, CrewRole.FA: 2}
     assigned = sorted(
         CrewAssignment.objects.filter(flight=flight).values_list("role", flat=True),
         key=lambda r: order.get(r, 3),

@@ -88,7 +88,9 @@ def parse_metar(raw: Any, station: str, issued: date) -> Metar:
     data = getattr(report, "data", None) if report is not None else None
     if data is None or data.time is None or data.time.dt is None or data.flight_rules not in CATEGORIES:
         raise ReportError("Unreadable METAR: no time or flight category.")
-    units = report.units
+    units = report.units if report is not None else None
+    if units is None:
+        raise ReportError("Unreadable METAR: no units.")
     wind = ""
     if data.wind_direction is not None and data.wind_speed is not None:
         gust = f"G{data.wind_gust.repr}" if data.wind_gust is not None else ""
