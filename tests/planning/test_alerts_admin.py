@@ -83,3 +83,26 @@ def test_admin_actions_recompute_and_file_plans(client: Any, ops_user: Any, flig
         f"{flight.flight_number}: The plan of {flight.flight_number} is already filed"
         in response.content.decode()
     )
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_plan_and_alert_lists_at_a_fixed_query_count(
+    client: Any, ops_user: Any, profile: Any, client_a: Any, count: int, django_assert_max_num_queries: Any
+) -> None:
+    from planning import services
+
+    jet = loaded_jet(tail_number="N304PL")
+    for n in range(count):
+        leg = (
+            book(client_a, jet, days=3 + 2 * n, dep="KTEB", arr="KDJT")
+            if n % 2 == 0
+            else book(client_a, jet, days=3 + 2 * n, dep="KDJT", arr="KTEB")
+        )
+        services.flight_plan_compute(flight=leg, actor=None)
+        WeatherAlert.objects.create(
+            flight=leg, airport_id="KDJT", category="IFR", forecast_for=leg.arrival_at, detail="test"
+        )
+    admin_login(client, ops_user)
+    for path in ("/admin/planning/flightplan/", "/admin/planning/weatheralert/"):
+        with django_assert_max_num_queries(12):
+            assert client.get(path).status_code == 200
