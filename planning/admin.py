@@ -16,7 +16,14 @@ from jetops.activity import acting_user
 from jetops.admin import JetOpsModelAdmin, ReadOnlyAdmin, ServiceAddAdminMixin, ServiceForm
 from jetops.models import User
 from planning import services
-from planning.models import AircraftLoading, FlightPlan, LoadingStation, PlanningProfile, WeatherAlert
+from planning.models import (
+    AircraftLoading,
+    AirportRequirement,
+    FlightPlan,
+    LoadingStation,
+    PlanningProfile,
+    WeatherAlert,
+)
 
 
 @admin.register(PlanningProfile)
@@ -177,4 +184,22 @@ class WeatherAlertAdmin(ReadOnlyAdmin, JetOpsModelAdmin):
     list_display = ["created_at", "flight", "airport", "category", "forecast_for"]
     list_filter = ["category"]
     search_fields = ["flight__flight_number", "airport__icao"]
-    list_select_related = ["flight"]
+    list_select_related = ["flight", "airport"]
+
+
+@admin.register(AirportRequirement)
+class AirportRequirementAdmin(JetOpsModelAdmin):
+    """Reference data the operator keeps (slot, PPR, curfew, customs hours); the briefing warns
+    about a leg that meets them."""
+
+    list_display = [
+        "airport",
+        "slot_coordinated",
+        "ppr_required",
+        "curfew_start",
+        "curfew_end",
+        "customs_open",
+    ]
+    list_filter = ["slot_coordinated", "ppr_required"]
+    search_fields = ["airport__icao", "airport__name"]
+    autocomplete_fields = ["airport"]

@@ -14,7 +14,7 @@ from flights.manifest import local_time_text, utc_time_text
 from flights.models import Flight
 from jetops.errors import Conflict
 from planning.models import FlightPlan
-from planning.selectors import airport_weather, compute
+from planning.selectors import airport_weather, compute, requirement_warnings
 
 POOR_CATEGORIES = ("IFR", "LIFR")
 
@@ -25,7 +25,7 @@ def flight_briefing(flight: Flight) -> dict[str, Any]:
     )
     dep, arr, aircraft = flight.departure_airport, flight.arrival_airport, flight.aircraft
     plan = FlightPlan.objects.select_related("alternate", "second_alternate").filter(flight=flight).first()
-    warnings: list[str] = []
+    warnings: list[str] = requirement_warnings(flight)
     fuel: dict[str, Any] | None = None
     weight_balance: dict[str, Any] | None = None
     alternates = []

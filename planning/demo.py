@@ -4,6 +4,7 @@ a flight manual's) — and a computed plan for each upcoming flight the demo boo
 
 from __future__ import annotations
 
+from datetime import time
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +17,7 @@ from flights.models import Flight
 from jetops.errors import Conflict
 from planning import services
 from planning.choices import StationKind
-from planning.models import AircraftLoading, FlightPlan
+from planning.models import AircraftLoading, AirportRequirement, FlightPlan
 from planning.selectors import PlanInputs
 
 EMPTY_ARM = Decimal("300.00")
@@ -93,11 +94,27 @@ def seed_loading(aircraft: Aircraft) -> AircraftLoading | None:
     return loading
 
 
+DEMO_REQUIREMENTS = {
+    "KASE": {
+        "ppr_required": True,
+        "curfew_start": time(23, 0),
+        "curfew_end": time(7, 0),
+        "notes": "Demo: PPR for jets",
+    },
+    "KTEB": {"curfew_start": time(23, 0), "curfew_end": time(6, 0), "notes": "Demo: voluntary curfew"},
+    "KDJT": {"customs_open": time(8, 0), "customs_close": time(22, 0)},
+}
+
+
 def seed_planning() -> list[str]:
     """Loading data for the demo fleet and a plan for every upcoming scheduled demo flight
     that has none; a flight whose loading breaks a limit stays unplanned (listed)."""
     for aircraft in Aircraft.objects.order_by("tail_number"):
         seed_loading(aircraft)
+    for icao, fields in DEMO_REQUIREMENTS.items():
+        airport = Airport.objects.filter(icao=icao).first()
+        if airport is not None and not AirportRequirement.objects.filter(airport=airport).exists():
+            AirportRequirement.objects.create(airport=airport, **fields)
     refused = []
     upcoming = Flight.objects.filter(
         status=FlightStatus.SCHEDULED, departure_at__gte=timezone.now(), plan__isnull=True

@@ -315,3 +315,38 @@ class WeatherAlert(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.flight} {self.airport_id} {self.category}"
+
+
+class AirportRequirement(BaseModel):
+    """What an airport asks of an operator, as data: slot coordination, prior permission (PPR),
+    a curfew and customs opening hours (local wall-clock times at the airport). Planning and
+    the briefing warn about a leg that meets them (``planning.requirements``)."""
+
+    airport = models.OneToOneField("fleet.Airport", on_delete=models.CASCADE, related_name="requirement")
+    slot_coordinated = models.BooleanField(default=False)
+    ppr_required = models.BooleanField("PPR required", default=False)
+    curfew_start = models.TimeField(null=True, blank=True, help_text="Local time; no movements from…")
+    curfew_end = models.TimeField(null=True, blank=True, help_text="…until (may be after midnight).")
+    customs_open = models.TimeField(null=True, blank=True, help_text="Local time customs open (blank: none).")
+    customs_close = models.TimeField(null=True, blank=True)
+    notes = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["airport"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(curfew_start__isnull=True, curfew_end__isnull=True)
+                | Q(curfew_start__isnull=False, curfew_end__isnull=False),
+                name="planning_curfew_both_ends",
+                violation_error_message="A curfew has a start and an end.",
+            ),
+            models.CheckConstraint(
+                condition=Q(customs_open__isnull=True, customs_close__isnull=True)
+                | Q(customs_open__isnull=False, customs_close__isnull=False),
+                name="planning_customs_both_ends",
+                violation_error_message="Customs hours have an opening and a closing time.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Requirements {self.airport_id}"

@@ -20,9 +20,10 @@ from planning import fpl as fpl_rules
 from planning.choices import StationKind
 from planning.fuel import FuelPlan, FuelPolicy, minutes_for, plan_fuel, tank_check, total_capacity
 from planning.loading import Compartment, Person, SeatStation, kg_to_lb, place, standard_weight
-from planning.models import AircraftLoading, FlightPlan, LoadingStation, PlanningProfile
+from planning.models import AircraftLoading, AirportRequirement, FlightPlan, LoadingStation, PlanningProfile
 from planning.notams import NotamError, parse_notam
 from planning.providers import ProviderError, notam_provider, weather_provider
+from planning.requirements import Requirement, leg_warnings
 from planning.weather import ReportError, parse_metar, parse_taf
 from planning.weight_balance import Limits, LoadItem, Result, evaluate, interpolate_arm
 
@@ -492,3 +493,31 @@ def airport_weather(airport: Airport, at: datetime) -> dict[str, Any]:
         "runway_closed": any(n.runway_closed and f for n, f in notams),
         "errors": errors,
     }
+
+
+def requirement_warnings(flight: Flight) -> list[str]:
+    """The departure and arrival airports' requirements that this leg meets (slot, PPR,
+    curfew, customs hours for a leg between two countries), as warnings."""
+    from flights.manifest import airport_zone
+
+    dep, arr = flight.departure_airport, flight.arrival_airport
+    stored = {r.airport_id: r for r in AirportRequirement.objects.filter(airport__in=[dep.icao, arr.icao])}
+    international = dep.country != arr.country
+    warnings: list[str] = []
+    for airport, at, movement in (
+        (dep, flight.departure_at, "departure"),
+        (arr, flight.arrival_at, "arrival"),
+    ):
+        row = stored.get(airport.icao)
+        if row is None:
+            continue
+        requirement = Requirement(
+            icao=airport.icao,
+            slot_coordinated=row.slot_coordinated,
+            ppr_required=row.ppr_required,
+            curfew=(row.curfew_start, row.curfew_end) if row.curfew_start and row.curfew_end else None,
+            customs=(row.customs_open, row.customs_close) if row.customs_open and row.customs_close else None,
+        )
+        local = at.astimezone(airport_zone(airport)).time()
+        warnings += leg_warnings(requirement, local=local, movement=movement, international=international)
+    return warnings

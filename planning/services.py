@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -99,6 +99,12 @@ def flight_plan_compute(
             "it is not planned any more.",
             "flight_closed",
         )
+    for name in ("alternate", "second_alternate"):
+        chosen = getattr(inputs, name, None) if inputs is not None else None
+        if chosen is not None and chosen.pk in (flight.arrival_airport_id, flight.departure_airport_id):
+            raise ValidationError(
+                {name: ["An alternate is an airport other than the departure and destination."]}
+            )
     stored = FlightPlan.objects.filter(flight=flight).first()
     computation = compute(flight, inputs, stored)
     refusals = computation.refusals

@@ -142,6 +142,7 @@ def test_bad_planner_input_is_a_400_and_changes_nothing(ops_user: Any, flight: A
         ({"route": "DCT-(X)"}, "route"),
         ({"cruise_level_ft": 99000}, "cruise_level_ft"),
         ({"alternate": "ZZZZ"}, "alternate"),
+        ({"alternate": "KDJT"}, "alternate"),  # the destination itself
         ({"extra_fuel_lb": -5}, "extra_fuel_lb"),
         ({"surprise": 1}, "surprise"),
     ):

@@ -105,3 +105,18 @@ def test_airport_weather_with_category_and_closed_runway(
     assert bearer(client_a_user).get("/api/v1/airports/KVNY/weather").status_code == 403
     assert bearer(ops_user).get("/api/v1/airports/ZZZZ/weather").status_code == 404
     assert bearer(ops_user).get("/api/v1/airports/KVNY/weather?at=soon").status_code == 400
+
+
+def test_briefing_warns_of_the_airport_requirements(ops_user: Any, flight: Any) -> None:
+    from datetime import time
+
+    from planning.models import AirportRequirement
+
+    AirportRequirement.objects.create(airport_id="KDJT", slot_coordinated=True)
+    AirportRequirement.objects.create(airport_id="KTEB", curfew_start=time(8, 0), curfew_end=time(12, 0))
+    warnings = bearer(ops_user).get(f"/api/v1/flights/{flight.pk}/briefing").json()["warnings"]
+    # the flight leaves Teterboro at 14:00 UTC: 09:00 or 10:00 local, inside the curfew
+    assert warnings[0] == "KTEB: the departure at " + warnings[0].split(" at ")[1].split(" ")[0] + (
+        " local falls in the curfew 08:00-12:00."
+    )
+    assert "KDJT is slot-coordinated: request a slot for the arrival." in warnings

@@ -357,3 +357,26 @@ def test_fpl_wake_levels_and_bad_routes() -> None:
     assert fpl.cruise_level(18000) == "F180"
     with pytest.raises(ValueError, match="letters, digits"):
         fpl.validate_route("DCT-)")
+
+
+def test_airport_requirement_warnings() -> None:
+    from datetime import time
+
+    from planning.requirements import Requirement, leg_warnings, within
+
+    assert within(time(23, 30), time(23, 0), time(6, 0))
+    assert within(time(5, 59), time(23, 0), time(6, 0))
+    assert not within(time(6, 0), time(23, 0), time(6, 0))
+    assert within(time(8, 0), time(8, 0), time(22, 0))
+    assert not within(time(22, 0), time(8, 0), time(22, 0))
+    req = Requirement(
+        "KASE", ppr_required=True, curfew=(time(23, 0), time(7, 0)), customs=(time(8, 0), time(17, 0))
+    )
+    assert leg_warnings(req, local=time(6, 30), movement="arrival", international=True) == [
+        "KASE requires prior permission (PPR) for the arrival.",
+        "KASE: the arrival at 06:30 local falls in the curfew 23:00-07:00.",
+        "KASE: the arrival at 06:30 local is outside customs hours 08:00-17:00.",
+    ]
+    assert leg_warnings(req, local=time(9, 0), movement="arrival", international=False) == [
+        "KASE requires prior permission (PPR) for the arrival."
+    ]
