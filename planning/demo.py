@@ -94,7 +94,7 @@ def seed_loading(aircraft: Aircraft) -> AircraftLoading | None:
     return loading
 
 
-DEMO_REQUIREMENTS = {
+DEMO_REQUIREMENTS: dict[str, dict[str, Any]] = {
     "KASE": {
         "ppr_required": True,
         "curfew_start": time(23, 0),
