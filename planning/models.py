@@ -272,6 +272,10 @@ class FlightPlan(BaseModel):
     filing_reference = models.CharField(max_length=80, blank=True)
 
     crew_path = "flight__crew_assignments__crew_member"  # crew read the plans of their flights
+    # The operator's operational record of a client's flight: load-sheet rows name seats, not
+    # passengers, so nothing personal to erase, and it is not the client's data to export.
+    gdpr_erasure = "keep"
+    gdpr_export = False
 
     class Meta:
         ordering = ["flight"]
@@ -304,6 +308,9 @@ class WeatherAlert(BaseModel):
     forecast_for = models.DateTimeField()
     detail = models.TextField()
     recipients = models.JSONField(default=list)
+
+    gdpr_erasure = "keep"  # airports and weather, no personal data
+    gdpr_export = False
 
     class Meta:
         ordering = ["-created_at"]

@@ -225,11 +225,12 @@ def _passengers(flight: Flight, profile: PlanningProfile) -> tuple[list[Person],
     people: list[Person] = []
     bags = 0
     actual = False
-    for entry in flight.manifest.select_related("passenger").order_by("id"):
+    for entry in flight.manifest.select_related("passenger").order_by("id"):  # weight on the row or person
         kg = entry.weight_kg if entry.weight_kg is not None else entry.passenger.weight_kg
         use_actual = profile.use_actual_weights and kg is not None
         actual = actual or use_actual
-        name = f"{entry.passenger.first_name} {entry.passenger.last_name}".strip()
+        # Load-sheet rows name the seat, not the person: a stored plan holds no personal data.
+        name = f"Passenger {len(people) + 1}" + (f" ({entry.seat})" if entry.seat else "")
         people.append(Person(name, kg_to_lb(kg) if use_actual and kg is not None else standard, entry.seat))
         bags += entry.bags
     # Seats booked but not yet named on the manifest still weigh a standard passenger.
