@@ -46,7 +46,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy jetops clients fleet flights crew maintenance finance
+	$(BIN)/mypy jetops clients fleet flights crew planning maintenance finance
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: $(STAMP)

@@ -83,6 +83,7 @@ SEEDERS: tuple[str, ...] = (
     "flights.demo.seed_flights",
     "crew.demo.seed_crew",
     "maintenance.demo.seed_maintenance",
+    "planning.demo.seed_planning",
 )
 
 

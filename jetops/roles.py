@@ -73,6 +73,7 @@ ROLES: tuple[RoleDef, ...] = (
             "fleet.*",
             "flights.*",
             "crew.*",
+            "planning.*",
             "maintenance.*",
             "finance.*",
             "django_otp.*",
@@ -90,6 +91,7 @@ ROLES: tuple[RoleDef, ...] = (
             "fleet.*",
             "flights.*",
             "crew.*",
+            "planning.*",
             "clients.view_*",
             "maintenance.view_*",
             "jetops.view_activitylog",
@@ -156,6 +158,11 @@ ROLES: tuple[RoleDef, ...] = (
             "fleet.view_aircraft",
             # discrepancies found on an aircraft they fly (the service checks the assignment)
             "maintenance.add_squawk",
+            # their own flights' plan, briefing and weight and balance; airport weather
+            "planning.view_flightplan",
+            "planning.view_briefing",
+            "planning.view_weight_balance",
+            "planning.view_weather",
         ),
     ),
     RoleDef(

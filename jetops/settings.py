@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "clients",
     "flights",
     "crew",
+    "planning",
     "maintenance",
     "finance",
 ]
@@ -208,6 +209,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "flights-quotes-expire": {
         "task": "flights.tasks.quotes_expire_task",
         "schedule": crontab(minute="*/15"),
+    },
+    # Every hour at 20 past, check the destination and alternate weather of the flights of the
+    # next 48 hours against the operator's minimum and e-mail operations once per finding.
+    "planning-weather-alerts": {
+        "task": "planning.tasks.weather_alerts_task",
+        "schedule": crontab(minute=20),
     },
     # Every 5 minutes, settle client notifications stuck in pending or sending (their worker
     # died): send them again or record them as unknown or failed.
@@ -389,6 +396,17 @@ OPERATIONS_EMAIL = env.str("OPERATIONS_EMAIL", "operations@jetops.example")
 PASSPORT_WARNING_MONTHS = env.int("PASSPORT_WARNING_MONTHS", 6, minimum=0, maximum=24)
 CONCIERGE_SLA_MINUTES = env.int("CONCIERGE_SLA_MINUTES", 60, minimum=5)
 SMS_BACKEND = env.str("SMS_BACKEND", "jetops.notifications.LoggingSMSBackend")
+# Planning: who files flight plans (a dotted path to a class with file(fpl_text=, flight_number=);
+# the default records the plan as filed by hand), and where weather and NOTAMs come from (the
+# offline providers read the reports shipped with the app; nothing is fetched unless changed).
+PLANNING_FPL_FILER = env.str("PLANNING_FPL_FILER", "planning.filing.ManualFiler")
+PLANNING_WEATHER_PROVIDER = env.str("PLANNING_WEATHER_PROVIDER", "planning.providers.OfflineWeatherProvider")
+PLANNING_NOTAM_PROVIDER = env.str("PLANNING_NOTAM_PROVIDER", "planning.providers.OfflineNotamProvider")
+# The aviation-weather data API the HTTP provider asks (its base URL, up to the /metar and /taf
+# paths); only read when PLANNING_WEATHER_PROVIDER is planning.providers.HttpWeatherProvider.
+PLANNING_WEATHER_URL = env.str("PLANNING_WEATHER_URL", "")
+PLANNING_PROVIDER_TIMEOUT_SECONDS = env.int("PLANNING_PROVIDER_TIMEOUT_SECONDS", 5, minimum=1, maximum=60)
+PLANNING_PROVIDER_RETRIES = env.int("PLANNING_PROVIDER_RETRIES", 2, minimum=0, maximum=5)
 # Flight times: an actual time (boarding, off/on block, completion) may lead the server's clock
 # by this much; a recorded block time may exceed the longer of the aircraft's still-air
 # endurance (range at cruise speed, plus taxi) and the flight's planned block time by this

@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("finance",),
     ("flights",),
     ("crew",),
-    ("maintenance",),
+    ("maintenance", "planning"),
 ]
 LAYER = {app: depth for depth, apps in enumerate(LAYERS) for app in apps}
 

@@ -80,6 +80,9 @@ MATRIX: list[Row] = [
         )
         for path in ("/api/v1/quotes/conversion", "/api/v1/flights/feedback-report")
     ],
+    # planning (issue 15): airport weather for operations and crew; the flight-level planning
+    # endpoints need a flight with crew and a client: tests/planning/test_permissions.py
+    ("get", "/api/v1/airports/KTEB/weather", None, {"admin": 200, "ops": 200, "crew": 200}),
 ]
 
 
