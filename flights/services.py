@@ -23,7 +23,7 @@ from fleet.choices import AircraftStatus
 from fleet.models import Aircraft, Airport, unknown_airport_message
 from fleet.selectors import aircraft_occupancy
 from fleet.services import aircraft_status_change
-from flights import pricing
+from flights import booking_checks, pricing
 from flights.choices import (
     FlightStatus,
     LegType,
@@ -610,6 +610,7 @@ def trip_book(
                 notes=notes,
                 created_by=actor,
             )
+            booking_checks.run(client=client, amount=trip.total, currency=trip.currency)
             save_validated(trip, actor)
             for sequence, plan in enumerate(legs, start=1):
                 flight = _flight_from_plan(trip, aircraft, plan, sequence, turnaround)
