@@ -42,6 +42,8 @@ def invoice_blocks(invoice: Invoice) -> dict[str, str]:
         "title": TITLES[InvoiceKind(invoice.kind)],
         "bill_to": invoice.bill_to,
         "address_lines": _address_lines(invoice.bill_to.get("address")),
+        "seller_lines": _address_lines(invoice.billing_profile.address),
+        "bank_lines": _address_lines(invoice.billing_profile.bank_details),
         "base_total": money(invoice.base_total, invoice.base_currency),
         "balance": money(invoice.balance, invoice.currency),
     }

@@ -521,7 +521,13 @@ def _settle(invoice: Invoice, actor: User | None, reason: str) -> None:
 
 
 def credit_note_create(
-    *, invoice: Invoice, actor: User | None, meta: RequestMeta | None, reason: str, amount: Decimal | None = None
+    *,
+    invoice: Invoice,
+    actor: User | None,
+    meta: RequestMeta | None,
+    reason: str,
+    amount: Decimal | None = None,
+    on: date | None = None,
 ) -> Invoice:
     """Issue a credit note against an issued invoice, for ``amount`` (default: all not yet
     credited) in its currency and at its rate: one negative line naming the invoice, numbered
@@ -555,7 +561,7 @@ def credit_note_create(
             kind="credit", description=f"Credit on {invoice.number}: {reason.strip()}", amount=-amount, base_amount=-base
         )
         _store(note, [line], actor)
-        today = timezone.localdate()
+        today = on or timezone.localdate()
         _number_take(note, today)
         note.issued_on = note.due_on = today
         note.status = InvoiceStatus.ISSUED

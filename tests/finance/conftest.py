@@ -32,8 +32,7 @@ def simple_pricing() -> PricingProfile:
     return profile
 
 
-@pytest.fixture
-def billing(db: Any) -> BillingProfile:
+def make_billing() -> BillingProfile:
     simple_pricing()
     FxRate.objects.create(base="USD", quote="EUR", rate=Decimal("0.92"), effective_on=date(2031, 1, 1))
     return BillingProfile.objects.create(
@@ -47,6 +46,11 @@ def billing(db: Any) -> BillingProfile:
         service_markup_percent=Decimal("10"),
         default_payment_terms_days=30,
     )
+
+
+@pytest.fixture
+def billing(db: Any) -> BillingProfile:
+    return make_billing()
 
 
 def jet(**overrides: Any) -> Aircraft:

@@ -12,6 +12,8 @@ from finance.models import Invoice, InvoiceStatus, IssuedInvoiceGuard
 from jetops.errors import Conflict
 from tests.finance.conftest import at, completed_trip, jet
 
+pytestmark = pytest.mark.django_db
+
 ISSUE_DAY = date(2031, 3, 12)
 
 
