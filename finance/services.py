@@ -331,30 +331,14 @@ def invoice_from_trip(*, trip: Trip, actor: User | None, on: date | None = None)
 
     with transaction.atomic():
         invoice, rate = _draft(client=trip.client, kind=InvoiceKind.INVOICE, profile=billing, on=on, actor=actor, trip=trip, quote=trip.quote)
-        lines: list[InvoiceLine] = []
-        for engine_line in priced.lines:
-            if engine_line.kind == "flight_time" or (engine_line.kind == "positioning" and positioning):
-                legs = revenue if engine_line.kind == "flight_time" else positioning
-                rate_used = aircraft.hourly_rate if engine_line.kind == "flight_time" else aircraft.positioning_rate
-                lines += [
-                    _line(
-                        engine_line.kind,
-                        f"{f.flight_number} {f.departure_airport_id}-{(f.diverted_to or f.arrival_airport).icao}: "
-                        f"{minutes(f)} min block at {rate_used}/h",
-                        per_flight[f.pk],
-                        rate,
-                        flight=f,
-                        quantity=(Decimal(minutes(f)) / 60).quantize(Decimal("0.01")),
-                    )
-                    for f in legs
-                ]
-                continue
-            lines.append(_line(engine_line.kind, engine_line.description, engine_line.amount, rate))
+        charges: list[InvoiceLine] = []
+        taxes: list[InvoiceLine] = []
+        services_lines: list[InvoiceLine] = []
         for flight in flights:
             for service in flight.special_services.all():
                 cost = convert_amount(service.cost, service.currency, billing.base_currency, on)
                 base = invoicing.service_charge(cost.amount, billing.service_markup_percent)
-                lines.append(
+                services_lines.append(
                     _line(
                         "service",
                         f"{service.get_kind_display()} ({flight.flight_number})"
@@ -370,8 +354,34 @@ def invoice_from_trip(*, trip: Trip, actor: User | None, on: date | None = None)
                         fx_date=cost.rate_date,
                     )
                 )
+        for engine_line in priced.lines:
+            if engine_line.kind == "flight_time" or (engine_line.kind == "positioning" and positioning):
+                legs = revenue if engine_line.kind == "flight_time" else positioning
+                rate_used = aircraft.hourly_rate if engine_line.kind == "flight_time" else aircraft.positioning_rate
+                charges += [
+                    _line(
+                        engine_line.kind,
+                        f"{f.flight_number} {f.departure_airport_id}-{(f.diverted_to or f.arrival_airport).icao}: "
+                        f"{minutes(f)} min block at {rate_used:,.2f} {billing.base_currency}/h",
+                        per_flight[f.pk],
+                        rate,
+                        flight=f,
+                        quantity=(Decimal(minutes(f)) / 60).quantize(Decimal("0.01")),
+                    )
+                    for f in legs
+                ]
+                continue
+            description = engine_line.description
+            if engine_line.kind == "fet":  # the engine words it in the base currency's amounts
+                taxable = invoicing.convert(priced.taxable_amount, rate.rate)
+                description = (
+                    f"federal excise tax {(priced.fet_rate * 100).normalize():f} % of {taxable:,.2f} {invoice.currency}"
+                )
+            line = _line(engine_line.kind, description, engine_line.amount, rate)
+            (taxes if line.is_tax else charges).append(line)
         try:
-            return _store(invoice, lines, actor)
+            # Special services are charges too: listed before the taxes.
+            return _store(invoice, charges + services_lines + taxes, actor)
         except IntegrityError as exc:  # the one-live-invoice-per-trip constraint, raced
             raise Conflict(f"Trip {trip.number} is already invoiced.", "already_invoiced") from exc
 

@@ -80,6 +80,7 @@ SEEDERS: tuple[str, ...] = (
     "fleet.demo.seed_fleet",
     "clients.demo.seed_clients",
     "flights.demo.seed_flights",
+    "finance.demo.seed_invoices",
     "crew.demo.seed_crew",
 )
 
