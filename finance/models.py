@@ -429,8 +429,8 @@ class Invoice(BaseModel):
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Refuses to change what an issued document says (guard, no side effect)."""
         if self.pk is not None:
-            stored = type(self).objects.filter(pk=self.pk).first()
-            if stored is not None and not stored.is_draft and stored.frozen_values() != self.frozen_values():
+            stored = type(self).objects.filter(pk=self.pk).exclude(status=InvoiceStatus.DRAFT).first()
+            if stored is not None and stored.frozen_values() != self.frozen_values():
                 raise IssuedInvoiceGuard(f"{stored} is issued: correct it with a credit note.")
         super().save(*args, **kwargs)
 

@@ -194,7 +194,9 @@ def _store(invoice: Invoice, lines: list[InvoiceLine], actor: User | None) -> In
     invoice.subtotal, invoice.tax_total, invoice.total = totals.subtotal, totals.tax_total, totals.total
     invoice.base_total = sum((line.base_amount for line in lines), Decimal("0.00"))
     invoice.balance = invoice.total
-    save_validated(invoice, actor)
+    # The constraints (one live invoice per trip, numbering) are the database's: a raced
+    # duplicate is an IntegrityError the callers turn into a Conflict.
+    save_validated(invoice, actor, validate_constraints=False)
     for position, line in enumerate(lines, start=1):
         line.invoice = invoice
         line.position = position
@@ -477,7 +479,7 @@ def invoice_issue(*, invoice: Invoice, actor: User | None, on: date | None = Non
         invoice.due_on = invoicing.due_date(on, invoice.billing_profile.default_payment_terms_days if terms is None else terms)
         invoice.status = InvoiceStatus.ISSUED
         invoice.issued_by = actor
-        save_validated(invoice, actor, reason="issued")
+        save_validated(invoice, actor, reason="issued", validate_constraints=False)
         if invoice.kind == InvoiceKind.INVOICE:
             _prepaid_deduct(invoice, actor)
         invoice_id = invoice.pk
