@@ -143,7 +143,7 @@ class FxRateForm(ServiceForm):
 
     def _post_clean(self) -> None:
         if not self.files.get("csv_file"):
-            super()._post_clean()
+            super()._post_clean()  # type: ignore[misc]
 
     def perform(self, actor: User | None) -> Model:
         upload = self.cleaned_data.get("csv_file")
@@ -179,10 +179,21 @@ class BillingProfileAdmin(JetOpsModelAdmin):
     list_filter = ["is_active"]
     fieldsets = [
         (None, {"fields": ["name", "is_active", "base_currency"]}),
-        ("On the invoice", {"fields": ["legal_name", "address", "tax_id", "email", "phone", "logo", "bank_details"]}),
+        (
+            "On the invoice",
+            {"fields": ["legal_name", "address", "tax_id", "email", "phone", "logo", "bank_details"]},
+        ),
         (
             "Numbering",
-            {"fields": ["invoice_prefix", "credit_note_prefix", "proforma_prefix", "number_width", "yearly_reset"]},
+            {
+                "fields": [
+                    "invoice_prefix",
+                    "credit_note_prefix",
+                    "proforma_prefix",
+                    "number_width",
+                    "yearly_reset",
+                ]
+            },
         ),
         ("Terms", {"fields": ["default_payment_terms_days", "service_markup_percent"]}),
     ]
@@ -194,8 +205,17 @@ class InvoiceLineInline(admin.TabularInline):  # type: ignore[type-arg]
     model = InvoiceLine
     extra = 0
     can_delete = False
-    fields = ["position", "kind", "description", "quantity", "amount", "base_amount", "flight", "special_service", "tax_rule"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "position",
+        "kind",
+        "description",
+        "quantity",
+        "amount",
+        "base_amount",
+        "flight",
+        "special_service",
+        "tax_rule",
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -209,8 +229,17 @@ class PaymentInline(admin.TabularInline):  # type: ignore[type-arg]
     fk_name = "invoice"
     extra = 0
     can_delete = False
-    fields = ["kind", "method", "amount", "currency", "applied_amount", "fx_rate", "fx_date", "received_on", "reference"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "kind",
+        "method",
+        "amount",
+        "currency",
+        "applied_amount",
+        "fx_rate",
+        "fx_date",
+        "received_on",
+        "reference",
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -223,7 +252,10 @@ class InvoiceCreateForm(ServiceForm):
     """Generate a draft from a completed trip, or a pro-forma from an accepted quote."""
 
     deposit_percent = forms.DecimalField(
-        required=False, max_digits=5, decimal_places=2, help_text="Quote only: invoice this share as a deposit."
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        help_text="Quote only: invoice this share as a deposit.",
     )
 
     class Meta:
@@ -248,7 +280,9 @@ class InvoiceCreateForm(ServiceForm):
         if self.cleaned_data.get("trip"):
             return services.invoice_from_trip(trip=self.cleaned_data["trip"], actor=actor)
         return services.invoice_from_quote(
-            quote=self.cleaned_data["quote"], actor=actor, deposit_percent=self.cleaned_data.get("deposit_percent")
+            quote=self.cleaned_data["quote"],
+            actor=actor,
+            deposit_percent=self.cleaned_data.get("deposit_percent"),
         )
 
 
@@ -259,7 +293,9 @@ class VoidForm(forms.Form):
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
     currency = forms.RegexField(r"^[A-Z]{3}$", help_text="ISO 4217, e.g. USD.")
-    method = forms.ChoiceField(choices=[c for c in PaymentMethodKind.choices if c[0] != PaymentMethodKind.PREPAID])
+    method = forms.ChoiceField(
+        choices=[c for c in PaymentMethodKind.choices if c[0] != PaymentMethodKind.PREPAID]
+    )
     reference = forms.CharField(max_length=120, required=False)
     received_on = forms.DateField(required=False, help_text="YYYY-MM-DD; empty: today.")
 
@@ -267,7 +303,11 @@ class PaymentForm(forms.Form):
 class CreditNoteForm(forms.Form):
     reason = forms.CharField(max_length=300)
     amount = forms.DecimalField(
-        max_digits=14, decimal_places=2, min_value=Decimal("0.01"), required=False, help_text="Empty: all of it."
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        help_text="Empty: all of it.",
     )
     otp_code = authenticator_code_field("The code your authenticator app shows now.", required=True)
 
@@ -306,7 +346,18 @@ def action_form(
 
 @admin.register(Invoice)
 class InvoiceAdmin(ServiceAddAdminMixin, JetOpsModelAdmin):
-    list_display = ["__str__", "kind", "status", "client", "trip", "total", "currency", "balance", "issued_on", "due_on"]
+    list_display = [
+        "__str__",
+        "kind",
+        "status",
+        "client",
+        "trip",
+        "total",
+        "currency",
+        "balance",
+        "issued_on",
+        "due_on",
+    ]
     list_filter = ["status", "kind", "currency"]
     search_fields = ["number", "client__company_name", "client__contact_person", "trip__number"]
     list_select_related = ["client", "trip"]
@@ -336,13 +387,24 @@ class InvoiceAdmin(ServiceAddAdminMixin, JetOpsModelAdmin):
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for invoice in queryset:
-            self.service_action(request, str(invoice), services.invoice_delete_draft, invoice=invoice, actor=acting_user(request))
+            self.service_action(
+                request,
+                str(invoice),
+                services.invoice_delete_draft,
+                invoice=invoice,
+                actor=acting_user(request),
+            )
 
     @admin.action(description="Issue (number, date and e-mail)")
     def issue(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
         for invoice in queryset:
             self.service_action(
-                request, str(invoice), services.invoice_issue, invoice=invoice, actor=acting_user(request), done="issued"
+                request,
+                str(invoice),
+                services.invoice_issue,
+                invoice=invoice,
+                actor=acting_user(request),
+                done="issued",
             )
 
     @admin.action(description="E-mail again if not yet sent")
@@ -370,7 +432,9 @@ class InvoiceAdmin(ServiceAddAdminMixin, JetOpsModelAdmin):
 
     @admin.action(description="Record a payment")
     def record_payment(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> TemplateResponse | None:
-        form, page = action_form(self, request, queryset, PaymentForm, action="record_payment", title="Record a payment")
+        form, page = action_form(
+            self, request, queryset, PaymentForm, action="record_payment", title="Record a payment"
+        )
         if form is None:
             return page
         data = form.cleaned_data
@@ -396,7 +460,9 @@ class InvoiceAdmin(ServiceAddAdminMixin, JetOpsModelAdmin):
 
     @admin.action(description="Issue a credit note (authenticator code)")
     def credit_note(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> TemplateResponse | None:
-        form, page = action_form(self, request, queryset, CreditNoteForm, action="credit_note", title="Credit note")
+        form, page = action_form(
+            self, request, queryset, CreditNoteForm, action="credit_note", title="Credit note"
+        )
         if form is None:
             return page
         meta = request_meta_with_code(request, form.cleaned_data["otp_code"])
@@ -419,7 +485,16 @@ class InvoiceAdmin(ServiceAddAdminMixin, JetOpsModelAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(JetOpsModelAdmin):
-    list_display = ["__str__", "kind", "method", "amount", "currency", "applied_amount", "received_on", "gateway"]
+    list_display = [
+        "__str__",
+        "kind",
+        "method",
+        "amount",
+        "currency",
+        "applied_amount",
+        "received_on",
+        "gateway",
+    ]
     list_filter = ["kind", "method", "gateway", "currency"]
     search_fields = ["reference", "gateway_reference", "invoice__number"]
     list_select_related = ["invoice"]
@@ -469,7 +544,9 @@ class PrepaidAccountForm(ServiceForm):
 
     def perform(self, actor: User | None) -> Model:
         return services.prepaid_account_open(
-            client=self.cleaned_data["client"], actor=actor, alert_threshold=self.cleaned_data["alert_threshold"]
+            client=self.cleaned_data["client"],
+            actor=actor,
+            alert_threshold=self.cleaned_data["alert_threshold"],
         )
 
 
@@ -482,8 +559,7 @@ class PrepaidEntryInline(admin.TabularInline):  # type: ignore[type-arg]
     model = PrepaidEntry
     extra = 0
     can_delete = False
-    fields = ["created_at", "amount", "balance_after", "invoice", "reference"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "amount", "balance_after", "invoice", "reference")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -532,4 +608,3 @@ class DunningReminderAdmin(ReadOnlyAdmin):
 class GatewayEventAdmin(ReadOnlyAdmin):
     list_display = ["gateway", "event_type", "event_id", "received_at", "outcome"]
     list_filter = ["gateway", "event_type"]
-

@@ -59,7 +59,7 @@ def _flown_trip(client: Client, aircraft: Aircraft) -> Trip:
             flight=flight, status="completed", actor=None, at=on + timedelta(minutes=10)
         )
     flight_services.special_service_save(
-        flight=trip.flights.order_by("sequence").first(),
+        flight=trip.flights.order_by("sequence")[0],
         actor=None,
         kind="catering",
         description="Breakfast for three",

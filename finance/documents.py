@@ -96,7 +96,8 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     )
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
     parties = Table(
-        [[Paragraph(blocks["seller"], body), Paragraph(blocks["buyer"], body)]], colWidths=[width / 2, width / 2]
+        [[Paragraph(blocks["seller"], body), Paragraph(blocks["buyer"], body)]],
+        colWidths=[width / 2, width / 2],
     )
     parties.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     dates = [
@@ -107,7 +108,9 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     if invoice.trip_id:
         dates.append(["Trip", invoice.trip.number])  # type: ignore[union-attr]
     meta = Table(dates, colWidths=[30 * mm, 60 * mm], hAlign="LEFT")
-    meta.setStyle(TableStyle([("FONTNAME", (0, 0), (0, -1), "Helvetica-Bold"), ("FONTSIZE", (0, 0), (-1, -1), 9)]))
+    meta.setStyle(
+        TableStyle([("FONTNAME", (0, 0), (0, -1), "Helvetica-Bold"), ("FONTSIZE", (0, 0), (-1, -1), 9)])
+    )
 
     lines = list(invoice.lines.all())
     # Cells hold Paragraphs built from escaped text only: a description cannot inject markup.
@@ -121,7 +124,9 @@ def invoice_pdf(invoice: Invoice) -> bytes:
             [
                 str(line.position),
                 Paragraph(escape(line.description), small),
-                f"{line.quantity:.2f}" if line.flight_id and line.kind in ("flight_time", "positioning") else "",
+                f"{line.quantity:.2f}"
+                if line.flight_id and line.kind in ("flight_time", "positioning")
+                else "",
                 f"{line.amount:,.2f}",
             ]
         )
@@ -142,7 +147,10 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     )
     totals: list[list[Any]] = [["Subtotal", money(invoice.subtotal, invoice.currency)]]
     totals += [
-        [Paragraph(f"{escape(line.description)}<br/><font size='7'>{escape(line.tax_rule)}</font>", small), money(line.amount, invoice.currency)]
+        [
+            Paragraph(f"{escape(line.description)}<br/><font size='7'>{escape(line.tax_rule)}</font>", small),
+            money(line.amount, invoice.currency),
+        ]
         for line in lines
         if line.is_tax
     ]

@@ -21,7 +21,24 @@ from django.utils.module_loading import import_string
 
 # ISO 4217 currencies without minor units: Stripe takes their amounts as whole units.
 ZERO_DECIMAL_CURRENCIES = frozenset(
-    {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"}
+    {
+        "BIF",
+        "CLP",
+        "DJF",
+        "GNF",
+        "JPY",
+        "KMF",
+        "KRW",
+        "MGA",
+        "PYG",
+        "RWF",
+        "UGX",
+        "VND",
+        "VUV",
+        "XAF",
+        "XOF",
+        "XPF",
+    }
 )
 
 
@@ -150,9 +167,7 @@ class StripeGateway:
             event = self.client.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
         except (ValueError, self._stripe.SignatureVerificationError) as exc:
             raise GatewayError("The webhook signature does not verify.") from exc
-        return WebhookEvent(
-            event_id=event.id, event_type=event.type, data=dict(event.data.object.to_dict())
-        )
+        return WebhookEvent(event_id=event.id, event_type=event.type, data=dict(event.data.object.to_dict()))
 
 
 def gateway_class() -> type[PaymentGateway]:

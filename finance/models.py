@@ -336,7 +336,9 @@ class Invoice(BaseModel):
     currency = models.CharField(max_length=3, validators=[currency_validator])
     base_currency = models.CharField(max_length=3, validators=[currency_validator])
     fx_rate = rate_field()
-    fx_date = models.DateField(null=True, blank=True, help_text="Date of the FX rate used (none: same currency).")
+    fx_date = models.DateField(
+        null=True, blank=True, help_text="Date of the FX rate used (none: same currency)."
+    )
     subtotal = amount_field()
     tax_total = amount_field()
     total = amount_field()
@@ -461,7 +463,9 @@ class InvoiceLine(BaseModel):
     source_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     fx_rate = models.DecimalField(max_digits=18, decimal_places=8, null=True, blank=True)
     fx_date = models.DateField(null=True, blank=True)
-    flight = models.ForeignKey("flights.Flight", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    flight = models.ForeignKey(
+        "flights.Flight", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     special_service = models.ForeignKey(
         "flights.SpecialService", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -604,7 +608,9 @@ class PrepaidAccount(BaseModel):
     tenant_path = "client"
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(balance__gte=0), name="prepaid_balance_non_negative")]
+        constraints = [
+            models.CheckConstraint(condition=Q(balance__gte=0), name="prepaid_balance_non_negative")
+        ]
 
     def __str__(self) -> str:
         return f"Prepaid account of {self.client}: {self.balance} {self.currency}"
@@ -625,7 +631,9 @@ class PrepaidEntry(BaseModel):
         ordering = ["account", "-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "invoice"], condition=Q(invoice__isnull=False), name="prepaid_once_per_invoice"
+                fields=["account", "invoice"],
+                condition=Q(invoice__isnull=False),
+                name="prepaid_once_per_invoice",
             ),
         ]
 

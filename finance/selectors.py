@@ -41,14 +41,18 @@ def fx_rate_find(base: str, quote: str, on: date) -> FxQuote:
     currency is rate 1 dated ``on``. No rate on file is a Conflict (``no_fx_rate``)."""
     if base == quote:
         return FxQuote(base, quote, Decimal("1"), on)
-    row = FxRate.objects.filter(base=base, quote=quote, effective_on__lte=on).order_by("-effective_on").first()
+    row = (
+        FxRate.objects.filter(base=base, quote=quote, effective_on__lte=on).order_by("-effective_on").first()
+    )
     if row is not None:
         return FxQuote(base, quote, row.rate, row.effective_on)
     inverse = (
         FxRate.objects.filter(base=quote, quote=base, effective_on__lte=on).order_by("-effective_on").first()
     )
     if inverse is not None:
-        return FxQuote(base, quote, (Decimal(1) / inverse.rate).quantize(RATE_PLACES), inverse.effective_on, True)
+        return FxQuote(
+            base, quote, (Decimal(1) / inverse.rate).quantize(RATE_PLACES), inverse.effective_on, True
+        )
     raise Conflict(
         f"No FX rate from {base} to {quote} on or before {on} is on file: add one in the admin.",
         "no_fx_rate",

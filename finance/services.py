@@ -15,7 +15,7 @@ import csv
 import io
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -258,7 +258,9 @@ def invoice_from_trip(*, trip: Trip, actor: User | None, on: date | None = None)
     on = on or timezone.localdate()
     trip = _trip_for_invoice(trip)
     if trip.status != TripStatus.COMPLETED:
-        raise Conflict(f"Trip {trip.number} is {trip.status}: only a completed trip is invoiced.", "trip_not_completed")
+        raise Conflict(
+            f"Trip {trip.number} is {trip.status}: only a completed trip is invoiced.", "trip_not_completed"
+        )
     if trip.invoices.filter(kind=InvoiceKind.INVOICE).exclude(status=InvoiceStatus.VOID).exists():
         raise Conflict(f"Trip {trip.number} is already invoiced.", "already_invoiced")
     flights = list(trip.flights.all())
@@ -301,7 +303,9 @@ def invoice_from_trip(*, trip: Trip, actor: User | None, on: date | None = None)
             requests,
             pricing_table(profile),
             now=trip.created_at,
-            client_discount_percent=Decimal(inputs.get("client_discount_percent", trip.client.discount_percent)),
+            client_discount_percent=Decimal(
+                inputs.get("client_discount_percent", trip.client.discount_percent)
+            ),
             quote_discount=_in_base(Decimal(inputs.get("quote_discount", "0")), quote_fx),
             overrides=staff_overrides,
         )
@@ -326,13 +330,23 @@ def invoice_from_trip(*, trip: Trip, actor: User | None, on: date | None = None)
     if positioning:
         time_overrides.append(
             pricing.LineOverride(
-                "positioning", sum((per_flight[f.pk] for f in positioning), Decimal("0.00")), "actual block time"
+                "positioning",
+                sum((per_flight[f.pk] for f in positioning), Decimal("0.00")),
+                "actual block time",
             )
         )
     priced = pricing.apply_overrides(priced, time_overrides)
 
     with transaction.atomic():
-        invoice, rate = _draft(client=trip.client, kind=InvoiceKind.INVOICE, profile=billing, on=on, actor=actor, trip=trip, quote=trip.quote)
+        invoice, rate = _draft(
+            client=trip.client,
+            kind=InvoiceKind.INVOICE,
+            profile=billing,
+            on=on,
+            actor=actor,
+            trip=trip,
+            quote=trip.quote,
+        )
         charges: list[InvoiceLine] = []
         taxes: list[InvoiceLine] = []
         services_lines: list[InvoiceLine] = []
@@ -359,12 +373,15 @@ def invoice_from_trip(*, trip: Trip, actor: User | None, on: date | None = None)
         for engine_line in priced.lines:
             if engine_line.kind == "flight_time" or (engine_line.kind == "positioning" and positioning):
                 legs = revenue if engine_line.kind == "flight_time" else positioning
-                rate_used = aircraft.hourly_rate if engine_line.kind == "flight_time" else aircraft.positioning_rate
+                rate_used = (
+                    aircraft.hourly_rate if engine_line.kind == "flight_time" else aircraft.positioning_rate
+                )
                 charges += [
                     _line(
                         engine_line.kind,
-                        f"{f.flight_number} {f.departure_airport_id}-{(f.diverted_to or f.arrival_airport).icao}: "
-                        f"{minutes(f)} min block at {rate_used:,.2f} {billing.base_currency}/h",
+                        f"{f.flight_number} {f.departure_airport_id}-"
+                        f"{(f.diverted_to or f.arrival_airport).icao}: {minutes(f)} min block "
+                        f"at {rate_used:,.2f} {billing.base_currency}/h",
                         per_flight[f.pk],
                         rate,
                         flight=f,
@@ -376,9 +393,8 @@ def invoice_from_trip(*, trip: Trip, actor: User | None, on: date | None = None)
             description = engine_line.description
             if engine_line.kind == "fet":  # the engine words it in the base currency's amounts
                 taxable = invoicing.convert(priced.taxable_amount, rate.rate)
-                description = (
-                    f"federal excise tax {(priced.fet_rate * 100).normalize():f} % of {taxable:,.2f} {invoice.currency}"
-                )
+                percent = (priced.fet_rate * 100).normalize()
+                description = f"federal excise tax {percent:f} % of {taxable:,.2f} {invoice.currency}"
             line = _line(engine_line.kind, description, engine_line.amount, rate)
             (taxes if line.is_tax else charges).append(line)
         try:
@@ -399,7 +415,10 @@ def invoice_from_quote(
     _require(actor, ADD_INVOICE, action="create invoices")
     on = on or timezone.localdate()
     if quote.status != QuoteStatus.ACCEPTED:
-        raise Conflict(f"Quote {quote.number} is {quote.status}: only an accepted quote is invoiced.", "quote_not_accepted")
+        raise Conflict(
+            f"Quote {quote.number} is {quote.status}: only an accepted quote is invoiced.",
+            "quote_not_accepted",
+        )
     trip = getattr(quote, "trip", None)
     option = trip.quote_option if trip is not None else None
     if option is None:
@@ -408,7 +427,9 @@ def invoice_from_quote(
         raise ValidationError({"deposit_percent": ["A deposit is more than 0 and at most 100 %."]})
     billing = billing_profile_active()
     with transaction.atomic():
-        invoice, rate = _draft(client=quote.client, kind=InvoiceKind.PROFORMA, profile=billing, on=on, actor=actor, quote=quote)
+        invoice, rate = _draft(
+            client=quote.client, kind=InvoiceKind.PROFORMA, profile=billing, on=on, actor=actor, quote=quote
+        )
         to_invoice = convert_amount(Decimal("1"), option.currency, invoice.currency, on)
         to_base = fx_rate_find(option.currency, billing.base_currency, on)
 
@@ -428,10 +449,14 @@ def invoice_from_quote(
             )
 
         if deposit_percent is None:
-            lines = [line(q.kind, q.description, q.amount, quote_line=q) for q in option.lines.order_by("position")]
+            lines = [
+                line(q.kind, q.description, q.amount, quote_line=q) for q in option.lines.order_by("position")
+            ]
         else:
             share = invoicing.cents(option.total * deposit_percent / 100)
-            lines = [line("deposit", f"Deposit {deposit_percent.normalize():f} % of quote {quote.number}", share)]
+            lines = [
+                line("deposit", f"Deposit {deposit_percent.normalize():f} % of quote {quote.number}", share)
+            ]
         return _store(invoice, lines, actor)
 
 
@@ -476,7 +501,9 @@ def invoice_issue(*, invoice: Invoice, actor: User | None, on: date | None = Non
         _number_take(invoice, on)
         terms = invoice.client.payment_terms_days
         invoice.issued_on = on
-        invoice.due_on = invoicing.due_date(on, invoice.billing_profile.default_payment_terms_days if terms is None else terms)
+        invoice.due_on = invoicing.due_date(
+            on, invoice.billing_profile.default_payment_terms_days if terms is None else terms
+        )
         invoice.status = InvoiceStatus.ISSUED
         invoice.issued_by = actor
         save_validated(invoice, actor, reason="issued", validate_constraints=False)
@@ -502,7 +529,9 @@ def invoice_void(*, invoice: Invoice, actor: User | None, reason: str) -> Invoic
     with transaction.atomic():
         invoice = _locked(invoice)
         if invoice.status not in OPEN_INVOICE_STATUSES:
-            raise Conflict(f"{invoice} is {invoice.status}: only an issued invoice is voided.", "not_voidable")
+            raise Conflict(
+                f"{invoice} is {invoice.status}: only an issued invoice is voided.", "not_voidable"
+            )
         if invoice.amount_paid or invoice.amount_credited:
             raise Conflict(f"{invoice} has payments or credit notes: credit it instead.", "has_settlements")
         invoice.status = InvoiceStatus.VOID
@@ -549,7 +578,10 @@ def credit_note_create(
         raise ValidationError({"reason": ["Say what the credit note corrects."]})
     with transaction.atomic():
         invoice = _locked(invoice)
-        if invoice.kind == InvoiceKind.CREDIT_NOTE or invoice.status in (InvoiceStatus.DRAFT, InvoiceStatus.VOID):
+        if invoice.kind == InvoiceKind.CREDIT_NOTE or invoice.status in (
+            InvoiceStatus.DRAFT,
+            InvoiceStatus.VOID,
+        ):
             raise Conflict(f"{invoice} cannot be credited ({invoice.status}).", "not_creditable")
         creditable = invoice.total - invoice.amount_credited
         amount = creditable if amount is None else amount
@@ -570,7 +602,10 @@ def credit_note_create(
         )
         base = invoicing.cents(amount / invoice.fx_rate)
         line = InvoiceLine(
-            kind="credit", description=f"Credit on {invoice.number}: {reason.strip()}", amount=-amount, base_amount=-base
+            kind="credit",
+            description=f"Credit on {invoice.number}: {reason.strip()}",
+            amount=-amount,
+            base_amount=-base,
         )
         _store(note, [line], actor)
         today = on or timezone.localdate()
@@ -728,7 +763,9 @@ def payment_refund(
             raise Conflict("A refund is not refunded.", "not_refundable")
         refunded = sum((r.amount for r in payment.refunds.all()), Decimal("0"))
         if not Decimal("0") < amount <= payment.amount - refunded:
-            raise ValidationError({"amount": [f"Between 0.01 and {payment.amount - refunded} {payment.currency}."]})
+            raise ValidationError(
+                {"amount": [f"Between 0.01 and {payment.amount - refunded} {payment.currency}."]}
+            )
         invoice = _locked(payment.invoice)
         gateway = payment_gateway()
         reference = ""
@@ -823,7 +860,9 @@ def prepaid_account_open(
     return account
 
 
-def _prepaid_entry(account: PrepaidAccount, amount: Decimal, actor: User | None, **fields: Any) -> PrepaidEntry:
+def _prepaid_entry(
+    account: PrepaidAccount, amount: Decimal, actor: User | None, **fields: Any
+) -> PrepaidEntry:
     account.balance += amount
     if account.balance >= account.alert_threshold:
         account.alerted = False
@@ -843,7 +882,9 @@ def _alert_later(account_id: int) -> None:
     prepaid_low_balance_alert_task.delay(account_id)
 
 
-def prepaid_deposit(*, account: PrepaidAccount, amount: Decimal, reference: str, actor: User | None) -> PrepaidEntry:
+def prepaid_deposit(
+    *, account: PrepaidAccount, amount: Decimal, reference: str, actor: User | None
+) -> PrepaidEntry:
     """Add a deposit to a prepaid account."""
     _require(actor, ADD_PREPAID_ENTRY, account, action="record prepaid deposits")
     if amount <= 0:
@@ -908,7 +949,9 @@ def booking_credit_check(*, client: Client, amount: Decimal, currency: str) -> N
 # ------------------------------------------------------------------------------ e-mail, dunning
 
 
-def _document_email(invoice: Invoice, template: str, subject: str, key: str, **context: Any) -> NotificationDelivery | None:
+def _document_email(
+    invoice: Invoice, template: str, subject: str, key: str, **context: Any
+) -> NotificationDelivery | None:
     from finance.documents import invoice_pdf
 
     client = invoice.client
@@ -949,15 +992,17 @@ def dunning_run(*, today: date | None = None) -> list[int]:
         Invoice.objects.filter(
             status__in=OPEN_INVOICE_STATUSES,
             kind__in=(InvoiceKind.INVOICE, InvoiceKind.PROFORMA),
-            due_on__lte=today - timezone.timedelta(days=first),
+            due_on__lte=today - timedelta(days=first),
         )
         .prefetch_related("reminders")
         .order_by("pk")
     )
     created: list[int] = []
     for invoice in candidates.iterator(chunk_size=500):
-        assert invoice.due_on is not None
-        for step in invoicing.reminders_due(invoice.due_on, today, steps, [r.days_overdue for r in invoice.reminders.all()]):
+        due_on = invoice.due_on or today  # issued invoices always have one (the filter above)
+        for step in invoicing.reminders_due(
+            due_on, today, steps, [r.days_overdue for r in invoice.reminders.all()]
+        ):
             with transaction.atomic():
                 reminder, new = DunningReminder.objects.get_or_create(invoice=invoice, days_overdue=step)
             if new:
@@ -967,7 +1012,11 @@ def dunning_run(*, today: date | None = None) -> list[int]:
 
 def reminder_send(*, reminder_id: int) -> NotificationDelivery | None:
     """E-mail one payment reminder, once, unless the invoice was settled meanwhile."""
-    reminder = DunningReminder.objects.select_related("invoice__client", "invoice__billing_profile").filter(pk=reminder_id).first()
+    reminder = (
+        DunningReminder.objects.select_related("invoice__client", "invoice__billing_profile")
+        .filter(pk=reminder_id)
+        .first()
+    )
     if reminder is None or reminder.invoice.status not in OPEN_INVOICE_STATUSES:
         return None
     invoice = reminder.invoice

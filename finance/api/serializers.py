@@ -108,13 +108,17 @@ class ReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class CreditNoteSerializer(ReasonSerializer):
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"), required=False)
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0.01"), required=False
+    )
 
 
 class PaymentRecordSerializer(serializers.Serializer):  # type: ignore[type-arg]
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
     currency = serializers.RegexField(r"^[A-Z]{3}$")
-    method = serializers.ChoiceField(choices=[c for c in PaymentMethodKind.values if c != PaymentMethodKind.PREPAID])
+    method = serializers.ChoiceField(
+        choices=[c for c in PaymentMethodKind.values if c != PaymentMethodKind.PREPAID]
+    )
     reference = serializers.CharField(max_length=120, required=False, default="")
     received_on = serializers.DateField(required=False)
     idempotency_key = serializers.CharField(max_length=120)
@@ -122,7 +126,9 @@ class PaymentRecordSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class ChargeSerializer(serializers.Serializer):  # type: ignore[type-arg]
     payment_method_id = serializers.IntegerField(min_value=1)
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"), required=False)
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0.01"), required=False
+    )
     idempotency_key = serializers.CharField(max_length=120)
 
 

@@ -84,14 +84,18 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGen
     def pdf(self, request: Request, pk: str) -> Response:
         invoice = self.get_object()
         name = invoice.number or f"draft-{invoice.pk}"
-        return Response(invoice_pdf(invoice), headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
+        return Response(
+            invoice_pdf(invoice), headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'}
+        )
 
     @extend_schema(request=FromTripSerializer, responses={201: InvoiceDetailSerializer})
     @action(detail=False, methods=["post"], url_path="from-trip")
     def from_trip(self, request: Request) -> Response:
         body = FromTripSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        trip = get_object_or_404(restrict(Trip.objects.all(), request.user), pk=body.validated_data["trip_id"])
+        trip = get_object_or_404(
+            restrict(Trip.objects.all(), request.user), pk=body.validated_data["trip_id"]
+        )
         invoice = services.invoice_from_trip(trip=trip, actor=acting_user(request))
         return self._detail(invoice, status.HTTP_201_CREATED)
 
@@ -100,9 +104,13 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGen
     def from_quote(self, request: Request) -> Response:
         body = FromQuoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        quote = get_object_or_404(restrict(Quote.objects.all(), request.user), pk=body.validated_data["quote_id"])
+        quote = get_object_or_404(
+            restrict(Quote.objects.all(), request.user), pk=body.validated_data["quote_id"]
+        )
         invoice = services.invoice_from_quote(
-            quote=quote, actor=acting_user(request), deposit_percent=body.validated_data.get("deposit_percent")
+            quote=quote,
+            actor=acting_user(request),
+            deposit_percent=body.validated_data.get("deposit_percent"),
         )
         return self._detail(invoice, status.HTTP_201_CREATED)
 
@@ -180,7 +188,9 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGen
     def refund(self, request: Request, pk: str) -> Response:
         body = RefundSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        refund = services.payment_refund(payment=self.get_object(), actor=acting_user(request), meta=self.meta, **body.validated_data)
+        refund = services.payment_refund(
+            payment=self.get_object(), actor=acting_user(request), meta=self.meta, **body.validated_data
+        )
         return Response(PaymentSerializer(refund).data, status=status.HTTP_201_CREATED)
 
 

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from finance.models import BillingProfile, FxRate, PricingProfile, TaxRate
-from fleet.models import Aircraft, Airport
+from fleet.models import Aircraft
 from flights import services as flight_services
 from flights.models import Flight, Trip
 from tests.fleet.conftest import make_aircraft

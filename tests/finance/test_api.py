@@ -31,7 +31,9 @@ def issued(client, actor, hour: int = 14) -> Invoice:
     return services.invoice_issue(invoice=draft(client, actor, hour), actor=actor, on=ISSUE_DAY)
 
 
-def test_client_lists_and_downloads_only_its_own_invoices(billing, finance_user, client_a, client_b, client_a_user, client_b_user):
+def test_client_lists_and_downloads_only_its_own_invoices(
+    billing, finance_user, client_a, client_b, client_a_user, client_b_user
+):
     mine = issued(client_a, finance_user)
     theirs = issued(client_b, finance_user, hour=18)
     a, b = bearer(client_a_user), bearer(client_b_user)
@@ -39,13 +41,19 @@ def test_client_lists_and_downloads_only_its_own_invoices(billing, finance_user,
     assert [row["id"] for row in listed["results"]] == [mine.pk]
     assert [row["id"] for row in b.get("/api/v1/invoices").json()["results"]] == [theirs.pk]
     detail = a.get(f"/api/v1/invoices/{mine.pk}").json()
-    assert detail["number"] == "INV-2031-00001" and len(detail["lines"]) == 6
+    assert detail["number"] == "INV-2031-00001"
+    assert len(detail["lines"]) == 6
     pdf = a.get(f"/api/v1/invoices/{mine.pk}/pdf")
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content[:4] == b"%PDF"
     assert f'filename="{mine.number}.pdf"' in pdf["Content-Disposition"]
     # client B never sees A's invoice, its PDF or its payments: 404, as if it did not exist
-    for url in (f"/api/v1/invoices/{mine.pk}", f"/api/v1/invoices/{mine.pk}/pdf", f"/api/v1/invoices/{mine.pk}/payments"):
+    for url in (
+        f"/api/v1/invoices/{mine.pk}",
+        f"/api/v1/invoices/{mine.pk}/pdf",
+        f"/api/v1/invoices/{mine.pk}/payments",
+    ):
         assert b.get(url).status_code == 404, url
     assert b.get(f"/api/v1/invoices?client={client_a.pk}").json()["count"] == 0
     # nor may a client issue, void or pay
@@ -56,9 +64,17 @@ def test_client_lists_and_downloads_only_its_own_invoices(billing, finance_user,
 
 @pytest.mark.parametrize(
     ("persona", "may_issue"),
-    [("finance_user", True), ("admin_user", True), ("cs_user", False), ("ops_user", False), ("maintenance_user", False)],
+    [
+        ("finance_user", True),
+        ("admin_user", True),
+        ("cs_user", False),
+        ("ops_user", False),
+        ("maintenance_user", False),
+    ],
 )
-def test_only_finance_and_admin_issue_void_and_refund(request, billing, finance_user, client_a, persona, may_issue):
+def test_only_finance_and_admin_issue_void_and_refund(
+    request, billing, finance_user, client_a, persona, may_issue
+):
     user = request.getfixturevalue(persona)
     invoice = draft(client_a, finance_user)
     api = bearer(user)
@@ -72,7 +88,12 @@ def test_only_finance_and_admin_issue_void_and_refund(request, billing, finance_
         assert response.status_code == 200, response.json()
         assert invoice.number
     payment = services.payment_record(
-        invoice=invoice, amount=Decimal("100"), currency="USD", method="wire", idempotency_key="k", actor=finance_user
+        invoice=invoice,
+        amount=Decimal("100"),
+        currency="USD",
+        method="wire",
+        idempotency_key="k",
+        actor=finance_user,
     )
     refund = api.post(
         f"/api/v1/payments/{payment.pk}/refund", {"amount": "10.00", "idempotency_key": "r"}, format="json"
@@ -91,15 +112,19 @@ def test_staff_generate_from_a_trip_and_record_a_payment_through_the_api(billing
     created = api.post("/api/v1/invoices/from-trip", {"trip_id": trip.pk}, format="json")
     assert created.status_code == 201, created.json()
     body = created.json()
-    assert body["status"] == "draft" and body["total"] == "5622.03"
+    assert body["status"] == "draft"
+    assert body["total"] == "5622.03"
     assert {line["kind"] for line in body["lines"] if line["is_tax"]} == {"fet", "segment_fee"}
     again = api.post("/api/v1/invoices/from-trip", {"trip_id": trip.pk}, format="json")
-    assert again.status_code == 409 and again.json()["code"] == "already_invoiced"
+    assert again.status_code == 409
+    assert again.json()["code"] == "already_invoiced"
     unknown = api.post("/api/v1/invoices/from-trip", {"trip_id": "x"}, format="json")
     assert unknown.status_code == 400
 
 
-def test_invoice_list_query_count_does_not_grow(billing, finance_user, client_a, django_assert_max_num_queries):
+def test_invoice_list_query_count_does_not_grow(
+    billing, finance_user, client_a, django_assert_max_num_queries
+):
     api = bearer(finance_user)
     issued(client_a, finance_user)
     with django_assert_max_num_queries(8) as small:
@@ -107,7 +132,12 @@ def test_invoice_list_query_count_does_not_grow(billing, finance_user, client_a,
     for hour in (15, 16, 17, 18, 19):
         invoice = issued(client_a, finance_user, hour=hour)
         services.payment_record(
-            invoice=invoice, amount=Decimal("1"), currency="USD", method="wire", idempotency_key=f"q{hour}", actor=finance_user
+            invoice=invoice,
+            amount=Decimal("1"),
+            currency="USD",
+            method="wire",
+            idempotency_key=f"q{hour}",
+            actor=finance_user,
         )
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert api.get("/api/v1/invoices?page_size=50").json()["count"] == 6
@@ -115,7 +145,9 @@ def test_invoice_list_query_count_does_not_grow(billing, finance_user, client_a,
         assert api.get("/api/v1/payments?page_size=50").json()["count"] == 5
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent transactions and row locks need PostgreSQL")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrent transactions and row locks need PostgreSQL"
+)
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_issues_take_consecutive_numbers_without_gaps(finance_user, client_a):
     make_billing()

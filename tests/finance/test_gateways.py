@@ -42,14 +42,27 @@ class StubHTTP(HTTPClient):
     calls: list[dict[str, Any]] = []
     decline = False
 
-    def request(self, method: str, url: str, headers: Any, post_data: Any = None, *, _usage: Any = None) -> Any:
+    def request(
+        self, method: str, url: str, headers: Any, post_data: Any = None, *, _usage: Any = None
+    ) -> Any:
         form = {k: v[0] for k, v in parse_qs(post_data or "").items()}
         StubHTTP.calls.append({"method": method, "url": url, "headers": dict(headers or {}), "form": form})
         if "/v1/payment_intents" in url:
             if StubHTTP.decline:
-                error = {"error": {"type": "card_error", "code": "card_declined", "message": "Your card was declined."}}
+                error = {
+                    "error": {
+                        "type": "card_error",
+                        "code": "card_declined",
+                        "message": "Your card was declined.",
+                    }
+                }
                 return json.dumps(error), 402, {}
-            body = {"id": "pi_123", "object": "payment_intent", "status": "succeeded", "amount": int(form["amount"])}
+            body = {
+                "id": "pi_123",
+                "object": "payment_intent",
+                "status": "succeeded",
+                "amount": int(form["amount"]),
+            }
             return json.dumps(body), 200, {"request-id": "req_1"}
         if "/v1/refunds" in url:
             return json.dumps({"id": "re_9", "object": "refund", "status": "succeeded"}), 200, {}
@@ -68,13 +81,21 @@ def stub() -> type[StubHTTP]:
 
 
 def issued(client: Any, actor: Any) -> Invoice:
-    invoice = services.invoice_from_trip(trip=completed_trip(client, jet()), actor=actor, on=date(2031, 3, 12))
+    invoice = services.invoice_from_trip(
+        trip=completed_trip(client, jet()), actor=actor, on=date(2031, 3, 12)
+    )
     return services.invoice_issue(invoice=invoice, actor=actor, on=date(2031, 3, 12))
 
 
 def card(client: Any) -> Any:
     return client_services.payment_method_add(
-        client=client, actor=None, provider="stripe", token="pm_card_visa", last4="4242", exp_month=1, exp_year=2035
+        client=client,
+        actor=None,
+        provider="stripe",
+        token="pm_card_visa",
+        last4="4242",
+        exp_month=1,
+        exp_year=2035,
     )
 
 
@@ -89,10 +110,12 @@ def test_charge_uses_the_stored_token_and_the_idempotency_key(billing, finance_u
     call = stub.calls[0]
     assert call["url"].endswith("/v1/payment_intents")
     assert call["form"]["payment_method"] == "pm_card_visa"
-    assert call["form"]["amount"] == "562203" and call["form"]["currency"] == "usd"
+    assert call["form"]["amount"] == "562203"
+    assert call["form"]["currency"] == "usd"
     assert call["headers"]["Idempotency-Key"] == "charge-inv-1"
     again = api.post(f"/api/v1/invoices/{invoice.pk}/charge", body, format="json")
-    assert again.json()["id"] == first.json()["id"] and len(stub.calls) == 1
+    assert again.json()["id"] == first.json()["id"]
+    assert len(stub.calls) == 1
     payment = Payment.objects.get()
     assert (payment.gateway, payment.gateway_reference, payment.applied_amount) == (
         "stripe",
@@ -140,13 +163,20 @@ def test_webhook_is_verified_and_taken_once(billing, finance_user, client_a, ano
     }
     payload = json.dumps(event).encode()
     forged = anon.post(
-        "/api/v1/payments/webhook", payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=signed(payload, "whsec_wrong")
+        "/api/v1/payments/webhook",
+        payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signed(payload, "whsec_wrong"),
     )
-    assert forged.status_code == 400 and forged.json()["code"] == "bad_signature"
+    assert forged.status_code == 400
+    assert forged.json()["code"] == "bad_signature"
     assert GatewayEvent.objects.count() == 0
     for _ in range(2):
         response = anon.post(
-            "/api/v1/payments/webhook", payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=signed(payload)
+            "/api/v1/payments/webhook",
+            payload,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=signed(payload),
         )
         assert response.status_code == 200, response.content
     assert GatewayEvent.objects.get().event_id == "evt_1"
@@ -158,7 +188,9 @@ def test_webhook_is_verified_and_taken_once(billing, finance_user, client_a, ano
 @override_settings(**STRIPE)
 def test_refund_of_a_card_payment_goes_through_stripe(billing, finance_user, client_a, stub):
     invoice = issued(client_a, finance_user)
-    services.payment_charge(invoice=invoice, payment_method=card(client_a), idempotency_key="c-3", actor=finance_user)
+    services.payment_charge(
+        invoice=invoice, payment_method=card(client_a), idempotency_key="c-3", actor=finance_user
+    )
     payment = Payment.objects.get()
     response = bearer(finance_user).post(
         f"/api/v1/payments/{payment.pk}/refund", {"amount": "22.03", "idempotency_key": "rf-1"}, format="json"

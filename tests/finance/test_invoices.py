@@ -39,7 +39,8 @@ def test_trip_invoice_worked_example(billing, finance_user, client_a):
         Decimal("407.03"),
         Decimal("5622.03"),
     )
-    assert invoice.status == InvoiceStatus.DRAFT and invoice.number is None
+    assert invoice.status == InvoiceStatus.DRAFT
+    assert invoice.number is None
     flight_line = invoice.lines.get(kind="flight_time")
     assert flight_line.flight == trip.flights.get()
     assert invoice.lines.get(kind="fet").tax_rule.endswith("26 U.S.C. 4261(a)")
@@ -57,7 +58,8 @@ def test_invoice_in_the_clients_currency_records_the_rate(billing, finance_user,
     assert amounts["flight_time"] == (Decimal("3992.80"), Decimal("4340.00"))
     assert amounts["fet"] == (Decimal("359.84"), Decimal("391.13"))  # 391.13 x 0.92 = 359.8396
     assert amounts["segment_fee"] == (Decimal("14.63"), Decimal("15.90"))  # 14.628
-    assert invoice.currency == "EUR" and invoice.base_currency == "USD"
+    assert invoice.currency == "EUR"
+    assert invoice.base_currency == "USD"
     assert (invoice.fx_rate, invoice.fx_date) == (Decimal("0.92"), date(2031, 1, 1))
     assert invoice.base_total == Decimal("5622.03")
     assert invoice.total == sum(line.amount for line in invoice.lines.all()) == Decimal("5172.27")
@@ -69,7 +71,12 @@ def test_special_services_at_cost_plus_markup_converted_at_a_recorded_rate(billi
     trip = completed_trip(client_a, jet(), block_minutes=62)
     flight = trip.flights.get()
     flight_services.special_service_save(
-        flight=flight, actor=None, kind="catering", description="Sushi", cost=Decimal("460.00"), currency="EUR"
+        flight=flight,
+        actor=None,
+        kind="catering",
+        description="Sushi",
+        cost=Decimal("460.00"),
+        currency="EUR",
     )
     invoice = services.invoice_from_trip(trip=trip, actor=finance_user, on=ISSUE_DAY)
     line = invoice.lines.get(kind="service")
@@ -77,7 +84,8 @@ def test_special_services_at_cost_plus_markup_converted_at_a_recorded_rate(billi
     assert (line.source_amount, line.source_currency) == (Decimal("460.00"), "EUR")
     assert (line.fx_rate, line.fx_date) == (Decimal("1.08695652"), date(2031, 1, 1))
     assert line.amount == line.base_amount == Decimal("550.00")
-    assert line.special_service.flight == flight and not line.is_tax
+    assert line.special_service.flight == flight
+    assert not line.is_tax
     assert invoice.total == Decimal("5622.03") + Decimal("550.00")
 
 
@@ -153,7 +161,9 @@ def test_numbering_restarts_each_year(billing, finance_user, client_a):
 
 
 def test_issued_invoice_is_immutable(billing, finance_user, client_a):
-    invoice = services.invoice_from_trip(trip=completed_trip(client_a, jet()), actor=finance_user, on=ISSUE_DAY)
+    invoice = services.invoice_from_trip(
+        trip=completed_trip(client_a, jet()), actor=finance_user, on=ISSUE_DAY
+    )
     invoice = services.invoice_issue(invoice=invoice, actor=finance_user, on=ISSUE_DAY)
     invoice.total = Decimal("1.00")
     with pytest.raises(IssuedInvoiceGuard):
@@ -165,13 +175,16 @@ def test_issued_invoice_is_immutable(billing, finance_user, client_a):
     with pytest.raises(IssuedInvoiceGuard):
         Invoice.objects.get(pk=invoice.pk).delete()
     stored = Invoice.objects.get(pk=invoice.pk)
-    assert stored.total == Decimal("5622.03") and stored.lines.count() == 6
+    assert stored.total == Decimal("5622.03")
+    assert stored.lines.count() == 6
     with pytest.raises(Conflict):
         services.invoice_delete_draft(invoice=stored, actor=finance_user)
 
 
 def test_void_keeps_the_number_and_refuses_a_paid_invoice(billing, finance_user, client_a):
-    invoice = services.invoice_from_trip(trip=completed_trip(client_a, jet()), actor=finance_user, on=ISSUE_DAY)
+    invoice = services.invoice_from_trip(
+        trip=completed_trip(client_a, jet()), actor=finance_user, on=ISSUE_DAY
+    )
     invoice = services.invoice_issue(invoice=invoice, actor=finance_user, on=ISSUE_DAY)
     voided = services.invoice_void(invoice=invoice, actor=finance_user, reason="billed to the wrong account")
     assert (voided.status, voided.number, voided.balance) == ("void", "INV-2031-00001", Decimal("0"))
@@ -180,7 +193,12 @@ def test_void_keeps_the_number_and_refuses_a_paid_invoice(billing, finance_user,
     )
     other = services.invoice_issue(invoice=other, actor=finance_user, on=ISSUE_DAY)
     services.payment_record(
-        invoice=other, amount=Decimal("100"), currency="USD", method="wire", idempotency_key="w1", actor=finance_user
+        invoice=other,
+        amount=Decimal("100"),
+        currency="USD",
+        method="wire",
+        idempotency_key="w1",
+        actor=finance_user,
     )
     with pytest.raises(Conflict) as refused:
         services.invoice_void(invoice=other, actor=finance_user, reason="x")
