@@ -73,7 +73,14 @@ class PaymentGateway(Protocol):
     charges: bool  # whether ``charge`` moves money (False: payments are only recorded)
 
     def charge(
-        self, *, amount: Decimal, currency: str, token: str, idempotency_key: str, description: str
+        self,
+        *,
+        amount: Decimal,
+        currency: str,
+        token: str,
+        idempotency_key: str,
+        description: str,
+        metadata: dict[str, str],
     ) -> GatewayResult: ...
 
     def refund(
@@ -90,7 +97,14 @@ class RecordOnlyGateway:
     charges = False
 
     def charge(
-        self, *, amount: Decimal, currency: str, token: str, idempotency_key: str, description: str
+        self,
+        *,
+        amount: Decimal,
+        currency: str,
+        token: str,
+        idempotency_key: str,
+        description: str,
+        metadata: dict[str, str],
     ) -> GatewayResult:
         return GatewayResult(reference="")
 
@@ -126,9 +140,17 @@ class StripeGateway:
         )
 
     def charge(
-        self, *, amount: Decimal, currency: str, token: str, idempotency_key: str, description: str
+        self,
+        *,
+        amount: Decimal,
+        currency: str,
+        token: str,
+        idempotency_key: str,
+        description: str,
+        metadata: dict[str, str],
     ) -> GatewayResult:
         params: dict[str, Any] = {
+            "metadata": metadata,
             "amount": minor_units(amount, currency),
             "currency": currency.lower(),
             "payment_method": token,

@@ -724,6 +724,7 @@ def payment_charge(
             token=payment_method.token,
             idempotency_key=idempotency_key,
             description=f"Invoice {invoice.number}",
+            metadata={"invoice_id": str(invoice.pk)},
         )
     except GatewayDeclined as exc:
         raise Conflict(str(exc), "payment_declined") from exc
@@ -807,7 +808,8 @@ def gateway_webhook(*, payload: bytes, signature: str) -> GatewayEvent:
     """Take a gateway's webhook: verified by signature (else ``GatewayError``), recorded once
     per event id (a redelivery returns the recorded event and does nothing). A
     ``payment_intent.succeeded`` for an invoice (``metadata.invoice_id``) not yet recorded
-    records the payment under the intent's id as idempotency key."""
+    (a charge made here is recorded when it answers, under its gateway reference) records the
+    payment under the intent's id as idempotency key."""
     gateway = payment_gateway()
     event = gateway.webhook_event(payload, signature)
     with transaction.atomic():
@@ -822,7 +824,10 @@ def gateway_webhook(*, payload: bytes, signature: str) -> GatewayEvent:
         invoice_id = (event.data.get("metadata") or {}).get("invoice_id")
         if event.event_type == "payment_intent.succeeded" and invoice_id:
             invoice = Invoice.objects.filter(pk=invoice_id).first()
-            if invoice is not None:
+            known = Payment.objects.filter(gateway=gateway.name, gateway_reference=event.data["id"]).first()
+            if known is not None:  # charged from here: recorded when the charge answered
+                outcome = f"payment {known.pk}"
+            elif invoice is not None:
                 minor = Decimal(event.data["amount_received"])
                 amount = minor if event.data["currency"].upper() in _zero_decimal() else minor / 100
                 payment = payment_record(

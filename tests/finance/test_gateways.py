@@ -113,6 +113,7 @@ def test_charge_uses_the_stored_token_and_the_idempotency_key(billing, finance_u
     assert call["form"]["amount"] == "562203"
     assert call["form"]["currency"] == "usd"
     assert call["headers"]["Idempotency-Key"] == "charge-inv-1"
+    assert call["form"]["metadata[invoice_id]"] == str(invoice.pk)
     again = api.post(f"/api/v1/invoices/{invoice.pk}/charge", body, format="json")
     assert again.json()["id"] == first.json()["id"]
     assert len(stub.calls) == 1
@@ -183,6 +184,30 @@ def test_webhook_is_verified_and_taken_once(billing, finance_user, client_a, ano
     payment = Payment.objects.get()
     assert (payment.amount, payment.gateway_reference) == (Decimal("1000.00"), "pi_777")
     assert stub.calls == []  # a webhook calls nothing back
+
+
+@override_settings(**STRIPE)
+def test_webhook_for_a_charge_made_here_records_nothing_more(billing, finance_user, client_a, anon, stub):
+    invoice = issued(client_a, finance_user)
+    services.payment_charge(
+        invoice=invoice, payment_method=card(client_a), idempotency_key="c-9", actor=finance_user
+    )
+    intent = {
+        "id": "pi_123",
+        "amount_received": 562203,
+        "currency": "usd",
+        "metadata": {"invoice_id": str(invoice.pk)},
+    }
+    event = {"id": "evt_2", "object": "event", "type": "payment_intent.succeeded", "data": {"object": intent}}
+    payload = json.dumps(event).encode()
+    response = anon.post(
+        "/api/v1/payments/webhook",
+        payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signed(payload),
+    )
+    assert response.status_code == 200
+    assert Payment.objects.count() == 1
 
 
 @override_settings(**STRIPE)
