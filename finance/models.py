@@ -357,7 +357,9 @@ class Invoice(BaseModel):
     notes = models.TextField(blank=True)
 
     tenant_path = "client"
-    gdpr_erasure = "keep"  # accounting records are kept (retention), the client row is anonymised
+    # Accounting records are kept under the operator's legal retention duty (GDPR art. 17(3)(b)):
+    # the client row is anonymised, an issued invoice keeps the name and address it was issued to.
+    gdpr_erasure = "keep"
 
     FROZEN_FIELDS: ClassVar[tuple[str, ...]] = (
         "kind",
@@ -475,6 +477,7 @@ class InvoiceLine(BaseModel):
     tax_rule = models.CharField(max_length=120, blank=True, help_text="The tax and its legal basis.")
 
     tenant_path = "invoice__client"
+    gdpr_erasure = "keep"  # part of the invoice (see Invoice)
 
     class Meta:
         ordering = ["invoice", "position"]
@@ -583,6 +586,7 @@ class DunningReminder(BaseModel):
     sent_at = models.DateTimeField(default=timezone.now)
 
     tenant_path = "invoice__client"
+    gdpr_erasure = "keep"  # no personal data
 
     class Meta:
         ordering = ["invoice", "days_overdue"]
@@ -606,6 +610,7 @@ class PrepaidAccount(BaseModel):
     alerted = models.BooleanField(default=False, help_text="Alert sent since the balance last rose above.")
 
     tenant_path = "client"
+    gdpr_erasure = "keep"  # amounts only
 
     class Meta:
         constraints = [
@@ -626,6 +631,7 @@ class PrepaidEntry(BaseModel):
     balance_after = amount_field()
 
     tenant_path = "account__client"
+    gdpr_erasure = "keep"  # accounting record (see Invoice)
 
     class Meta:
         ordering = ["account", "-created_at", "-id"]

@@ -80,8 +80,8 @@ SEEDERS: tuple[str, ...] = (
     "fleet.demo.seed_fleet",
     "clients.demo.seed_clients",
     "flights.demo.seed_flights",
-    "finance.demo.seed_invoices",
     "crew.demo.seed_crew",
+    "finance.demo.seed_invoices",
 )
 
 
