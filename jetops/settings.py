@@ -357,6 +357,10 @@ SPECTACULAR_SETTINGS = {
         "AvailabilityKindEnum": "crew.choices.AvailabilityKind",
         "DutyKindEnum": "crew.choices.DutyKind",
         "TrainingKindEnum": "crew.choices.TrainingKind",
+        "InvoiceStatusEnum": "finance.models.InvoiceStatus",
+        "InvoiceKindEnum": "finance.models.InvoiceKind",
+        "PaymentKindEnum": "finance.models.PaymentKind",
+        "PaymentMethodKindEnum": "finance.models.PaymentMethodKind",
     },
 }
 
