@@ -150,6 +150,23 @@ DEMO_CLIENTS: list[dict[str, Any]] = [
     },
     {
         "client": {
+            "client_type": "corporate",
+            "company_name": "Lumière Ventures SAS",
+            "contact_person": "Camille Laurent",
+            "email": "camille.laurent@lumiere.example",
+            "phone": "+33142000101",
+            "billing_currency": "EUR",
+            "billing_address": {
+                "line1": "12 avenue Montaigne",
+                "city": "Paris",
+                "postal_code": "75008",
+                "country": "FR",
+            },
+        },
+        "passengers": [],
+    },
+    {
+        "client": {
             "client_type": "individual",
             "contact_person": "Robert Chen",
             "email": "rchen@example.com",

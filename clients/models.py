@@ -48,7 +48,18 @@ class Client(BaseModel):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text="Negotiated discount applied to every quote.",
     )
-    credit_limit = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    credit_limit = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text="Most the client may owe on open invoices when booking (0: no limit).",
+    )
+    payment_terms_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(365)],
+        help_text="Days to pay an invoice; empty: the billing profile's default.",
+    )
     account_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any, ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -431,3 +433,441 @@ class AircraftOperatingCost(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.aircraft} operating cost {self.cost_per_block_hour}/h"
+
+
+# ------------------------------------------------------------------------------ invoicing
+# Money below is Decimal with two places in the document's currency; every amount converted
+# from another currency stores the rate and the date of the FxRate row it used
+# (docs/rules.md#invoices-and-payments).
+
+
+def amount_field(help_text: str = "") -> models.DecimalField:
+    """A signed amount (credit notes and refunds reduce what is owed)."""
+    return models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"), help_text=help_text)
+
+
+def rate_field() -> models.DecimalField:
+    return models.DecimalField(
+        max_digits=18,
+        decimal_places=8,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.00000001"))],
+        help_text="Units of the document's currency per unit of the base currency.",
+    )
+
+
+class BillingProfile(BaseModel):
+    """The operator as it appears on invoices (name, addresses, tax id, bank details, logo),
+    its numbering schema (prefixes, width, yearly reset) and base currency. One is active."""
+
+    name = models.CharField(max_length=80, unique=True)
+    is_active = models.BooleanField(default=False)
+    legal_name = models.CharField(max_length=200)
+    address = models.TextField(help_text="Postal address, one line per line.")
+    tax_id = models.CharField(max_length=60, blank=True, help_text="E.g. the EIN or VAT number.")
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    bank_details = models.TextField(help_text="Printed at the foot of every invoice.")
+    logo = models.FileField(upload_to="finance/logos/", blank=True)
+    base_currency = models.CharField(max_length=3, default="USD", validators=[currency_validator])
+    invoice_prefix = models.CharField(max_length=10, default="INV-")
+    credit_note_prefix = models.CharField(max_length=10, default="CN-")
+    proforma_prefix = models.CharField(max_length=10, default="PF-")
+    number_width = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(3), MaxValueValidator(10)]
+    )
+    yearly_reset = models.BooleanField(default=True, help_text="Start each series at 1 every year.")
+    service_markup_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("500"))],
+        help_text="Added to the cost of special services (catering, transport…) on invoices.",
+    )
+    default_payment_terms_days = models.PositiveSmallIntegerField(
+        default=30, help_text="For clients without their own payment terms."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=Q(is_active=True),
+                name="billing_profile_one_active",
+                violation_error_message="Only one billing profile can be active.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}{' (active)' if self.is_active else ''}"
+
+
+class InvoiceKind(models.TextChoices):
+    INVOICE = "invoice", "Invoice"
+    PROFORMA = "proforma", "Pro-forma / deposit"
+    CREDIT_NOTE = "credit_note", "Credit note"
+
+
+class InvoiceStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ISSUED = "issued", "Issued"
+    PARTIALLY_PAID = "partially_paid", "Partially paid"
+    PAID = "paid", "Paid"
+    VOID = "void", "Void"
+
+
+OPEN_INVOICE_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID)
+
+
+class InvoiceCounter(models.Model):
+    """The last number taken in one series and year (year 0 when the series never resets).
+    Taken under a row lock in the transaction that issues the document, so a rolled-back
+    issue gives its number back: no gaps, no duplicates (the invoice's unique constraint)."""
+
+    series = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="invoice_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.year}: {self.value}"
+
+
+class Invoice(BaseModel):
+    """An invoice, a pro-forma/deposit invoice or a credit note, in the client's billing
+    currency. A draft may be edited and deleted; from issue on its number, lines and amounts
+    never change (``IssuedInvoiceGuard``): a correction is a credit note. ``amount_paid``,
+    ``amount_credited`` and ``balance`` are stored and refreshed by the services that record
+    payments and credit notes, so lists never sum history."""
+
+    kind = models.CharField(max_length=12, choices=InvoiceKind.choices, default=InvoiceKind.INVOICE)
+    status = models.CharField(max_length=16, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT)
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="invoices")
+    trip = models.ForeignKey(
+        "flights.Trip", null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
+    )
+    quote = models.ForeignKey(
+        "flights.Quote", null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
+    )
+    credit_for = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes"
+    )
+    billing_profile = models.ForeignKey(BillingProfile, on_delete=models.PROTECT, related_name="+")
+    series = models.CharField(max_length=20, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    number = models.CharField(max_length=30, null=True, blank=True, unique=True)
+    currency = models.CharField(max_length=3, validators=[currency_validator])
+    base_currency = models.CharField(max_length=3, validators=[currency_validator])
+    fx_rate = rate_field()
+    fx_date = models.DateField(
+        null=True, blank=True, help_text="Date of the FX rate used (none: same currency)."
+    )
+    subtotal = amount_field()
+    tax_total = amount_field()
+    total = amount_field()
+    base_total = amount_field("The total in the base currency.")
+    amount_paid = amount_field()
+    amount_credited = amount_field()
+    balance = amount_field("What the client still owes on it.")
+    bill_to = models.JSONField(default=dict, blank=True, help_text="Name and address as printed.")
+    issued_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    voided_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.CharField(max_length=300, blank=True)
+    notes = models.TextField(blank=True)
+
+    tenant_path = "client"
+    # Accounting records are kept under the operator's legal retention duty (GDPR art. 17(3)(b)):
+    # the client row is anonymised, an issued invoice keeps the name and address it was issued to.
+    gdpr_erasure = "keep"
+
+    FROZEN_FIELDS: ClassVar[tuple[str, ...]] = (
+        "kind",
+        "client_id",
+        "trip_id",
+        "quote_id",
+        "credit_for_id",
+        "series",
+        "year",
+        "sequence",
+        "number",
+        "currency",
+        "base_currency",
+        "fx_rate",
+        "fx_date",
+        "subtotal",
+        "tax_total",
+        "total",
+        "base_total",
+        "bill_to",
+        "issued_on",
+        "due_on",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["client", "status"]),
+            models.Index(fields=["status", "due_on"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "year", "sequence"],
+                condition=Q(sequence__isnull=False),
+                name="invoice_number_once_per_series",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=InvoiceStatus.DRAFT) | (Q(number__isnull=False) & Q(sequence__gte=1)),
+                name="invoice_issued_has_number",
+                violation_error_message="An issued invoice has a number.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=InvoiceKind.CREDIT_NOTE) | Q(credit_for__isnull=False),
+                name="credit_note_credits_an_invoice",
+                violation_error_message="A credit note credits an invoice.",
+            ),
+            models.UniqueConstraint(
+                fields=["trip"],
+                condition=Q(kind=InvoiceKind.INVOICE) & ~Q(status=InvoiceStatus.VOID),
+                name="invoice_one_live_per_trip",
+                violation_error_message="This trip already has an invoice.",
+            ),
+        ]
+        permissions = [
+            ("issue_invoice", "Can issue and send invoices"),
+            ("void_invoice", "Can void invoices"),
+            ("credit_invoice", "Can issue credit notes"),
+            ("refund_payment", "Can refund payments"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"Draft {self.get_kind_display().lower()} #{self.pk}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == InvoiceStatus.DRAFT
+
+    def frozen_values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.FROZEN_FIELDS)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Refuses to change what an issued document says (guard, no side effect)."""
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).exclude(status=InvoiceStatus.DRAFT).first()
+            if stored is not None and stored.frozen_values() != self.frozen_values():
+                raise IssuedInvoiceGuard(f"{stored} is issued: correct it with a credit note.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.number:
+            raise IssuedInvoiceGuard(f"{self} is issued: it is never deleted (void it or credit it).")
+        return super().delete(*args, **kwargs)
+
+
+class IssuedInvoiceGuard(Exception):
+    """A write tried to change or delete an issued document (a programming error: services
+    refuse first with a Conflict)."""
+
+
+class InvoiceLine(BaseModel):
+    """One line of an invoice, traceable to what it bills: a flight, a special service, a
+    fee kind of the pricing engine, a tax (with the rule it came from) or a quote line."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=30, help_text="The pricing engine's line kind, or service/deposit.")
+    description = models.CharField(max_length=300)
+    is_tax = models.BooleanField(default=False)
+    quantity = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("1"))
+    amount = amount_field("In the invoice's currency.")
+    base_amount = amount_field("In the base currency.")
+    source_currency = models.CharField(max_length=3, blank=True, validators=[currency_validator])
+    source_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    fx_rate = models.DecimalField(max_digits=18, decimal_places=8, null=True, blank=True)
+    fx_date = models.DateField(null=True, blank=True)
+    flight = models.ForeignKey(
+        "flights.Flight", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    special_service = models.ForeignKey(
+        "flights.SpecialService", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    quote_line = models.ForeignKey(
+        "flights.QuoteLine", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    tax_rule = models.CharField(max_length=120, blank=True, help_text="The tax and its legal basis.")
+
+    tenant_path = "invoice__client"
+    gdpr_erasure = "keep"  # part of the invoice (see Invoice)
+
+    class Meta:
+        ordering = ["invoice", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "position"], name="invoice_line_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description}: {self.amount}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if Invoice.objects.filter(pk=self.invoice_id).exclude(status=InvoiceStatus.DRAFT).exists():
+            raise IssuedInvoiceGuard("The lines of an issued invoice never change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if Invoice.objects.filter(pk=self.invoice_id).exclude(status=InvoiceStatus.DRAFT).exists():
+            raise IssuedInvoiceGuard("The lines of an issued invoice never change.")
+        return super().delete(*args, **kwargs)
+
+
+class PaymentMethodKind(models.TextChoices):
+    CARD = "card", "Card"
+    ACH = "ach", "ACH"
+    WIRE = "wire", "Wire transfer"
+    CHECK = "check", "Check"
+    CASH = "cash", "Cash"
+    PREPAID = "prepaid", "Prepaid hours account"
+
+
+class PaymentKind(models.TextChoices):
+    PAYMENT = "payment", "Payment"
+    REFUND = "refund", "Refund"
+
+
+class Payment(BaseModel):
+    """Money received for (or refunded against) an invoice. ``amount`` is in ``currency``;
+    ``applied_amount`` is what it settles in the invoice's currency, at ``fx_rate`` of
+    ``fx_date`` when the currencies differ. ``idempotency_key`` is unique: recording or
+    charging twice with one key returns the first payment."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="payments")
+    kind = models.CharField(max_length=8, choices=PaymentKind.choices, default=PaymentKind.PAYMENT)
+    refund_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
+    )
+    method = models.CharField(max_length=10, choices=PaymentMethodKind.choices)
+    reference = models.CharField(max_length=120, blank=True)
+    amount = models.DecimalField(
+        max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    currency = models.CharField(max_length=3, validators=[currency_validator])
+    applied_amount = models.DecimalField(max_digits=14, decimal_places=2)
+    fx_rate = models.DecimalField(max_digits=18, decimal_places=8, null=True, blank=True)
+    fx_date = models.DateField(null=True, blank=True)
+    received_on = models.DateField(default=timezone.localdate)
+    gateway = models.CharField(max_length=40, default="record")
+    gateway_reference = models.CharField(max_length=120, blank=True)
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    tenant_path = "client"
+    gdpr_erasure = "keep"
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(kind=PaymentKind.PAYMENT) | Q(refund_of__isnull=False),
+                name="refund_names_its_payment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} {self.currency} on {self.invoice}"
+
+
+class GatewayEvent(models.Model):
+    """A webhook event received from a payment gateway, once (unique per gateway and id), so
+    a redelivered event changes nothing. Append-only, no history."""
+
+    gateway = models.CharField(max_length=40)
+    event_id = models.CharField(max_length=120)
+    event_type = models.CharField(max_length=80)
+    payload = models.JSONField(default=dict)
+    received_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["gateway", "event_id"], name="gateway_event_once")]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.event_type} {self.event_id}"
+
+
+class DunningReminder(BaseModel):
+    """One payment reminder for an invoice, ``days_overdue`` days after its due date. The
+    unique pair makes the nightly run idempotent."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="reminders")
+    days_overdue = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    tenant_path = "invoice__client"
+    gdpr_erasure = "keep"  # no personal data
+
+    class Meta:
+        ordering = ["invoice", "days_overdue"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "days_overdue"], name="dunning_reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder +{self.days_overdue} d for {self.invoice}"
+
+
+class PrepaidAccount(BaseModel):
+    """A client's jet-card / prepaid account: deposits add to ``balance``, issued invoices
+    are settled from it first; below ``alert_threshold`` the client and finance are told.
+    ``balance`` is stored and changed only with an entry, under a row lock."""
+
+    client = models.OneToOneField("clients.Client", on_delete=models.PROTECT, related_name="prepaid_account")
+    currency = models.CharField(max_length=3, validators=[currency_validator])
+    balance = amount_field()
+    alert_threshold = money_field("Alert when the balance falls below this.")
+    alerted = models.BooleanField(default=False, help_text="Alert sent since the balance last rose above.")
+
+    tenant_path = "client"
+    gdpr_erasure = "keep"  # amounts only
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(balance__gte=0), name="prepaid_balance_non_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"Prepaid account of {self.client}: {self.balance} {self.currency}"
+
+
+class PrepaidEntry(BaseModel):
+    """A deposit into, or a deduction (for an invoice) from, a prepaid account."""
+
+    account = models.ForeignKey(PrepaidAccount, on_delete=models.PROTECT, related_name="entries")
+    amount = amount_field("Positive: deposit; negative: deduction.")
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(max_length=120, blank=True)
+    balance_after = amount_field()
+
+    tenant_path = "account__client"
+    gdpr_erasure = "keep"  # accounting record (see Invoice)
+
+    class Meta:
+        ordering = ["account", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "invoice"],
+                condition=Q(invoice__isnull=False),
+                name="prepaid_once_per_invoice",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} on {self.account}"

@@ -84,6 +84,7 @@ SEEDERS: tuple[str, ...] = (
     "crew.demo.seed_crew",
     "maintenance.demo.seed_maintenance",
     "planning.demo.seed_planning",
+    "finance.demo.seed_invoices",
 )
 
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -162,16 +162,24 @@ def _is_transient(exc: BaseException) -> bool:
     return isinstance(exc, OSError)
 
 
-def _send_email(to: str, rendered: _Rendered) -> None:
+def _send_email(
+    to: str,
+    rendered: _Rendered,
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+    cc: Sequence[str] = (),
+) -> None:
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
+        cc=list(cc),
         reply_to=[settings.OPERATIONS_EMAIL],
     )
     if rendered.html is not None:
         message.attach_alternative(rendered.html, "text/html")
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
     message.send(fail_silently=False)
 
 
@@ -414,6 +422,37 @@ def notify(
     if retry:
         raise TransientNotificationError(f"Notification {key}: a channel failed; retry later.", deliveries)
     return deliveries
+
+
+def email_once(
+    *,
+    key: str,
+    event: str,
+    client_id: int,
+    to: str,
+    subject: str,
+    text: str,
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+    cc: Sequence[str] = (),
+) -> NotificationDelivery:
+    """Send one e-mail a client must receive whatever its channel preferences (an invoice, a
+    payment reminder), with ``attachments`` (name, content, MIME type), once per ``key``:
+    recorded and claimed like ``notify``'s deliveries before it leaves, so a retried task
+    sends nothing already sent. The stored row keeps the text, not the attachments: a row
+    the sweep resends is sent without them (the document is also in the client portal).
+    Must run outside a transaction. Raises ``TransientNotificationError`` when worth retrying."""
+    rendered = _Rendered(subject=_one_line(subject), text=text, html=None)
+    message = _Message(
+        channel=NotificationChannel.EMAIL,
+        recipient=to,
+        subject=rendered.subject,
+        body=text,
+        send=lambda: _send_email(to, rendered, attachments, cc),
+    )
+    row, transient = _deliver(_record(key=key, event=event, client_id=client_id, message=message), message)
+    if transient:
+        raise TransientNotificationError(f"E-mail {key}: retry later.", [row])
+    return row
 
 
 def delivery_send(*, delivery_id: int) -> NotificationDelivery | None:

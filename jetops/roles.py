@@ -59,6 +59,15 @@ HISTORICAL_DELETES: tuple[str, ...] = (
     "clients.delete_datarequest",
 )
 
+FINANCE_RECORD_DELETES: tuple[str, ...] = (
+    "finance.delete_payment",
+    "finance.delete_prepaidentry",
+    "finance.delete_prepaidaccount",
+    "finance.delete_gatewayevent",
+    "finance.delete_dunningreminder",
+    "finance.delete_invoicecounter",
+)
+
 ROLES: tuple[RoleDef, ...] = (
     RoleDef(
         Role.SUPER_ADMIN,
@@ -114,6 +123,9 @@ ROLES: tuple[RoleDef, ...] = (
             "fleet.view_*",
             "jetops.view_activitylog",
         ),
+        # Payments, refunds and prepaid entries are the books: corrected by a refund or a new
+        # entry, never deleted (issued invoices are refused deletion by their model too).
+        excludes=FINANCE_RECORD_DELETES,
     ),
     RoleDef(
         Role.MAINTENANCE_MANAGER,
@@ -202,6 +214,8 @@ ROLES: tuple[RoleDef, ...] = (
             "flights.add_conciergerequest",
             "flights.view_feedback",
             "flights.change_feedback",
+            "finance.view_invoice",
+            "finance.view_payment",
         ),
     ),
 )

@@ -222,6 +222,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "jetops.tasks.deliveries_sweep_task",
         "schedule": crontab(minute="*/5"),
     },
+    # Every day at 07:00 UTC, remind clients of invoices 7/14/30 days past due
+    # (INVOICE_DUNNING_DAYS), once per step, none once paid.
+    "finance-dunning": {
+        "task": "finance.tasks.dunning_run_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Every day at 05:30 UTC, fetch the day's FX rates when a provider is configured.
+    "finance-fx-refresh": {
+        "task": "finance.tasks.fx_rates_refresh_task",
+        "schedule": crontab(hour=5, minute=30),
+    },
 }
 
 # --- Auth -------------------------------------------------------------------------------------
@@ -360,6 +371,10 @@ SPECTACULAR_SETTINGS = {
         "AvailabilityKindEnum": "crew.choices.AvailabilityKind",
         "DutyKindEnum": "crew.choices.DutyKind",
         "TrainingKindEnum": "crew.choices.TrainingKind",
+        "InvoiceStatusEnum": "finance.models.InvoiceStatus",
+        "InvoiceKindEnum": "finance.models.InvoiceKind",
+        "PaymentKindEnum": "finance.models.PaymentKind",
+        "PaymentMethodKindEnum": "finance.models.PaymentMethodKind",
     },
 }
 
@@ -431,6 +446,17 @@ def _days(name: str, default: list[str]) -> tuple[int, ...]:
 # Expiry alerts go out this many days ahead (aircraft documents; crew qualifications).
 FLEET_DOCUMENT_ALERT_DAYS = _days("FLEET_DOCUMENT_ALERT_DAYS", ["60", "30", "7"])
 CREW_EXPIRY_ALERT_DAYS = _days("CREW_EXPIRY_ALERT_DAYS", ["60", "30", "7"])
+
+# Finance: payment reminders this many days after an invoice's due date (stopped by payment);
+# the payment gateway (a dotted path; the default records payments and charges nothing) and
+# Stripe's keys when it is the Stripe adapter; the FX-rate provider (a dotted path to a class
+# with rates(day) -> [(base, quote, rate)]; empty: rates are entered or imported only).
+INVOICE_DUNNING_DAYS = tuple(sorted(_days("INVOICE_DUNNING_DAYS", ["7", "14", "30"])))
+FINANCE_EMAIL = env.str("FINANCE_EMAIL", "finance@jetops.example")
+PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", "finance.gateways.RecordOnlyGateway")
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", "")
+FX_RATE_PROVIDER = env.str("FX_RATE_PROVIDER", "")
 # A flight duty is reported this long before the first off-block and released this long after
 # the last on-block (operator policy; the legality engine judges the resulting duty periods).
 CREW_REPORT_MINUTES = env.int("CREW_REPORT_MINUTES", 60)

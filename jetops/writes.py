@@ -10,9 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 
-def save_validated(obj: models.Model, actor: Any, reason: str | None = None) -> None:
-    """``full_clean`` then save, recording ``actor`` (and ``reason``) in the change history."""
-    obj.full_clean()
+def save_validated(
+    obj: models.Model, actor: Any, reason: str | None = None, *, validate_constraints: bool = True
+) -> None:
+    """``full_clean`` then save, recording ``actor`` (and ``reason``) in the change history.
+    ``validate_constraints=False`` leaves the model's constraints to the database, for a
+    service that has checked what they guard itself and writes in bulk (each constraint
+    check is a query)."""
+    obj.full_clean(validate_constraints=validate_constraints)
     _attribute(obj, actor, reason)
     obj.save()
 

@@ -42,6 +42,7 @@ PUBLIC_WRITES = {
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/login/otp"),
     ("POST", "/api/v1/auth/refresh-token"),
+    ("POST", "/api/v1/payments/webhook"),  # the gateway's, authenticated by its signature
 }
 
 

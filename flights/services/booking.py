@@ -23,7 +23,7 @@ from flights.choices import (
     TripEventKind,
 )
 from flights.conflicts import LegPlan, alternatives
-from flights.hooks import flight_changed
+from flights.hooks import booking_checked, flight_changed
 from flights.models import Flight, Quote, QuoteOption, Trip
 from flights.selectors import flight_arrival_estimate
 from flights.services.common import notify_client, profile_turnaround, trip_event
@@ -191,6 +191,7 @@ def trip_book(
                 notes=notes,
                 created_by=actor,
             )
+            booking_checked(client=client, amount=trip.total, currency=trip.currency)
             save_validated(trip, actor)
             for sequence, plan in enumerate(legs, start=1):
                 flight = _flight_from_plan(trip, aircraft, plan, sequence, turnaround)
