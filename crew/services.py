@@ -17,7 +17,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from crew import selectors
+from crew import experience, selectors
 from crew.choices import (
     OVERRIDE_LEGALITY,
     POSITION_ROLES,
@@ -41,7 +41,7 @@ from crew.models import (
     new_calendar_token,
 )
 from flights.choices import ACTIVE_FLIGHT_STATUSES, FLOWN_FLIGHT_STATUSES, FlightStatus, TripEventKind
-from flights.models import Flight, TripEvent
+from flights.models import Flight, TripEvent, planned_during
 from jetops.activity import RequestMeta, activity_record
 from jetops.critical import critical_check
 from jetops.errors import Conflict
@@ -195,10 +195,9 @@ def _assigned_between(member: CrewMember, start: datetime, end: datetime) -> lis
     release = timedelta(minutes=settings.CREW_RELEASE_MINUTES)
     return list(
         CrewAssignment.objects.filter(
+            planned_during(start - release, end + report, "flight__"),
             crew_member=member,
             flight__status__in=ACTIVE_FLIGHT_STATUSES,
-            flight__departure_at__lt=end + report,
-            flight__arrival_at__gt=start - release,
         )
         .select_related("flight__trip")
         .order_by("flight__departure_at")
@@ -500,6 +499,7 @@ def pilot_flying_set(*, assignment: CrewAssignment, actor: User | None) -> CrewA
         save_validated(other, actor, "Another pilot recorded as pilot flying")
     assignment.pilot_flying = True
     save_validated(assignment, actor, "Recorded as pilot flying")
+    experience.forget_flight_crew(flight.pk)
     member = assignment.crew_member
     _crew_event(
         flight, actor, action="pilot_flying", crew_member=member.pk, name=member.name, role=assignment.role

@@ -46,7 +46,7 @@ from flights.quoting import (
 )
 from jetops.errors import Conflict
 from jetops.models import User
-from jetops.numbering import next_number
+from jetops.numbering import next_number, number_last, pending_number
 from jetops.permissions import PORTAL_REFUSAL, is_portal_user, user_can
 from jetops.writes import save_validated
 
@@ -245,7 +245,7 @@ def quote_create(
         [r.valid_until for _, r in results], default=now + timedelta(hours=profile.validity_hours)
     )
     quote = Quote(
-        number=next_number("quote", prefix="Q-"),
+        number=pending_number(),  # the real one last: number_last below
         client=client,
         legs=[
             {
@@ -283,6 +283,7 @@ def quote_create(
     bulk_create_with_history(options, QuoteOption, default_user=actor)
     stored = {o.rank: o for o in QuoteOption.objects.filter(quote=quote)}
     _lines_create([(stored[rank], result) for rank, (_aircraft, result) in enumerate(results)], actor)
+    number_last(quote, "quote", prefix="Q-")
     return quote, left_out
 
 
@@ -813,6 +814,9 @@ def flight_status_change(
         flight.cancel_reason = reason.strip()
     flight.status = status
     save_validated(flight, actor, reason=reason or None)
+    from crew.experience import forget_flight_crew  # crew builds on flights
+
+    forget_flight_crew(flight.pk)  # its pilots' recency (a flown leg) is read again
     _event(
         flight.trip,
         TripEventKind.STATUS,

@@ -40,7 +40,7 @@ from crew.filtersets import CrewFilterSet
 from crew.models import CrewAssignment, CrewAvailability, CrewMember
 from crew.roster import totals
 from fleet.api.views import schedule_window
-from flights.models import Flight
+from flights.models import Flight, planned_during
 from jetops.activity import acting_user
 from jetops.api.viewsets import JetOpsGenericViewSet
 from jetops.permissions import restrict, user_can
@@ -268,7 +268,8 @@ class CrewAssignmentViewSet(mixins.ListModelMixin, JetOpsGenericViewSet):
     """``/crew/assignments?from=&to=``: per crew member, the assignments in the window with
     flight and duty hour totals. A crew user gets their own line only."""
 
-    queryset = selectors.crew_queryset().filter(is_active=True)
+    # Name, position and base are all a line shows: no qualifications, no encrypted contact.
+    queryset = CrewMember.objects.filter(is_active=True).defer("emergency_contact", "contact_info", "notes")
     serializer_class = AssignmentSerializer
     filterset_class = CrewFilterSet
     action_perms = {"list": "crew.view_crewassignment"}
@@ -285,13 +286,19 @@ class CrewAssignmentViewSet(mixins.ListModelMixin, JetOpsGenericViewSet):
         rosters = selectors.rosters(ids, start, end)
         assignments = (
             restrict(CrewAssignment.objects.all(), request.user)
-            .filter(crew_member_id__in=ids, flight__departure_at__lt=end, flight__arrival_at__gt=start)
-            .select_related("flight", "crew_member")
+            .filter(planned_during(start, end, "flight__"), crew_member_id__in=ids)
+            .select_related("flight")
+            .defer("flight__flight_plan", "flight__billing_info")
             .order_by("flight__departure_at", "id")
         )
-        by_member: dict[int, list[CrewAssignment]] = {pk: [] for pk in ids}
-        for assignment in assignments:
-            by_member[assignment.crew_member_id].append(assignment)
+        listed = {m.pk: m for m in members}
+        found = list(assignments)
+        for assignment in found:
+            assignment.crew_member = listed[assignment.crew_member_id]
+        # One serializer for the page's assignments (its fields are built once), then per member.
+        by_member: dict[int, list[Any]] = {pk: [] for pk in ids}
+        for assignment, data in zip(found, AssignmentSerializer(found, many=True).data, strict=True):
+            by_member[assignment.crew_member_id].append(data)
         settings = selectors.duty_settings()
         rows = [
             {
@@ -299,7 +306,7 @@ class CrewAssignmentViewSet(mixins.ListModelMixin, JetOpsGenericViewSet):
                 "name": m.name,
                 "position": m.position,
                 "home_base": m.home_base_id,
-                "assignments": AssignmentSerializer(by_member[m.pk], many=True).data,
+                "assignments": by_member[m.pk],
                 "totals": asdict(totals(rosters[m.pk], start, end, settings)),
             }
             for m in members
