@@ -225,11 +225,12 @@ def record_of(member: CrewMember, experience: Sequence[ExperienceEvent]) -> Reco
 
 
 def expiries_by_member(
-    members: Sequence[CrewMember], today: date | None = None
+    members: Sequence[CrewMember], today: date | None = None, rules: Rules | None = None
 ) -> dict[int, list[ExpiryItem]]:
-    """Every member's expiry items, soonest first (members from ``crew_queryset``)."""
+    """Every member's expiry items, soonest first (members from ``crew_queryset``), under
+    ``rules`` (default: those in force ``today``)."""
     today = today or timezone.localdate()
-    rules = rules_in_force(today)
+    rules = rules or rules_in_force(today)
     experience = experience_by_member([m.pk for m in members], today)
     return {m.pk: expiry_items(record_of(m, experience.get(m.pk, [])), today, rules) for m in members}
 

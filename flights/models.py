@@ -160,6 +160,10 @@ class Trip(BaseModel):
 # window's lower bound on ``departure_at``, so PostgreSQL reads the flights of a window through
 # the departure index instead of every flight that arrives after its start.
 FLIGHT_MAX_LEG = timedelta(hours=48)
+# The longest an aircraft is occupied by one flight: the longest leg and the longest turnaround
+# a pricing profile can hold (a positive small integer of minutes). The lower bound of
+# ``overlapping``, for the same reason.
+FLIGHT_MAX_OCCUPANCY = FLIGHT_MAX_LEG + timedelta(minutes=32767)
 
 
 def planned_during(start: Any, end: Any, path: str = "") -> Q:
@@ -180,7 +184,9 @@ class FlightQuerySet(models.QuerySet["Flight"]):
 
     def overlapping(self, start: Any, end: Any) -> FlightQuerySet:
         """Flights whose occupied period ``[departure_at, busy_until)`` meets ``[start, end)``."""
-        return self.filter(departure_at__lt=end, busy_until__gt=start)
+        return self.filter(
+            departure_at__lt=end, departure_at__gt=start - FLIGHT_MAX_OCCUPANCY, busy_until__gt=start
+        )
 
 
 class Flight(BaseModel):
@@ -253,6 +259,10 @@ class Flight(BaseModel):
                 condition=Q(arrival_at__lte=F("departure_at") + FLIGHT_MAX_LEG),
                 name="flight_longest_leg",
                 violation_error_message="A leg is planned to last at most 48 hours.",
+            ),
+            models.CheckConstraint(
+                condition=Q(busy_until__lte=F("departure_at") + FLIGHT_MAX_OCCUPANCY),
+                name="flight_longest_occupancy",
             ),
             models.CheckConstraint(
                 condition=Q(busy_until__gte=F("arrival_at")),

@@ -106,10 +106,11 @@ class CrewMemberViewSet(
 
     def _context_for(self, members: list[CrewMember]) -> dict[str, Any]:
         today = timezone.localdate()
+        rules = selectors.rules_in_force(today)
         return {
             **self.get_serializer_context(),
-            "expiries": selectors.expiries_by_member(members, today),
-            "rules": selectors.rules_in_force(today),
+            "expiries": selectors.expiries_by_member(members, today, rules),
+            "rules": rules,
         }
 
     @extend_schema(

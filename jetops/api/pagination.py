@@ -57,21 +57,22 @@ class EstimatedCountPaginator(Paginator):  # type: ignore[type-arg]
     row, so ``next`` is exact even when the count is not."""
 
     @cached_property
-    def count_is_exact(self) -> bool:
-        return self._bounded_count <= EXACT_COUNT_LIMIT
-
-    @cached_property
-    def _bounded_count(self) -> int:
-        return self.object_list.order_by().values("pk")[: EXACT_COUNT_LIMIT + 1].count()  # type: ignore[no-any-return]
-
-    @cached_property
-    def count(self) -> int:
-        if self.count_is_exact:
-            return self._bounded_count
+    def _counted(self) -> tuple[int, bool]:
+        bounded: int = self.object_list.order_by().values("pk")[: EXACT_COUNT_LIMIT + 1].count()
+        if bounded <= EXACT_COUNT_LIMIT:
+            return bounded, True
         estimate = planner_rows(self.object_list)
-        if estimate is None:
-            return self.object_list.count()  # type: ignore[no-any-return]
-        return max(estimate, self._bounded_count)
+        if estimate is None:  # no planner to ask (SQLite): count them all
+            return self.object_list.count(), True
+        return max(estimate, bounded), False
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self._counted[0]
+
+    @property
+    def count_is_exact(self) -> bool:
+        return self._counted[1]
 
     def validate_number(self, number: Any) -> int:
         try:

@@ -166,15 +166,17 @@ def prepare(env: dict[str, str]) -> tuple[Callable[[], str], list[Endpoint]]:
 
 def quote_body(now: datetime) -> str:
     """A two-leg round trip between the two airports the fleet flies most, for the client
-    with the most trips, over every aircraft (``POST /flights/quote``)."""
-    from django.db.models import Count
+    with the most trips, over every aircraft (``POST /flights/quote``), a week after the last
+    flight booked: every aircraft is free, so each is priced and stored as an option."""
+    from django.db.models import Count, Max
 
     from flights.models import Flight
 
     busiest = Flight.objects.values("client_id").annotate(n=Count("id")).order_by("-n")[0]["client_id"]
     routes = Flight.objects.values("departure_airport", "arrival_airport").annotate(n=Count("id"))
     route = routes.order_by("-n")[0]
-    out = (now + timedelta(days=20)).replace(hour=14, minute=0)
+    last = Flight.objects.aggregate(last=Max("busy_until"))["last"] or now
+    out = (max(last, now) + timedelta(days=7)).replace(hour=14, minute=0, second=0)
     legs = [
         (route["departure_airport"], route["arrival_airport"], out),
         (route["arrival_airport"], route["departure_airport"], out + timedelta(days=2)),

@@ -45,9 +45,8 @@ def _plan(sql: str) -> list[str]:
 
 @pytest.fixture
 def flown(client_a, profile):
-    aircraft = make_aircraft()
     member = make_crew("P1")
-    flights = [book(client_a, aircraft, days=days) for days in (3, 5)]
+    flights = [book(client_a, make_aircraft(), days=days) for days in (3, 5)]
     crew_services.crew_assign(flight=flights[0], member=member, role="PIC", actor=None)
     return flights
 
