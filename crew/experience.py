@@ -83,7 +83,10 @@ def _flown_read(ids: list[int], since: datetime) -> dict[int, list[Row]]:
         counts[1] += landings
         counts[2] += int(is_night_for_currency(took_off, dep_lat, dep_lon))
         counts[3] += landings if is_night_for_currency(landed, arr_lat, arr_lon) else 0
-    return {pk: [(*key, *counts) for key, counts in by_day.items()] for pk, by_day in sums.items()}
+    return {
+        pk: [(day, on, kind, c[0], c[1], c[2], c[3]) for (day, on, kind), c in by_day.items()]
+        for pk, by_day in sums.items()
+    }
 
 
 def _events(rows: list[Row], since: int) -> list[ExperienceEvent]:

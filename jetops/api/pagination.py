@@ -58,12 +58,13 @@ class EstimatedCountPaginator(Paginator):  # type: ignore[type-arg]
 
     @cached_property
     def _counted(self) -> tuple[int, bool]:
-        bounded: int = self.object_list.order_by().values("pk")[: EXACT_COUNT_LIMIT + 1].count()
+        rows: QuerySet[Any] = self.object_list  # type: ignore[assignment]
+        bounded = rows.order_by().values("pk")[: EXACT_COUNT_LIMIT + 1].count()
         if bounded <= EXACT_COUNT_LIMIT:
             return bounded, True
-        estimate = planner_rows(self.object_list)
+        estimate = planner_rows(rows)
         if estimate is None:  # no planner to ask (SQLite): count them all
-            return self.object_list.count(), True
+            return rows.count(), True
         return max(estimate, bounded), False
 
     @property
