@@ -10,9 +10,9 @@ from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from fleet.models import Aircraft, Airport
+from fleet.models import Aircraft
 from fleet.occupancy import OccupancyEntry, register_occupancy
 from flights.choices import ACTIVE_FLIGHT_STATUSES, FlightStatus, LegType
 from flights.models import Flight
@@ -25,34 +25,10 @@ def busy_aircraft(start: datetime, end: datetime) -> QuerySet[Any]:
     return Flight.objects.active().overlapping(start, end).values("aircraft_id")
 
 
-# What an entry shows: a fleet's days of flights are read without their plans and billing.
-ENTRY_FIELDS = (
-    "aircraft",
-    "leg_type",
-    "departure_at",
-    "arrival_at",
-    "busy_until",
-    "flight_number",
-    "status",
-    "trip__number",
-    "departure_airport",
-    "arrival_airport",
-    "diverted_to",
-)
-
-
 def _entries(flights: QuerySet[Flight]) -> Iterator[OccupancyEntry]:
-    rows = list(flights.select_related("trip").only(*ENTRY_FIELDS))
-    # The airports once each (a few dozen), not joined three times per flight.
-    airports = Airport.objects.in_bulk(
-        {
-            code
-            for f in rows
-            for code in (f.departure_airport_id, f.arrival_airport_id, f.diverted_to_id)
-            if code
-        }
-    )
-    for flight in rows:
+    # A fleet's days of flights, read without their plans and billing details (never shown).
+    related = flights.select_related("trip", "departure_airport", "arrival_airport", "diverted_to")
+    for flight in related.defer("flight_plan", "billing_info"):
         positioning = flight.leg_type == LegType.POSITIONING
         route = f"{flight.departure_airport_id}–{flight.arrival_airport_id}"
         yield OccupancyEntry(
@@ -72,8 +48,8 @@ def _entries(flights: QuerySet[Flight]) -> Iterator[OccupancyEntry]:
                 "arrival_at": flight.arrival_at.isoformat(),
                 "diverted_to": flight.diverted_to_id,
             },
-            origin=airports[flight.departure_airport_id],
-            destination=airports[flight.diverted_to_id or flight.arrival_airport_id],
+            origin=flight.departure_airport,
+            destination=flight.diverted_to or flight.arrival_airport,
             blocks=flight.status in ACTIVE_FLIGHT_STATUSES,
         )
 
@@ -95,28 +71,24 @@ def flight_neighbours(
     aircraft_ids: Collection[int], start: datetime, end: datetime, exclude: Collection[Any]
 ) -> Iterator[OccupancyEntry]:
     """Per aircraft, its last active flight departing before ``start`` and its first one
-    departing at or after ``end``, however far (two queries, whatever the history)."""
+    departing at or after ``end``, however far (one query, whatever the history)."""
     active = Flight.objects.active().exclude(pk__in=exclude)
     # One row per aircraft, each side a subquery that stops at the first flight it meets
     # (the aircraft/departure index, read backwards or forwards), however long the history.
-    nearest = (
-        Aircraft.objects.filter(pk__in=aircraft_ids)
-        .annotate(
-            before=Subquery(
-                active.filter(aircraft_id=OuterRef("pk"), departure_at__lt=start)
-                .order_by("-departure_at")
-                .values("pk")[:1]
-            ),
-            after=Subquery(
-                active.filter(aircraft_id=OuterRef("pk"), departure_at__gte=end)
-                .order_by("departure_at")
-                .values("pk")[:1]
-            ),
-        )
-        .values_list("before", "after")
+    nearest = Aircraft.objects.filter(pk__in=aircraft_ids).annotate(
+        before=Subquery(
+            active.filter(aircraft_id=OuterRef("pk"), departure_at__lt=start)
+            .order_by("-departure_at")
+            .values("pk")[:1]
+        ),
+        after=Subquery(
+            active.filter(aircraft_id=OuterRef("pk"), departure_at__gte=end)
+            .order_by("departure_at")
+            .values("pk")[:1]
+        ),
     )
-    ids = {pk for pair in nearest for pk in pair if pk is not None}
-    return _entries(Flight.objects.filter(pk__in=ids))
+    either = Q(pk__in=nearest.values("before")) | Q(pk__in=nearest.values("after"))
+    return _entries(Flight.objects.filter(either))
 
 
 def register() -> None:

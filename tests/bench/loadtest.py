@@ -26,6 +26,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import platform
 import signal
 import statistics
 import subprocess
@@ -309,6 +310,30 @@ def table(results: dict[str, tuple[Endpoint, Result, Result]]) -> str:
     return "\n".join(lines)
 
 
+def machine() -> str:
+    """When and on what the figures were measured: date, CPUs, PostgreSQL and the data's size."""
+    from django.db import connection
+
+    from flights.models import Flight
+
+    model = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        names = [
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.read_text().splitlines()
+            if line.startswith("model name")
+        ]
+        model = names[0] if names else model
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    return (
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs ({model}); PostgreSQL {version}; "
+        f"{Flight.objects.count():,} flights"
+    )
+
+
 def main() -> None:
     if "DATABASE_URL" not in os.environ:
         sys.exit("Set DATABASE_URL to the PostgreSQL database holding a seed_scale dataset.")
@@ -338,7 +363,8 @@ def main() -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     workers = env.get("WEB_CONCURRENCY", "gunicorn.conf.py's default")
-    print(f"\n{DURATION:g} s per measurement, {workers} web workers, wrk -c{CONNECTIONS}; server log: {work}")
+    print(f"\n{machine()}")
+    print(f"{DURATION:g} s per measurement, {workers} web workers, wrk -c{CONNECTIONS}; server log: {work}")
     print(table(results))
 
 
