@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from fleet.models import Aircraft
 from fleet.occupancy import OccupancyEntry, register_occupancy
@@ -75,20 +75,25 @@ def flight_neighbours(
     active = Flight.objects.active().exclude(pk__in=exclude)
     # One row per aircraft, each side a subquery that stops at the first flight it meets
     # (the aircraft/departure index, read backwards or forwards), however long the history.
-    nearest = Aircraft.objects.filter(pk__in=aircraft_ids).annotate(
-        before=Subquery(
-            active.filter(aircraft_id=OuterRef("pk"), departure_at__lt=start)
-            .order_by("-departure_at")
-            .values("pk")[:1]
-        ),
-        after=Subquery(
-            active.filter(aircraft_id=OuterRef("pk"), departure_at__gte=end)
-            .order_by("departure_at")
-            .values("pk")[:1]
-        ),
+    nearest = (
+        Aircraft.objects.filter(pk__in=aircraft_ids)
+        .order_by()
+        .annotate(
+            before=Subquery(
+                active.filter(aircraft_id=OuterRef("pk"), departure_at__lt=start)
+                .order_by("-departure_at")
+                .values("pk")[:1]
+            ),
+            after=Subquery(
+                active.filter(aircraft_id=OuterRef("pk"), departure_at__gte=end)
+                .order_by("departure_at")
+                .values("pk")[:1]
+            ),
+        )
     )
-    either = Q(pk__in=nearest.values("before")) | Q(pk__in=nearest.values("after"))
-    return _entries(Flight.objects.filter(either))
+    # A union, not ``pk IN (…) OR pk IN (…)``: PostgreSQL cannot serve an OR of two
+    # subqueries from the primary key and filters every flight instead.
+    return _entries(Flight.objects.filter(pk__in=nearest.values("before").union(nearest.values("after"))))
 
 
 def register() -> None:
