@@ -290,9 +290,13 @@ class ExperienceEvent:
     intercepting_tracking: int = 0
 
     def __post_init__(self) -> None:
-        for f in fields(self)[2:]:
-            if getattr(self, f.name) < 0:
-                raise ValueError(f"{f.name} must be >= 0")
+        for name in _EVENT_COUNTS:
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0")
+
+
+# The counts an event checks (not ``fields()`` per event: a page of crew builds thousands).
+_EVENT_COUNTS = tuple(f.name for f in fields(ExperienceEvent)[2:])
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from fleet.filtersets import AirportFilter
 
 
 class CrewFilterSet(django_filters.FilterSet):
-    position = django_filters.MultipleChoiceFilter(choices=Position.choices)
+    position = django_filters.MultipleChoiceFilter(choices=Position.choices, distinct=False)
     base = AirportFilter(field_name="home_base", label="Home base airport code (ICAO or IATA)")
     type_rating = django_filters.CharFilter(method="filter_type_rating", label="Rated on this aircraft type")
     is_active = django_filters.BooleanFilter()

@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from crew.choices import POSITION_ROLES, UNAVAILABLE_KINDS, AvailabilityKind, CrewRole
+from crew.experience import PILOT_ROLES, flown_experience
 from crew.expiries import ExperienceEvent
 from crew.legality import DEFAULT_RULES, Result, Rules, evaluate, is_legal
 from crew.legality import CrewRole as EngineRole
@@ -49,12 +50,11 @@ from crew.roster import (
     split_for,
     worst_per_rule,
 )
-from flights.choices import FLOWN_FLIGHT_STATUSES, FlightStatus, LegType
-from flights.models import Flight
+from flights.choices import FlightStatus, LegType
+from flights.models import Flight, planned_during
 from jetops.geo import great_circle_nm
 from jetops.models import User
 from jetops.roles import SUPER_ADMIN_LEVEL, Role
-from jetops.sun import is_night_for_currency
 
 # How far around a proposal the roster is read: a calendar year and two quarters back
 # (135.267(a)), and what follows it in its quarter and the next week (135.267(f), 135.273).
@@ -130,7 +130,6 @@ NON_CONTIGUOUS_US = frozenset(
         "Northern Mariana Islands",
     }
 )
-PILOT_ROLES = (CrewRole.PIC, CrewRole.SIC)
 
 
 def beyond_contiguous_us(country: str, subdivision: str) -> bool:
@@ -189,10 +188,7 @@ def leg_of(flight: Flight, crew: Sequence[tuple[int, str]], member_id: int, role
 
 def experience_by_member(member_ids: Iterable[int], today: date) -> dict[int, list[ExperienceEvent]]:
     """Recency experience: recorded flying elsewhere, and the operator's flown legs credited
-    to the pilot who flew them (the assignment recorded as pilot flying, else the pilot in
-    command: 61.57(a) counts the sole manipulator of the controls) with one takeoff and the
-    flight's landings, counted as night too when they fell in the 61.57(b) night at their
-    airport."""
+    to the pilot who flew them (``crew.experience``, cached per member)."""
     since = today - RECENCY_LOOKBACK
     ids = list(member_ids)
     events: dict[int, list[ExperienceEvent]] = defaultdict(list)
@@ -210,48 +206,8 @@ def experience_by_member(member_ids: Iterable[int], today: date) -> dict[int, li
                 intercepting_tracking=row.intercepting_tracking,
             )
         )
-    pilot_flying_recorded = CrewAssignment.objects.filter(flight=OuterRef("flight"), pilot_flying=True)
-    flown = (
-        CrewAssignment.objects.filter(
-            crew_member_id__in=ids,
-            role__in=PILOT_ROLES,
-            flight__status__in=FLOWN_FLIGHT_STATUSES,
-            flight__arrival_at__gte=datetime.combine(since, datetime.min.time(), tzinfo=UTC),
-        )
-        .filter(Q(pilot_flying=True) | Q(Q(role=CrewRole.PIC) & ~Exists(pilot_flying_recorded)))
-        .values_list(
-            "crew_member_id",
-            "flight__actual_off_block",
-            "flight__departure_at",
-            "flight__actual_on_block",
-            "flight__arrival_at",
-            "flight__aircraft__aircraft_type",
-            "flight__landings",
-            "flight__departure_airport__latitude",
-            "flight__departure_airport__longitude",
-            "flight__arrival_airport__latitude",
-            "flight__arrival_airport__longitude",
-            "flight__diverted_to__latitude",
-            "flight__diverted_to__longitude",
-        )
-    )
-    for flown_row in flown:
-        member_id, off, departure, on, arrival, aircraft_type, landings = flown_row[:7]
-        dep_lat, dep_lon, arr_lat, arr_lon, div_lat, div_lon = flown_row[7:]
-        took_off, landed = off or departure, on or arrival
-        if div_lat is not None:
-            arr_lat, arr_lon = div_lat, div_lon
-        night_landing = is_night_for_currency(landed, arr_lat, arr_lon)
-        events[member_id].append(
-            ExperienceEvent(
-                on=timezone.localdate(landed),
-                aircraft_type=aircraft_type,
-                takeoffs=1,
-                landings=max(landings, 1),
-                night_takeoffs=int(is_night_for_currency(took_off, dep_lat, dep_lon)),
-                night_landings=max(landings, 1) if night_landing else 0,
-            )
-        )
+    for member_id, flown in flown_experience(ids, since).items():
+        events[member_id].extend(flown)
     return events
 
 
@@ -269,11 +225,12 @@ def record_of(member: CrewMember, experience: Sequence[ExperienceEvent]) -> Reco
 
 
 def expiries_by_member(
-    members: Sequence[CrewMember], today: date | None = None
+    members: Sequence[CrewMember], today: date | None = None, rules: Rules | None = None
 ) -> dict[int, list[ExpiryItem]]:
-    """Every member's expiry items, soonest first (members from ``crew_queryset``)."""
+    """Every member's expiry items, soonest first (members from ``crew_queryset``), under
+    ``rules`` (default: those in force ``today``)."""
     today = today or timezone.localdate()
-    rules = rules_in_force(today)
+    rules = rules or rules_in_force(today)
     experience = experience_by_member([m.pk for m in members], today)
     return {m.pk: expiry_items(record_of(m, experience.get(m.pk, [])), today, rules) for m in members}
 
@@ -296,9 +253,7 @@ def rosters(member_ids: Iterable[int], start: datetime, end: datetime) -> dict[i
     # with its flight's pilots and attendants counted.
     crew_on_flight = "flight__crew_assignments"
     legs = (
-        CrewAssignment.objects.filter(
-            crew_member_id__in=ids, flight__departure_at__lt=end, flight__arrival_at__gt=start
-        )
+        CrewAssignment.objects.filter(planned_during(start, end, "flight__"), crew_member_id__in=ids)
         .exclude(flight__status=FlightStatus.CANCELLED)
         .annotate(
             pilots=Count(crew_on_flight, filter=Q(flight__crew_assignments__role__in=PILOT_ROLES)),
@@ -478,9 +433,7 @@ def schedule(member: CrewMember, start: datetime, end: datetime) -> dict[str, An
     """The crew member's flights, duties, rest and days off between ``start`` and ``end``."""
     roster = rosters([member.pk], start, end)[member.pk]
     assignments = (
-        CrewAssignment.objects.filter(
-            crew_member=member, flight__departure_at__lt=end, flight__arrival_at__gt=start
-        )
+        CrewAssignment.objects.filter(planned_during(start, end, "flight__"), crew_member=member)
         .exclude(flight__status=FlightStatus.CANCELLED)
         .select_related("flight__aircraft", "flight__departure_airport", "flight__arrival_airport")
         .order_by("flight__departure_at")

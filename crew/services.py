@@ -17,7 +17,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from crew import selectors
+from crew import experience, selectors
 from crew.choices import (
     POSITION_ROLES,
     UNAVAILABLE_KINDS,
@@ -40,7 +40,7 @@ from crew.models import (
 )
 from crew.permissions import OVERRIDE_LEGALITY, SET_PILOT_FLYING
 from flights.choices import ACTIVE_FLIGHT_STATUSES, FLOWN_FLIGHT_STATUSES, FlightStatus, TripEventKind
-from flights.models import Flight, TripEvent
+from flights.models import Flight, TripEvent, planned_during
 from flights.services.booking import SCHEDULE_FIELDS
 from jetops.activity import RequestMeta, activity_record
 from jetops.critical import critical_check
@@ -194,10 +194,9 @@ def _assigned_between(member: CrewMember, start: datetime, end: datetime) -> lis
     release = timedelta(minutes=settings.CREW_RELEASE_MINUTES)
     return list(
         CrewAssignment.objects.filter(
+            planned_during(start - release, end + report, "flight__"),
             crew_member=member,
             flight__status__in=ACTIVE_FLIGHT_STATUSES,
-            flight__departure_at__lt=end + report,
-            flight__arrival_at__gt=start - release,
         )
         .select_related("flight__trip")
         .order_by("flight__departure_at")
@@ -423,9 +422,12 @@ CREW_RULE_FIELDS = SCHEDULE_FIELDS | {"ifr", "flight_attendants"}
 
 def flight_changed(*, flight: Flight, actor: User | None, changed: frozenset[str]) -> None:
     """The flight-change hook crew registers with flights (``flights.hooks``, from
-    ``CrewConfig.ready()``): a change of the fields the crew rules read judges the crew again."""
+    ``CrewConfig.ready()``): a change of the fields the crew rules read judges the crew again;
+    a status change (a leg flown, landed, diverted) makes its pilots' recency read again."""
     if changed & CREW_RULE_FIELDS:
         assignments_recheck(flight=flight, actor=actor)
+    if "status" in changed:
+        experience.forget_flight_crew(flight.pk)
 
 
 def assignments_recheck(*, flight: Flight, actor: User | None) -> list[dict[str, Any]]:
@@ -509,6 +511,7 @@ def pilot_flying_set(*, assignment: CrewAssignment, actor: User | None) -> CrewA
         save_validated(other, actor, "Another pilot recorded as pilot flying")
     assignment.pilot_flying = True
     save_validated(assignment, actor, "Recorded as pilot flying")
+    experience.forget_flight_crew(flight.pk)
     member = assignment.crew_member
     _crew_event(
         flight, actor, action="pilot_flying", crew_member=member.pk, name=member.name, role=assignment.role

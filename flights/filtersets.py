@@ -10,7 +10,10 @@ from jetops.api.filters import IdFilter
 
 
 class FlightFilterSet(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Flight._meta.get_field("status").choices)
+    # ``status IN (...)`` matches each row once: no DISTINCT (django-filter's default) over wide rows.
+    status = django_filters.MultipleChoiceFilter(
+        choices=Flight._meta.get_field("status").choices, distinct=False
+    )
     aircraft = IdFilter(field_name="aircraft_id")
     client = IdFilter(field_name="client_id")
     trip = IdFilter(field_name="trip_id")

@@ -35,7 +35,8 @@ _HOOKS: dict[str, FlightChangeHook] = {}
 
 
 def register_flight_change(name: str, hook: FlightChangeHook) -> None:
-    """Call ``hook`` after every change of a scheduled flight (``flight_update``)."""
+    """Call ``hook`` after every change of a scheduled flight (``flight_update``) and every
+    status change (``flight_status_change``: ``changed`` holds "status")."""
     _HOOKS[name] = hook
 
 

@@ -3,6 +3,7 @@ requests, feedback and the trip timeline."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -155,13 +156,37 @@ class Trip(BaseModel):
         return {"notes": "", "cancel_reason": ""}
 
 
+# The longest leg that may be planned (a database constraint holds every flight to it): a
+# window's lower bound on ``departure_at``, so PostgreSQL reads the flights of a window through
+# the departure index instead of every flight that arrives after its start.
+FLIGHT_MAX_LEG = timedelta(hours=48)
+# The longest an aircraft is occupied by one flight: the longest leg and the longest turnaround
+# a pricing profile can hold (a positive small integer of minutes). The lower bound of
+# ``overlapping``, for the same reason.
+FLIGHT_MAX_OCCUPANCY = FLIGHT_MAX_LEG + timedelta(minutes=32767)
+
+
+def planned_during(start: Any, end: Any, path: str = "") -> Q:
+    """The flights (through ``path``, e.g. ``"flight__"``) planned in the air at some moment of
+    ``(start, end)``: departing before ``end`` and arriving after ``start``."""
+    return Q(
+        **{
+            f"{path}departure_at__lt": end,
+            f"{path}departure_at__gt": start - FLIGHT_MAX_LEG,
+            f"{path}arrival_at__gt": start,
+        }
+    )
+
+
 class FlightQuerySet(models.QuerySet["Flight"]):
     def active(self) -> FlightQuerySet:
         return self.filter(status__in=ACTIVE_FLIGHT_STATUSES)
 
     def overlapping(self, start: Any, end: Any) -> FlightQuerySet:
         """Flights whose occupied period ``[departure_at, busy_until)`` meets ``[start, end)``."""
-        return self.filter(departure_at__lt=end, busy_until__gt=start)
+        return self.filter(
+            departure_at__lt=end, departure_at__gt=start - FLIGHT_MAX_OCCUPANCY, busy_until__gt=start
+        )
 
 
 class Flight(BaseModel):
@@ -190,7 +215,7 @@ class Flight(BaseModel):
     )
     departure_airport = AirportField()
     arrival_airport = AirportField()
-    departure_at = models.DateTimeField(db_index=True)
+    departure_at = models.DateTimeField()
     arrival_at = models.DateTimeField()
     busy_until = models.DateTimeField()
     departure_fbo = models.CharField(max_length=120, blank=True)
@@ -217,12 +242,27 @@ class Flight(BaseModel):
 
     class Meta:
         ordering = ["departure_at", "id"]
-        indexes = [models.Index(fields=["aircraft", "departure_at", "busy_until"])]
+        # The list's default order and its status filter (with a date range) read an index;
+        # see tests/flights/test_query_plans.py.
+        indexes = [
+            models.Index(fields=["aircraft", "departure_at", "busy_until"]),
+            models.Index(fields=["departure_at", "id"], name="flight_departure_order"),
+            models.Index(fields=["status", "departure_at", "id"], name="flight_status_departure"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(arrival_at__gt=F("departure_at")),
                 name="flight_arrives_after_departure",
                 violation_error_message="A flight arrives after it departs.",
+            ),
+            models.CheckConstraint(
+                condition=Q(arrival_at__lte=F("departure_at") + FLIGHT_MAX_LEG),
+                name="flight_longest_leg",
+                violation_error_message="A leg is planned to last at most 48 hours.",
+            ),
+            models.CheckConstraint(
+                condition=Q(busy_until__lte=F("departure_at") + FLIGHT_MAX_OCCUPANCY),
+                name="flight_longest_occupancy",
             ),
             models.CheckConstraint(
                 condition=Q(busy_until__gte=F("arrival_at")),

@@ -10,8 +10,9 @@ from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
+from fleet.models import Aircraft
 from fleet.occupancy import OccupancyEntry, register_occupancy
 from flights.choices import ACTIVE_FLIGHT_STATUSES, FlightStatus, LegType
 from flights.models import Flight
@@ -25,7 +26,9 @@ def busy_aircraft(start: datetime, end: datetime) -> QuerySet[Any]:
 
 
 def _entries(flights: QuerySet[Flight]) -> Iterator[OccupancyEntry]:
-    for flight in flights.select_related("trip", "departure_airport", "arrival_airport", "diverted_to"):
+    # A fleet's days of flights, read without their plans and billing details (never shown).
+    related = flights.select_related("trip", "departure_airport", "arrival_airport", "diverted_to")
+    for flight in related.defer("flight_plan", "billing_info"):
         positioning = flight.leg_type == LegType.POSITIONING
         route = f"{flight.departure_airport_id}–{flight.arrival_airport_id}"
         yield OccupancyEntry(
@@ -68,18 +71,29 @@ def flight_neighbours(
     aircraft_ids: Collection[int], start: datetime, end: datetime, exclude: Collection[Any]
 ) -> Iterator[OccupancyEntry]:
     """Per aircraft, its last active flight departing before ``start`` and its first one
-    departing at or after ``end``, however far (one query)."""
+    departing at or after ``end``, however far (one query, whatever the history)."""
     active = Flight.objects.active().exclude(pk__in=exclude)
-    later = active.filter(
-        aircraft_id=OuterRef("aircraft_id"), departure_at__lt=start, departure_at__gt=OuterRef("departure_at")
+    # One row per aircraft, each side a subquery that stops at the first flight it meets
+    # (the aircraft/departure index, read backwards or forwards), however long the history.
+    nearest = (
+        Aircraft.objects.filter(pk__in=aircraft_ids)
+        .order_by()
+        .annotate(
+            before=Subquery(
+                active.filter(aircraft_id=OuterRef("pk"), departure_at__lt=start)
+                .order_by("-departure_at")
+                .values("pk")[:1]
+            ),
+            after=Subquery(
+                active.filter(aircraft_id=OuterRef("pk"), departure_at__gte=end)
+                .order_by("departure_at")
+                .values("pk")[:1]
+            ),
+        )
     )
-    sooner = active.filter(
-        aircraft_id=OuterRef("aircraft_id"), departure_at__gte=end, departure_at__lt=OuterRef("departure_at")
-    )
-    last_before = active.filter(aircraft_id__in=aircraft_ids, departure_at__lt=start).exclude(Exists(later))
-    first_after = active.filter(aircraft_id__in=aircraft_ids, departure_at__gte=end).exclude(Exists(sooner))
-    either = Q(pk__in=last_before.values("pk")) | Q(pk__in=first_after.values("pk"))
-    return _entries(Flight.objects.filter(either))
+    # A union, not ``pk IN (…) OR pk IN (…)``: PostgreSQL cannot serve an OR of two
+    # subqueries from the primary key and filters every flight instead.
+    return _entries(Flight.objects.filter(pk__in=nearest.values("before").union(nearest.values("after"))))
 
 
 def register() -> None:

@@ -8,14 +8,43 @@ are kept apart: they allow an action only on the user's own objects (``jetops.pe
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
+from django.db import transaction
 
 from jetops.roles import roles_of
 
 _CACHE = "_jetops_role_perms"
+# Every role's permission names, in the shared cache: a request reads them in one cache round
+# trip instead of a query over five tables. Forgotten whenever a role's group, its
+# permissions or a permission changes (``forget_role_permissions``, connected in
+# ``JetopsConfig.ready``).
+ROLE_PERMISSIONS_KEY = "jetops:role-permissions"
+
+
+def _permissions_by_role() -> dict[int, frozenset[str]]:
+    found = cache.get(ROLE_PERMISSIONS_KEY)
+    if found is None:
+        by_bit: dict[int, set[str]] = defaultdict(set)
+        rows = Permission.objects.filter(group__role__isnull=False).values_list(
+            "content_type__app_label", "codename", "group__role__bit"
+        )
+        for app_label, codename, bit in rows:
+            by_bit[bit].add(f"{app_label}.{codename}")
+        found = {bit: frozenset(names) for bit, names in by_bit.items()}
+        cache.set(ROLE_PERMISSIONS_KEY, found, None)
+    return found
+
+
+def forget_role_permissions(**kwargs: Any) -> None:
+    """A role's permissions changed: every process reads them again (now, and once the
+    transaction commits, so no read in between keeps the old set)."""
+    cache.delete(ROLE_PERMISSIONS_KEY)
+    transaction.on_commit(lambda: cache.delete(ROLE_PERMISSIONS_KEY), using=kwargs.get("using"))
 
 
 def role_permissions(user: Any) -> tuple[frozenset[str], frozenset[str]]:
@@ -26,14 +55,10 @@ def role_permissions(user: Any) -> tuple[frozenset[str], frozenset[str]]:
     unscoped: set[str] = set()
     scoped: set[str] = set()
     roles = roles_of(user.level) if user.is_active else []
-    bits = [int(r.role) for r in roles]
-    if bits:
-        rows = Permission.objects.filter(group__role__bit__in=bits).values_list(
-            "content_type__app_label", "codename", "group__role__bit"
-        )
-        scoped_bits = {int(r.role) for r in roles if r.scoped}
-        for app_label, codename, bit in rows:
-            (scoped if bit in scoped_bits else unscoped).add(f"{app_label}.{codename}")
+    if roles:
+        by_bit = _permissions_by_role()
+        for role in roles:
+            (scoped if role.scoped else unscoped).update(by_bit.get(int(role.role), ()))
     result = (frozenset(unscoped), frozenset(scoped - unscoped))
     setattr(user, _CACHE, (user.level, *result))
     return result

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+import secrets
+
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from jetops.models import NumberSequence
@@ -23,3 +25,23 @@ def next_number(series: str, *, prefix: str, width: int = 5) -> str:
         row.value += 1
         row.save(update_fields=["value"])
     return f"{prefix}{year}-{row.value:0{width}d}"
+
+
+def pending_number() -> str:
+    """A unique stand-in number for a record whose real one is taken last (``number_last``)."""
+    return f"~{secrets.token_hex(8)}"
+
+
+def number_last(obj: models.Model, series: str, *, prefix: str, width: int = 5, field: str = "number") -> str:
+    """Give ``obj``, saved with ``pending_number()``, the next number of ``series`` as the
+    last write of its transaction (its history rows too): the series stays locked only for
+    this and the commit, not while the rest of a large record is written, so concurrent
+    writers do not queue. Gap-free like ``next_number``: a rolled-back record takes no number."""
+    pending = getattr(obj, field)
+    number = next_number(series, prefix=prefix, width=width)
+    type(obj)._default_manager.filter(pk=obj.pk).update(**{field: number})
+    history = getattr(obj, "history", None)
+    if history is not None:
+        history.filter(**{field: pending}).update(**{field: number})
+    setattr(obj, field, number)
+    return number

@@ -52,6 +52,7 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
     ("flights.api.views", "crew"): "the flight's crew, prefetched for the flights API's shape",
     ("jetops.ws", "flights"): "project wiring: the websocket routes of the live flight status",
     ("jetops.scale.", "clients"): "the production-sized seed writes every app's rows",
+    ("jetops.management.commands.seed_scale", "crew"): "the seed fills the crew recency cache",
     ("jetops.scale.", "crew"): "the production-sized seed writes every app's rows",
     ("jetops.scale.", "finance"): "the production-sized seed writes every app's rows",
     ("jetops.scale.", "fleet"): "the production-sized seed writes every app's rows",

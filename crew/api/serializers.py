@@ -154,9 +154,19 @@ class CrewMemberSerializer(StrictModelSerializer):
     def to_representation(self, instance: CrewMember) -> dict[str, Any]:
         data = super().to_representation(instance)
         medical = max(instance.medicals.all(), key=lambda m: m.exam_date, default=None)
+        # Plain values (what the two serializers would give): a page builds no serializer per member.
         data["qualifications"] = {
-            "licenses": LicenseSerializer(instance.licenses.all(), many=True).data,
-            "ratings": RatingSerializer(instance.ratings.all(), many=True).data,
+            "licenses": [
+                {
+                    "kind": lic.kind,
+                    "number": lic.number,
+                    "authority": lic.authority,
+                    "issued_on": lic.issued_on.isoformat() if lic.issued_on else None,
+                    "expires_on": lic.expires_on.isoformat() if lic.expires_on else None,
+                }
+                for lic in instance.licenses.all()
+            ],
+            "ratings": [{"aircraft_type": r.aircraft_type, "role": r.role} for r in instance.ratings.all()],
             "medical": (
                 {"class": medical.medical_class, "exam_date": medical.exam_date.isoformat()}
                 if medical

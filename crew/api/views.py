@@ -40,7 +40,7 @@ from crew.choices import CrewRole
 from crew.filtersets import CrewFilterSet
 from crew.models import CrewAssignment, CrewAvailability, CrewMember
 from crew.roster import totals
-from flights.models import Flight
+from flights.models import Flight, planned_during
 from jetops.activity import acting_user
 from jetops.api.viewsets import JetOpsGenericViewSet
 from jetops.api.windows import schedule_window
@@ -100,10 +100,11 @@ class CrewMemberViewSet(
 
     def _context_for(self, members: list[CrewMember]) -> dict[str, Any]:
         today = timezone.localdate()
+        rules = selectors.rules_in_force(today)
         return {
             **self.get_serializer_context(),
-            "expiries": selectors.expiries_by_member(members, today),
-            "rules": selectors.rules_in_force(today),
+            "expiries": selectors.expiries_by_member(members, today, rules),
+            "rules": rules,
         }
 
     @extend_schema(
@@ -262,7 +263,8 @@ class CrewAssignmentViewSet(mixins.ListModelMixin, JetOpsGenericViewSet):
     """``/crew/assignments?from=&to=``: per crew member, the assignments in the window with
     flight and duty hour totals. A crew user gets their own line only."""
 
-    queryset = selectors.crew_queryset().filter(is_active=True)
+    # Name, position and base are all a line shows: no qualifications, no encrypted contact.
+    queryset = CrewMember.objects.filter(is_active=True).defer("emergency_contact", "contact_info", "notes")
     serializer_class = AssignmentSerializer
     filterset_class = CrewFilterSet
     action_perms = {"list": perms.VIEW_CREWASSIGNMENT}
@@ -279,13 +281,19 @@ class CrewAssignmentViewSet(mixins.ListModelMixin, JetOpsGenericViewSet):
         rosters = selectors.rosters(ids, start, end)
         assignments = (
             restrict(CrewAssignment.objects.all(), request.user)
-            .filter(crew_member_id__in=ids, flight__departure_at__lt=end, flight__arrival_at__gt=start)
-            .select_related("flight", "crew_member")
+            .filter(planned_during(start, end, "flight__"), crew_member_id__in=ids)
+            .select_related("flight")
+            .defer("flight__flight_plan", "flight__billing_info")
             .order_by("flight__departure_at", "id")
         )
-        by_member: dict[int, list[CrewAssignment]] = {pk: [] for pk in ids}
-        for assignment in assignments:
-            by_member[assignment.crew_member_id].append(assignment)
+        listed = {m.pk: m for m in members}
+        found = list(assignments)
+        for assignment in found:
+            assignment.crew_member = listed[assignment.crew_member_id]
+        # One serializer for the page's assignments (its fields are built once), then per member.
+        by_member: dict[int, list[Any]] = {pk: [] for pk in ids}
+        for assignment, data in zip(found, AssignmentSerializer(found, many=True).data, strict=True):
+            by_member[assignment.crew_member_id].append(data)
         settings = selectors.duty_settings()
         rows = [
             {
@@ -293,7 +301,7 @@ class CrewAssignmentViewSet(mixins.ListModelMixin, JetOpsGenericViewSet):
                 "name": m.name,
                 "position": m.position,
                 "home_base": m.home_base_id,
-                "assignments": AssignmentSerializer(by_member[m.pk], many=True).data,
+                "assignments": by_member[m.pk],
                 "totals": asdict(totals(rosters[m.pk], start, end, settings)),
             }
             for m in members

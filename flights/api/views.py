@@ -58,6 +58,7 @@ from flights.services.quotes import quote_accept, quote_create, quote_decline, q
 from flights.services.status import flight_status_change
 from jetops.activity import acting_user
 from jetops.api.filters import ID_PATTERN
+from jetops.api.pagination import EstimatedCountPagination
 from jetops.api.renderers import CSVRenderer, FormatNegotiation, PDFRenderer
 from jetops.api.throttling import QuoteThrottle, UserThrottle
 from jetops.api.viewsets import JetOpsGenericViewSet
@@ -74,13 +75,21 @@ def visible(model: Any, user: Any, pk: Any, *, field: str = "pk", code: str = ""
         raise ValidationError({field: [f"Unknown {model._meta.verbose_name}."]}) from exc
 
 
-FLIGHT_QUERYSET = Flight.objects.select_related("aircraft", "client").prefetch_related(
-    Prefetch("manifest", queryset=FlightPassenger.objects.order_by("id")),
-    "special_services",
-    Prefetch(
-        "crew_assignments",
-        queryset=CrewAssignment.objects.select_related("crew_member").order_by("role", "id"),
-    ),
+# The client's and crew member's encrypted columns are never shown on a flight: not read, so
+# not decrypted per row.
+FLIGHT_QUERYSET = (
+    Flight.objects.select_related("aircraft", "client")
+    .defer("client__emergency_contacts", "client__special_instructions")
+    .prefetch_related(
+        Prefetch("manifest", queryset=FlightPassenger.objects.order_by("id")),
+        "special_services",
+        Prefetch(
+            "crew_assignments",
+            queryset=CrewAssignment.objects.select_related("crew_member")
+            .only("id", "flight_id", "role", "crew_member_id", "crew_member__name")
+            .order_by("role", "id"),
+        ),
+    )
 )
 
 
@@ -255,6 +264,7 @@ class FlightViewSet(
     queryset = FLIGHT_QUERYSET
     serializer_class = FlightSerializer
     filterset_class = FlightFilterSet
+    pagination_class = EstimatedCountPagination
     search_fields = [
         "flight_number",
         "aircraft__tail_number",

@@ -39,7 +39,7 @@ from flights.services.booking import trip_book
 from flights.services.common import notify_client
 from jetops.errors import Conflict
 from jetops.models import User
-from jetops.numbering import next_number
+from jetops.numbering import number_last, pending_number
 from jetops.permissions import PORTAL_REFUSAL, is_portal_user
 from jetops.writes import delete_recorded, save_validated
 
@@ -137,7 +137,7 @@ def quote_create(
         [r.valid_until for _, r in results], default=now + timedelta(hours=profile.validity_hours)
     )
     quote = Quote(
-        number=next_number("quote", prefix="Q-"),
+        number=pending_number(),  # the real one last: number_last below
         client=client,
         legs=[
             {
@@ -175,6 +175,7 @@ def quote_create(
     bulk_create_with_history(options, QuoteOption, default_user=actor)
     stored = {o.rank: o for o in QuoteOption.objects.filter(quote=quote)}
     _lines_create([(stored[rank], result) for rank, (_aircraft, result) in enumerate(results)], actor)
+    number_last(quote, "quote", prefix="Q-")
     return quote, left_out
 
 

@@ -23,6 +23,7 @@ from flights.choices import (
     TripEventKind,
     TripStatus,
 )
+from flights.hooks import flight_changed
 from flights.models import Flight, Trip, TripEvent
 from flights.permissions import CHANGE_FLIGHT_STATUS
 from flights.services.common import broadcast_status, notify_client, trip_event
@@ -30,6 +31,10 @@ from jetops.errors import Conflict
 from jetops.models import User
 from jetops.permissions import user_can
 from jetops.writes import save_recorded, save_validated
+
+# What a status change may change, as the flight-change hooks are told (``flights.hooks``):
+# the status and, with it, the actual times, landings and diversion of a flown leg.
+STATUS_FIELDS = frozenset({"status", "actual_off_block", "actual_on_block", "landings", "diverted_to"})
 
 # Legal status moves (from → allowed targets). "diverted" is an arrival elsewhere.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -163,6 +168,7 @@ def flight_status_change(
         flight.cancel_reason = reason.strip()
     flight.status = status
     save_validated(flight, actor, reason=reason or None)
+    flight_changed(flight=flight, actor=actor, changed=STATUS_FIELDS)
     trip_event(
         flight.trip,
         TripEventKind.STATUS,

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from rest_framework import mixins, serializers
 
+from jetops.api.pagination import EstimatedCountPagination
 from jetops.api.viewsets import JetOpsGenericViewSet
 from jetops.models import ActivityLog
 
@@ -49,6 +50,7 @@ class ActivityLogFilterSet(django_filters.FilterSet):
 
 class ActivityLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, JetOpsGenericViewSet):
     queryset = ActivityLog.objects.all()
+    pagination_class = EstimatedCountPagination
     serializer_class = ActivityLogSerializer
     filterset_class = ActivityLogFilterSet
     search_fields = ["username", "path", "reason"]

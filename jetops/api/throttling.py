@@ -6,9 +6,24 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 from jetops.activity import client_ip
+
+# KEYS: this window's counter, the previous window's; ARGV: the counter's lifetime (s), the
+# weight of the previous window, the rate. Counters are plain integers, as the cache stores them.
+_WINDOW_SCRIPT = """
+local drawn = redis.call('INCR', KEYS[1])
+if drawn == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+local previous = tonumber(redis.call('GET', KEYS[2]) or '0') or 0
+if drawn + previous * tonumber(ARGV[2]) <= tonumber(ARGV[3]) then
+  return {drawn, previous, 1}
+end
+redis.call('DECR', KEYS[1])
+return {drawn - 1, previous, 0}
+"""
 
 
 class AtomicRateThrottle(SimpleRateThrottle):
@@ -20,7 +35,8 @@ class AtomicRateThrottle(SimpleRateThrottle):
     (atomic on Redis and on the local-memory cache): every request draws a distinct count, and
     one is admitted while its count plus the previous window's count, weighted by how much of
     that window the sliding window still covers, stays within the rate. A refused request hands
-    its count back, so only admitted requests are counted, as DRF does.
+    its count back, so only admitted requests are counted, as DRF does. On Redis the whole
+    decision is one script (one round trip per request, atomic).
     """
 
     num_requests: int
@@ -37,7 +53,12 @@ class AtomicRateThrottle(SimpleRateThrottle):
             return True
         self.now = self.timer()
         window, elapsed = divmod(self.now, self.duration)
-        current_key = f"{self.key}:{window:.0f}"
+        self.elapsed = elapsed
+        current_key, previous_key = f"{self.key}:{window:.0f}", f"{self.key}:{window - 1:.0f}"
+        weight = 1 - elapsed / self.duration
+        backend = caches[DEFAULT_CACHE_ALIAS] if self.cache is cache else self.cache
+        if isinstance(backend, RedisCache):
+            return self._allow_on_redis(backend, current_key, previous_key, weight)
         # Each counter is read as the previous one during the next window.
         self.cache.add(current_key, 0, 2 * self.duration)
         try:
@@ -45,15 +66,27 @@ class AtomicRateThrottle(SimpleRateThrottle):
         except ValueError:  # expired between add and incr
             self.cache.add(current_key, 1, 2 * self.duration)
             drawn = 1
-        self.previous = int(self.cache.get(f"{self.key}:{window - 1:.0f}", 0))
-        self.elapsed = elapsed
-        if drawn + self.previous * (1 - elapsed / self.duration) <= self.num_requests:
+        self.previous = int(self.cache.get(previous_key, 0))
+        if drawn + self.previous * weight <= self.num_requests:
             self.count = drawn
             return True
         with contextlib.suppress(ValueError):
             self.cache.decr(current_key)
         self.count = drawn - 1
         return False
+
+    def _allow_on_redis(
+        self, backend: RedisCache, current_key: str, previous_key: str, weight: float
+    ) -> bool:
+        """The same decision in one round trip: a script Redis runs atomically draws the
+        count, reads the previous window's and hands the count back if refused."""
+        keys = [backend.make_and_validate_key(k) for k in (current_key, previous_key)]
+        client = backend._cache.get_client(keys[0], write=True)
+        drawn, previous, admitted = client.eval(
+            _WINDOW_SCRIPT, 2, *keys, 2 * self.duration, repr(weight), self.num_requests
+        )
+        self.count, self.previous = int(drawn), int(previous)
+        return bool(admitted)
 
     def wait(self) -> float:
         """Seconds until one more request would be admitted (assuming no other arrives)."""

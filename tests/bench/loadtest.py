@@ -8,6 +8,8 @@ for each endpoint:
 - saturated: ``wrk`` with 100 connections and no think time → requests/s and p50/p95/p99;
 - 100 users, each waiting 1 s between its requests (a Python load generator) → requests/s,
   p50/p95/p99 and errors;
+- ``POST /flights/quote`` (two legs over every aircraft; each request stores a quote): one
+  user, then ten, without think time;
 
 and prints the table, with each list endpoint's saturated rate as a multiple of the floor's
 (the simplest correct DRF list over the same table: ``tests.bench.loadtest_urls``) and the
@@ -24,6 +26,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import platform
 import signal
 import statistics
 import subprocess
@@ -62,6 +65,7 @@ class Endpoint:
     name: str
     path: str
     floor: str  # the floor it is compared with ("" for the floors themselves)
+    body: str = ""  # a JSON body to POST (measured by users only: each request writes)
 
 
 @dataclass
@@ -99,6 +103,7 @@ def server_environment() -> dict[str, str]:
         DJANGO_SECURE_SSL_REDIRECT="0",
         THROTTLE_USER="100000000/min",
         THROTTLE_ANON="100000000/min",
+        THROTTLE_QUOTE="100000000/min",
         HOST="127.0.0.1",
         PORT=str(PORT),
     )
@@ -155,8 +160,42 @@ def prepare(env: dict[str, str]) -> tuple[Callable[[], str], list[Endpoint]]:
             "floor",
         ),
     ]
+    endpoints.append(Endpoint("quote", "/api/v1/flights/quote", "", quote_body(now)))
     wanted = ONLY | {e.floor for e in endpoints if e.name in ONLY}
     return token, [e for e in endpoints if not ONLY or e.name in wanted]
+
+
+def quote_body(now: datetime) -> str:
+    """A two-leg round trip between the two airports the fleet flies most, for the client
+    with the most trips, over every aircraft (``POST /flights/quote``), a week after the last
+    flight booked: every aircraft is free, so each is priced and stored as an option."""
+    from django.db.models import Count, Max
+
+    from flights.models import Flight
+
+    busiest = Flight.objects.values("client_id").annotate(n=Count("id")).order_by("-n")[0]["client_id"]
+    routes = Flight.objects.values("departure_airport", "arrival_airport").annotate(n=Count("id"))
+    route = routes.order_by("-n")[0]
+    last = Flight.objects.aggregate(last=Max("busy_until"))["last"] or now
+    out = (max(last, now) + timedelta(days=7)).replace(hour=14, minute=0, second=0)
+    legs = [
+        (route["departure_airport"], route["arrival_airport"], out),
+        (route["arrival_airport"], route["departure_airport"], out + timedelta(days=2)),
+    ]
+    return json.dumps(
+        {
+            "client_id": busiest,
+            "legs": [
+                {
+                    "departure_airport": dep,
+                    "arrival_airport": arr,
+                    "departure_datetime": at.isoformat(),
+                    "passengers": 2,
+                }
+                for dep, arr, at in legs
+            ],
+        }
+    )
 
 
 def serve(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -200,13 +239,15 @@ def saturate(endpoint: Endpoint, token: str, script: Path) -> Result:
     )
 
 
-def users(endpoint: Endpoint, token: str) -> Result:
-    """``USERS`` users, each on its own keep-alive connection, waiting ``THINK`` s between
+def users(endpoint: Endpoint, token: str, count: int = USERS, think: float = THINK) -> Result:
+    """``count`` users, each on its own keep-alive connection, waiting ``think`` s between
     requests, for ``DURATION`` s."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
     stop = time.monotonic() + DURATION
+    method, expected = ("POST", 201) if endpoint.body else ("GET", 200)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def user(offset: float) -> None:
         time.sleep(offset)
@@ -214,10 +255,10 @@ def users(endpoint: Endpoint, token: str) -> Result:
         while time.monotonic() < stop:
             started = time.perf_counter()
             try:
-                conn.request("GET", endpoint.path, headers={"Authorization": f"Bearer {token}"})
+                conn.request(method, endpoint.path, body=endpoint.body or None, headers=headers)
                 answer = conn.getresponse()
                 answer.read()
-                ok = answer.status == 200
+                ok = answer.status == expected
             except (OSError, http.client.HTTPException):
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
@@ -226,10 +267,10 @@ def users(endpoint: Endpoint, token: str) -> Result:
             with lock:
                 latencies.append(elapsed)
                 errors[0] += not ok
-            time.sleep(THINK)
+            time.sleep(think)
         conn.close()
 
-    threads = [threading.Thread(target=user, args=(THINK * n / USERS,)) for n in range(USERS)]
+    threads = [threading.Thread(target=user, args=(think * n / count,)) for n in range(count)]
     began = time.monotonic()
     for thread in threads:
         thread.start()
@@ -249,6 +290,8 @@ def table(results: dict[str, tuple[Endpoint, Result, Result]]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for endpoint, saturated, loaded in results.values():
+        if endpoint.body:
+            continue
         floor = results.get(endpoint.floor)
         ratio = f"{saturated.rate / floor[1].rate:.2f}" if floor and floor[1].rate else "—"
         lines.append(
@@ -256,7 +299,39 @@ def table(results: dict[str, tuple[Endpoint, Result, Result]]) -> str:
             f"{saturated.p99:.0f} | {loaded.rate:.0f} | {loaded.p50:.0f}/{loaded.p95:.0f}/{loaded.p99:.0f} | "
             f"{saturated.errors + loaded.errors} |"
         )
+    for endpoint, one, ten in results.values():
+        if endpoint.body:
+            lines.append(
+                f"\n`POST {endpoint.path}` (2 legs, every aircraft): 1 user, no think: {one.rate:.1f} req/s, "
+                f"p50/p95/p99 {one.p50:.0f}/{one.p95:.0f}/{one.p99:.0f} ms; 10 users, no think: "
+                f"{ten.rate:.1f} req/s, p50/p95/p99 {ten.p50:.0f}/{ten.p95:.0f}/{ten.p99:.0f} ms; "
+                f"errors {one.errors + ten.errors}"
+            )
     return "\n".join(lines)
+
+
+def machine() -> str:
+    """When and on what the figures were measured: date, CPUs, PostgreSQL and the data's size."""
+    from django.db import connection
+
+    from flights.models import Flight
+
+    model = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        names = [
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.read_text().splitlines()
+            if line.startswith("model name")
+        ]
+        model = names[0] if names else model
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    return (
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs ({model}); PostgreSQL {version}; "
+        f"{Flight.objects.count():,} flights"
+    )
 
 
 def main() -> None:
@@ -272,12 +347,24 @@ def main() -> None:
     try:
         for endpoint in endpoints:
             print(f"{endpoint.name}: {endpoint.path}", flush=True)
-            results[endpoint.name] = (endpoint, saturate(endpoint, token(), script), users(endpoint, token()))
+            if endpoint.body:  # a write: one user after another, then ten at once
+                results[endpoint.name] = (
+                    endpoint,
+                    users(endpoint, token(), 1, 0),
+                    users(endpoint, token(), 10, 0),
+                )
+            else:
+                results[endpoint.name] = (
+                    endpoint,
+                    saturate(endpoint, token(), script),
+                    users(endpoint, token()),
+                )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     workers = env.get("WEB_CONCURRENCY", "gunicorn.conf.py's default")
-    print(f"\n{DURATION:g} s per measurement, {workers} web workers, wrk -c{CONNECTIONS}; server log: {work}")
+    print(f"\n{machine()}")
+    print(f"{DURATION:g} s per measurement, {workers} web workers, wrk -c{CONNECTIONS}; server log: {work}")
     print(table(results))
 
 

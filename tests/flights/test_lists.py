@@ -73,3 +73,25 @@ def test_passenger_list_query_count(cs_user, client_a, django_assert_max_num_que
     with django_assert_max_num_queries(10):
         response = bearer(cs_user).get(f"/api/v1/clients/{client_a.pk}/passengers?page_size=50")
     assert response.json()["count"] == count
+
+
+def test_flights_count_is_bounded_then_estimated(ops_user, client_a, profile, monkeypatch):
+    """The flights list counts at most EXACT_COUNT_LIMIT rows; past it the count is the
+    database's estimate (exact on SQLite, which has none) and ``next`` still ends the list
+    where the rows end (docs/architecture.md#pagination)."""
+    from django.db import connection
+
+    from jetops.api import pagination
+
+    _trips(client_a, 5)
+    api = bearer(ops_user)
+    exact = api.get("/api/v1/flights?page_size=2").json()
+    assert (exact["count"], exact["count_is_exact"]) == (5, True)
+
+    monkeypatch.setattr(pagination, "EXACT_COUNT_LIMIT", 3)
+    pages = [api.get(f"/api/v1/flights?page_size=2&page={n}").json() for n in (1, 2, 3)]
+    assert [len(p["results"]) for p in pages] == [2, 2, 1]
+    assert [p["next"] is not None for p in pages] == [True, True, False]
+    assert pages[0]["count_is_exact"] is (connection.vendor != "postgresql")
+    assert pages[0]["count"] >= 4
+    assert api.get("/api/v1/flights?page_size=2&page=4").status_code == 404

@@ -478,3 +478,19 @@ def test_quote_for_a_past_departure_is_refused(cs_user, client_a, jet):
         bearer(cs_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").status_code
         == 201
     )
+
+
+def test_quote_numbers_are_taken_last_and_stay_gap_free(cs_user, client_a, jet):
+    """The number is taken in the quote's last write (docs/architecture.md#caches): quotes
+    are numbered one after another, a refused quote takes none, and the history shows the
+    number, never the stand-in the rows were written under."""
+    api = bearer(cs_user)
+    first = api.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()["number"]
+    refused = api.post("/api/v1/flights/quote", quote_body(client_a.pk, discount="999999.00"), format="json")
+    assert refused.status_code == 400
+    second = api.post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()["number"]
+    year, n = re.fullmatch(r"Q-(\d{4})-(\d{5})", first).groups()
+    assert second == f"Q-{year}-{int(n) + 1:05d}"
+    quote = Quote.objects.get(number=second)
+    assert list(quote.history.values_list("number", flat=True)) == [second]
+    assert not Quote.objects.filter(number__startswith="~").exists()

@@ -55,6 +55,17 @@ REGISTERED = sorted(
 #: their package, feedback clients submit, authenticators users enrol): no add page, even for
 #: a role that holds the permission.
 NO_ADD_PAGE = {
+    # records written by a service from another screen (an invoice's "record payment", an
+    # aircraft's time correction, a sign-off) or by the system (alerts, reminders, webhooks)
+    ("finance", "dunningreminder"),
+    ("finance", "gatewayevent"),
+    ("finance", "payment"),
+    ("maintenance", "compliancerecord"),
+    ("maintenance", "maintenancealert"),
+    ("maintenance", "timecorrection"),
+    ("maintenance", "trackeditem"),
+    ("planning", "flightplan"),
+    ("planning", "weatheralert"),
     ("crew", "crewexpiryalert"),
     ("fleet", "aircraftdocumentalert"),
     ("fleet", "aircraftstatuschange"),

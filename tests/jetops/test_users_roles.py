@@ -260,3 +260,21 @@ def test_staff_roles_lose_the_deletion_of_bookings_on_existing_installs():
     services = bearer(make_user("cs-me", int(Role.CLIENT_SERVICES))).get("/api/v1/auth/me").json()
     assert "flights.delete_flight" not in services["permissions"]
     assert "clients.delete_passenger" in services["permissions"]
+
+
+def test_role_permissions_are_cached_until_a_group_changes(ops_user, django_assert_max_num_queries):
+    """A request reads the roles' permissions from the cache, not the database; removing a
+    permission from the role's group (as the admin's group form does) applies to the next
+    request, and so does giving it back (docs/architecture.md#caches)."""
+    api = bearer(ops_user)
+    assert api.get("/api/v1/activity").status_code == 200
+    group = RoleGroup.objects.get(bit=int(Role.OPERATIONS_MANAGER)).group
+    perm = Permission.objects.get(codename="view_activitylog")
+    with django_assert_max_num_queries(0):
+        assert (
+            "jetops.view_activitylog" in User.objects.none().model(level=ops_user.level).get_all_permissions()
+        )
+    group.permissions.remove(perm)
+    assert api.get("/api/v1/activity").status_code == 403
+    group.permissions.add(perm)
+    assert api.get("/api/v1/activity").status_code == 200

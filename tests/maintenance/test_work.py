@@ -15,8 +15,7 @@ from maintenance import services
 from maintenance.models import ComplianceRecord, MaintenanceAlert, TimeCorrection, TrackedItem, WorkOrder
 from maintenance.selectors import due_list
 from maintenance.tasks import maintenance_alerts_task
-from tests.builders import bearer, future, make_aircraft
-from tests.jetops.test_admin import admin_login
+from tests.builders import admin_login, bearer, future, make_aircraft
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from crew import experience
+from crew.models import CrewMember
 from jetops.scale.seed import ScaleOptions, scale_data_state, scale_flush, scale_seed
 
 
@@ -72,6 +74,8 @@ class Command(BaseCommand):
         if options["flush"]:
             scale_flush()
         report = scale_seed(scale_options, progress=self.stdout.write)
+        # Written in bulk, past the services: no cached recency may outlive the old rows.
+        experience.forget(CrewMember.objects.values_list("pk", flat=True))
         for label, rows in sorted(report.rows.items()):
             self.stdout.write(f"  {label:<28} {rows:>10,}")
         self.stdout.write(
