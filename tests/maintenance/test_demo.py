@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_maintenance_is_realistic_and_idempotent():
-    assert SEEDERS[-1] == "maintenance.demo.seed_maintenance"
+    # after the fleet and the flights it reads (their flown hours and scheduled legs)
+    assert SEEDERS.index("maintenance.demo.seed_maintenance") > SEEDERS.index("flights.demo.seed_flights")
     seed_fleet()
     seed_maintenance()
     light = Aircraft.objects.get(tail_number="N101JA")
