@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from crew.legality import DEFAULT_RULES, RULE_OVERLAP, DutyPeriod, FlightEvent, Result, Rules, Status
+from crew.legality import DEFAULT_RULES, RULE_OVERLAP, Duty, FlightEvent, Result, Rules, Status
 from jetops.sun import night_along_route
 
 RULE_AVAILABILITY = "JetOps: crew availability"
@@ -72,7 +72,7 @@ class Unavailability:
 
 @dataclass(frozen=True, slots=True)
 class FlightDuty:
-    duty: DutyPeriod
+    duty: Duty
     flight_ids: tuple[int, ...]
 
 
@@ -132,7 +132,7 @@ def _flight_duty(group: list[Leg], settings: DutySettings, *, judged: bool = Fal
     end = max(g.on_block for g in group) + settings.release_after
     flights = tuple(_event(g, settings, judged=judged) for g in group)
     overrun = max(g.overrun_minutes for g in group)
-    duty = DutyPeriod(start, end, "flight", flights, overrun_minutes=overrun)
+    duty = Duty(start, end, "flight", flights, overrun_minutes=overrun)
     return FlightDuty(duty, tuple(g.flight_id for g in group))
 
 
@@ -141,10 +141,10 @@ def flight_duties(legs: Iterable[Leg], settings: DutySettings) -> list[FlightDut
     return [_flight_duty(group, settings) for group in _grouped(legs, settings)]
 
 
-def recorded_duty(duty: RecordedDuty) -> DutyPeriod:
+def recorded_duty(duty: RecordedDuty) -> Duty:
     """A recorded duty with its flights placed where they were flown (block to block)."""
     flights = tuple(FlightEvent(off, on, duty.aircraft_type) for off, on in duty.flights)
-    return DutyPeriod(
+    return Duty(
         duty.start,
         duty.end,
         duty.kind,  # type: ignore[arg-type]
@@ -157,8 +157,8 @@ def recorded_duty(duty: RecordedDuty) -> DutyPeriod:
 class Split:
     """A roster split for a proposal: the proposed duties and every other duty."""
 
-    proposed: list[DutyPeriod]
-    others: list[DutyPeriod]
+    proposed: list[Duty]
+    others: list[Duty]
     unavailable: list[Unavailability]
 
 
@@ -169,8 +169,8 @@ def split_for(roster: Roster, proposed_legs: Sequence[Leg], settings: DutySettin
     duty began when the standby did); other standby periods stay duties of their own."""
     proposed_ids = {leg.flight_id for leg in proposed_legs}
     legs = [leg for leg in roster.legs if leg.flight_id not in proposed_ids] + list(proposed_legs)
-    proposed: list[DutyPeriod] = []
-    others: list[DutyPeriod] = [recorded_duty(d) for d in roster.recorded]
+    proposed: list[Duty] = []
+    others: list[Duty] = [recorded_duty(d) for d in roster.recorded]
     for group in _grouped(legs, settings):
         if proposed_ids & {leg.flight_id for leg in group}:
             proposed.append(_flight_duty(group, settings, judged=True).duty)
@@ -180,15 +180,15 @@ def split_for(roster: Roster, proposed_legs: Sequence[Leg], settings: DutySettin
         hits = [i for i, d in enumerate(proposed) if standby.start < d.end and d.start < standby.end]
         if hits:
             duty = proposed[hits[0]]
-            proposed[hits[0]] = DutyPeriod(
+            proposed[hits[0]] = Duty(
                 min(duty.start, standby.start), max(duty.end, standby.end), duty.kind, duty.flights
             )
         else:
-            others.append(DutyPeriod(standby.start, standby.end, "standby"))
+            others.append(Duty(standby.start, standby.end, "standby"))
     return Split(proposed, others, list(roster.unavailable))
 
 
-def availability_result(duties: Sequence[DutyPeriod], unavailable: Sequence[Unavailability]) -> Result:
+def availability_result(duties: Sequence[Duty], unavailable: Sequence[Unavailability]) -> Result:
     """Block a duty that falls in a day off, vacation or sick period."""
     for duty in duties:
         for period in unavailable:

@@ -21,8 +21,7 @@ from django.utils import timezone
 from crew.choices import POSITION_ROLES, UNAVAILABLE_KINDS, AvailabilityKind, CrewRole
 from crew.experience import PILOT_ROLES, flown_experience
 from crew.expiries import ExperienceEvent
-from crew.legality import DEFAULT_RULES, Result, Rules, evaluate, is_legal
-from crew.legality import CrewRole as EngineRole
+from crew.legality import DEFAULT_RULES, Result, Rules, Seat, evaluate, is_legal
 from crew.models import (
     CrewAssignment,
     CrewAvailability,
@@ -379,7 +378,7 @@ def judge(
     return Verdict(results)
 
 
-def _engine_role(role: str) -> EngineRole:
+def _engine_role(role: str) -> Seat:
     if role not in (CrewRole.PIC, CrewRole.SIC, CrewRole.FA):
         raise ValueError(f"Unknown crew role {role!r}.")
     return role  # type: ignore[return-value]

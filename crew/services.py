@@ -8,6 +8,7 @@ other (the second sees the first).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -224,10 +225,19 @@ def _sick_reported(member: CrewMember, assignments: list[CrewAssignment], actor:
     )
 
 
+@dataclass(frozen=True)
+class AvailabilityAdded:
+    """What ``availability_add`` did: the period, and the flights of an accepted sickness that
+    need another crew member (operations are told)."""
+
+    period: CrewAvailability
+    affected_flights: list[str]
+
+
 @transaction.atomic
 def availability_add(
     *, member: CrewMember, kind: str, start: datetime, end: datetime, actor: User | None, remarks: str = ""
-) -> CrewAvailability:
+) -> AvailabilityAdded:
     """Record a day off, vacation, sickness or standby. Periods of one crew member never
     overlap (409 naming the clash); time off over an assigned flight is refused (409)
     unless it is sickness, which is recorded and reported so the flight can be re-crewed."""
@@ -252,8 +262,7 @@ def availability_add(
     save_validated(period, actor)
     if assigned:
         _sick_reported(member, assigned, actor)
-    period.affected_flights = [a.flight.flight_number for a in assigned]  # type: ignore[attr-defined]
-    return period
+    return AvailabilityAdded(period, [a.flight.flight_number for a in assigned])
 
 
 @transaction.atomic

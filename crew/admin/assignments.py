@@ -255,7 +255,7 @@ class CrewAvailabilityAddForm(ServiceForm):
             end=data["end"],
             remarks=data.get("remarks") or "",
             actor=actor,
-        )
+        ).period
 
 
 @admin.register(CrewAvailability)

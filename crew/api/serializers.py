@@ -259,7 +259,7 @@ class AvailabilitySerializer(StrictModelSerializer):
         read_only_fields = ["id", "created_at"]
 
     def get_affected_flights(self, period: CrewAvailability) -> list[str]:
-        return list(getattr(period, "affected_flights", []))
+        return list(self.context.get("affected_flights", []))
 
 
 class AssignmentSerializer(serializers.ModelSerializer):

@@ -252,8 +252,10 @@ class CrewAvailabilityViewSet(
             raise ValidationError({"crew_member": ["Unknown crew member."]})
         if not user_can(request.user, perms.ADD_CREWAVAILABILITY, member):
             raise PermissionDenied()
-        period = services.availability_add(member=member, actor=acting_user(request), **data)
-        return Response(self.get_serializer(period).data, status=status.HTTP_201_CREATED)
+        added = services.availability_add(member=member, actor=acting_user(request), **data)
+        context = {**self.get_serializer_context(), "affected_flights": added.affected_flights}
+        serializer = self.get_serializer_class()(added.period, context=context)
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: CrewAvailability) -> None:
         services.availability_remove(period=instance, actor=acting_user(self.request))

@@ -1,8 +1,8 @@
 """Flight attendant duty and rest rules: 14 CFR 135.273(b) and 135.263(b).
 
-Each ``DutyPeriod`` is one duty period, report to release, and the time until the next
+Each ``Duty`` is one duty period, report to release, and the time until the next
 duty period starts is the rest after it, even when that is zero: two duty periods that
-touch are two duty periods without rest (a continuous duty is one ``DutyPeriod``).
+touch are two duty periods without rest (a continuous duty is one ``Duty``).
 Keeping duty periods apart, instead of merging touching ones, is what makes the rules
 monotone: no added duty can turn a too-short rest into a legal continuous duty.
 

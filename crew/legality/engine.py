@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from crew.legality import attendant, pilot
-from crew.legality.model import RULE_OVERLAP, CrewRole, DutyPeriod, Qualifications, Result, Rules
+from crew.legality.model import RULE_OVERLAP, Duty, Qualifications, Result, Rules, Seat
 from crew.legality.qualifications import qualification_results
 from crew.legality.timeline import Proposal, RosterIndex, iso
 
@@ -27,9 +27,9 @@ def _overlap(index: RosterIndex, x: Proposal) -> Result:
 
 
 def evaluate(
-    roster: Sequence[DutyPeriod] | RosterIndex,
-    proposed: DutyPeriod,
-    role: CrewRole,
+    roster: Sequence[Duty] | RosterIndex,
+    proposed: Duty,
+    role: Seat,
     rules: Rules,
     quals: Qualifications,
 ) -> list[Result]:

@@ -14,7 +14,7 @@ from typing import Literal
 from crew.expiries import InstrumentRecencyRules, MedicalRules, MedicalValidity, RecencyRules
 
 Status = Literal["ok", "warn", "block"]
-CrewRole = Literal["PIC", "SIC", "FA"]
+Seat = Literal["PIC", "SIC", "FA"]
 PilotRole = Literal["PIC", "SIC"]
 DutyKind = Literal["flight", "positioning", "standby", "training", "office", "other_commercial"]
 Value = float | int | str | bool | None
@@ -271,7 +271,7 @@ class FlightEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class DutyPeriod:
+class Duty:
     """One duty period of one crew member: ``[start, end)``, with the legs flown in it.
 
     Every duty of any kind is time that is not rest. ``overrun_minutes`` is by how much

@@ -26,11 +26,11 @@ from crew.legality.model import (
     RULE_TRAINING,
     RULE_TYPE_RATING_PIC,
     RULE_TYPE_RATING_SIC,
-    CrewRole,
-    DutyPeriod,
+    Duty,
     Qualifications,
     Result,
     Rules,
+    Seat,
     Status,
     Value,
 )
@@ -60,7 +60,7 @@ def _expiry(rule: str, what: str, until: date | None, day: date, rules: Rules) -
     )
 
 
-def _medical(role: CrewRole, quals: Qualifications, day: date, rules: Rules) -> Result:
+def _medical(role: Seat, quals: Qualifications, day: date, rules: Rules) -> Result:
     needed = rules.medical_class_pic if role == "PIC" else rules.medical_class_sic
     what = f"medical certificate with class {needed} privileges"
     medical = quals.medical
@@ -76,7 +76,7 @@ def _medical(role: CrewRole, quals: Qualifications, day: date, rules: Rules) -> 
     return _expiry(RULE_MEDICAL, what, medical.valid_through(needed), day, rules)
 
 
-def _type_rating(role: CrewRole, quals: Qualifications, types: list[str]) -> Result:
+def _type_rating(role: Seat, quals: Qualifications, types: list[str]) -> Result:
     rule = RULE_TYPE_RATING_PIC if role == "PIC" else RULE_TYPE_RATING_SIC
     missing = [
         t for t in types if not (quals.type_ratings.get(t) == "PIC" or quals.type_ratings.get(t) == role)
@@ -107,9 +107,7 @@ def _recency(
     return _worst([_expiry(rule, f"{what} in {t}", currency.get(t), day, rules) for t in types])
 
 
-def qualification_results(
-    duty: DutyPeriod, role: CrewRole, rules: Rules, quals: Qualifications
-) -> list[Result]:
+def qualification_results(duty: Duty, role: Seat, rules: Rules, quals: Qualifications) -> list[Result]:
     """Qualification results for ``role``, in a fixed order; pilots: medical, type rating,
     135.293, 135.297 (PIC of an IFR flight) and 135.299 (PIC), 135.343, 135.247(a)(1) and
     61.57(b) (roles in ``rules.recency_roles``), 61.57(c) (PIC) or 135.245(a) (SIC) for IFR

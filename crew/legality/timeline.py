@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
 
-from crew.legality.model import DutyPeriod, FlightEvent
+from crew.legality.model import Duty, FlightEvent
 
 HOUR_US = 3_600_000_000
 MINUTE_US = 60_000_000
@@ -152,7 +152,7 @@ class Proposal:
     beyond_contiguous_us: bool = False
 
     @classmethod
-    def of(cls, duty: DutyPeriod) -> Proposal:
+    def of(cls, duty: Duty) -> Proposal:
         return cls(
             start=to_us(duty.start),
             end=to_us(duty.end),
@@ -205,7 +205,7 @@ class RosterIndex:
         "calendar_tz",
     )
 
-    def __init__(self, duties: Iterable[DutyPeriod] = (), *, calendar_tz: tzinfo = UTC) -> None:
+    def __init__(self, duties: Iterable[Duty] = (), *, calendar_tz: tzinfo = UTC) -> None:
         self.calendar_tz = calendar_tz
         duties = list(duties)
         self._size = len(duties)
@@ -233,7 +233,7 @@ class RosterIndex:
         for q, length in split_by_quarter(off, on, self.calendar_tz):
             self._quarters[q] = self._quarters.get(q, 0) + length
 
-    def add(self, duty: DutyPeriod) -> None:
+    def add(self, duty: Duty) -> None:
         """Add one duty in place (e.g. once an assignment is accepted)."""
         start, end = to_us(duty.start), to_us(duty.end)
         insort(self._duties, (start, end))

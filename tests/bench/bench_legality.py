@@ -20,11 +20,11 @@ from crew.legality import (
     CHECK_LINE,
     CHECK_TRAINING,
     DEFAULT_RULES,
-    CrewRole,
-    DutyPeriod,
+    Duty,
     FlightEvent,
     Qualifications,
     RosterIndex,
+    Seat,
     evaluate,
 )
 
@@ -45,7 +45,7 @@ QUALS = Qualifications(
 )
 
 
-def flying_day(rng: random.Random, day: datetime) -> DutyPeriod:
+def flying_day(rng: random.Random, day: datetime) -> Duty:
     """A duty of one to three two-pilot legs, reporting between 05:00 and 09:00."""
     start = day + timedelta(hours=rng.randint(5, 9), minutes=rng.choice((0, 15, 30, 45)))
     cursor, legs = start + timedelta(hours=1), []
@@ -53,10 +53,10 @@ def flying_day(rng: random.Random, day: datetime) -> DutyPeriod:
         block = timedelta(minutes=rng.randint(45, 170))
         legs.append(FlightEvent(cursor, cursor + block, TYPE, two_pilot=True))
         cursor += block + timedelta(minutes=rng.randint(45, 120))
-    return DutyPeriod(start, cursor, "flight", tuple(legs))
+    return Duty(start, cursor, "flight", tuple(legs))
 
 
-def roster(rng: random.Random, first: datetime, days: int, share: float) -> list[DutyPeriod]:
+def roster(rng: random.Random, first: datetime, days: int, share: float) -> list[Duty]:
     return [flying_day(rng, first + timedelta(days=n)) for n in range(days) if rng.random() < share]
 
 
@@ -64,7 +64,7 @@ def percentile(ordered: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def time_single(history: list[DutyPeriod] | RosterIndex, proposed: DutyPeriod) -> tuple[float, float]:
+def time_single(history: list[Duty] | RosterIndex, proposed: Duty) -> tuple[float, float]:
     samples = []
     for _ in range(RUNS):
         started = perf_counter()
@@ -89,7 +89,7 @@ def main() -> None:
 
     crews = []
     for member in range(CREW):
-        role: CrewRole = "FA" if member % 3 == 2 else ("PIC" if member % 3 == 0 else "SIC")
+        role: Seat = "FA" if member % 3 == 2 else ("PIC" if member % 3 == 0 else "SIC")
         crews.append((role, roster(rng, HISTORY_START, 365, 0.6), roster(rng, MONTH_START, 31, 0.6)))
     evaluations = blocked = 0
     started = perf_counter()

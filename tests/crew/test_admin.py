@@ -98,7 +98,7 @@ def member_form(**overrides) -> dict[str, str]:
 def day_off(member: CrewMember, start) -> CrewAvailability:
     return services.availability_add(
         member=member, kind="day_off", start=start, end=start + timedelta(days=1), actor=None
-    )
+    ).period
 
 
 @pytest.mark.parametrize(

@@ -49,14 +49,14 @@ from crew.legality import (
     RULE_TYPE_RATING_PIC,
     RULE_TYPE_RATING_SIC,
     RULE_YEAR,
-    CrewRole,
+    Duty,
     DutyKind,
-    DutyPeriod,
     FlightEvent,
     Qualifications,
     Result,
     RosterIndex,
     Rules,
+    Seat,
     evaluate,
     is_legal,
 )
@@ -78,20 +78,20 @@ def duty(
     *legs: FlightEvent,
     kind: DutyKind = "flight",
     overrun_minutes: float = 0,
-) -> DutyPeriod:
-    return DutyPeriod(start, start + timedelta(hours=hours), kind, legs, overrun_minutes)
+) -> Duty:
+    return Duty(start, start + timedelta(hours=hours), kind, legs, overrun_minutes)
 
 
-def flying(start: datetime, flight_hours: float, *, two_pilot: bool = False) -> DutyPeriod:
+def flying(start: datetime, flight_hours: float, *, two_pilot: bool = False) -> Duty:
     """A duty of flight_hours + 2 h: report 1 h before off-block, release 1 h after."""
     return duty(start, flight_hours + 2, leg(start + timedelta(hours=1), flight_hours, two_pilot=two_pilot))
 
 
-def office(start: datetime, hours: float) -> DutyPeriod:
+def office(start: datetime, hours: float) -> Duty:
     return duty(start, hours, kind="office")
 
 
-def ferry(start: datetime, flight_hours: float, *, two_pilot: bool = True) -> DutyPeriod:
+def ferry(start: datetime, flight_hours: float, *, two_pilot: bool = True) -> Duty:
     """A ferry-only duty: report 1 h before off-block, release 1 h after."""
     return duty(
         start,
@@ -100,7 +100,7 @@ def ferry(start: datetime, flight_hours: float, *, two_pilot: bool = True) -> Du
     )
 
 
-def daily_flying(first: date, days: int, flight_hours: float) -> list[DutyPeriod]:
+def daily_flying(first: date, days: int, flight_hours: float) -> list[Duty]:
     """Two-pilot flying at 06:00 UTC on ``days`` consecutive days."""
     return [
         flying(at(first.year, first.month, first.day, 6) + timedelta(days=n), flight_hours, two_pilot=True)
@@ -127,9 +127,9 @@ QUALS = quals()
 
 
 def results_by_rule(
-    roster: list[DutyPeriod],
-    proposed: DutyPeriod,
-    role: CrewRole = "PIC",
+    roster: list[Duty],
+    proposed: Duty,
+    role: Seat = "PIC",
     rules: Rules = DEFAULT_RULES,
     qualifications: Qualifications = QUALS,
 ) -> dict[str, Result]:
@@ -207,7 +207,7 @@ def test_unknown_role_is_rejected() -> None:
 
 def test_naive_datetimes_are_rejected() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        DutyPeriod(datetime(2025, 3, 3, 8), at(2025, 3, 3, 10))  # noqa: DTZ001
+        Duty(datetime(2025, 3, 3, 8), at(2025, 3, 3, 10))  # noqa: DTZ001
 
 
 def test_flights_must_lie_inside_their_duty() -> None:
@@ -590,7 +590,7 @@ def test_135_267_e_a_later_duty_does_not_hide_an_earlier_overrun() -> None:
 # -- 135.267(f): 13 rests of 24 h per calendar quarter ---------------------------------------
 
 
-def q3_office_days(days_off: set[date], until: date = date(2025, 9, 30)) -> list[DutyPeriod]:
+def q3_office_days(days_off: set[date], until: date = date(2025, 9, 30)) -> list[Duty]:
     """06:00-22:00 office duty on every day of Q3 2025 up to ``until`` except ``days_off``,
     and on the day before, so no rest from June ends in the quarter."""
     day, roster = date(2025, 6, 30), []
@@ -936,7 +936,7 @@ def test_135_273_touching_duty_periods_have_no_rest_between() -> None:
     assert result[RULE_FA_REST].values["rest_hours"] == 0.0
 
 
-def attended(start: datetime, hours: float, attendants: int, *, abroad: bool = False) -> DutyPeriod:
+def attended(start: datetime, hours: float, attendants: int, *, abroad: bool = False) -> Duty:
     """A duty with one leg carrying ``attendants`` flight attendants, one of them required."""
     flight = FlightEvent(
         start + timedelta(hours=1),
@@ -1107,7 +1107,7 @@ SLIDING_LOCAL = Rules(fa_day_off_sliding=True, calendar_tz=ZoneInfo("America/New
 
 
 @st.composite
-def duties(draw: st.DrawFn) -> DutyPeriod:
+def duties(draw: st.DrawFn) -> Duty:
     start = _BASE + timedelta(minutes=draw(st.integers(0, 12 * 24 * 60)))
     length = timedelta(minutes=draw(st.integers(30, 22 * 60)))
     kind = draw(st.sampled_from(_KINDS))
@@ -1135,7 +1135,7 @@ def duties(draw: st.DrawFn) -> DutyPeriod:
             )
             cursor = on
     overrun = draw(st.sampled_from([0, 0, 0, 20, 45, 90]))
-    return DutyPeriod(start, start + length, kind, tuple(legs), overrun)
+    return Duty(start, start + length, kind, tuple(legs), overrun)
 
 
 _PARAGRAPH_MAY_MOVE = {
@@ -1156,7 +1156,7 @@ _SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Hea
     rules=st.sampled_from([DEFAULT_RULES, TIGHT, SLIDING_LOCAL]),
 )
 def test_adding_duty_never_turns_an_illegal_roster_legal(
-    roster: list[DutyPeriod], extra: DutyPeriod, proposed: DutyPeriod, role: CrewRole, rules: Rules
+    roster: list[Duty], extra: Duty, proposed: Duty, role: Seat, rules: Rules
 ) -> None:
     before = evaluate(roster, proposed, role, rules, QUALS)
     after = evaluate([*roster, extra], proposed, role, rules, QUALS)
@@ -1180,7 +1180,7 @@ def test_adding_duty_never_turns_an_illegal_roster_legal(
     seed=st.integers(0, 2**32 - 1),
 )
 def test_results_do_not_depend_on_event_order(
-    roster: list[DutyPeriod], proposed: DutyPeriod, role: CrewRole, rules: Rules, seed: int
+    roster: list[Duty], proposed: Duty, role: Seat, rules: Rules, seed: int
 ) -> None:
     shuffler = random.Random(seed)
     shuffled = [replace(d, flights=tuple(shuffler.sample(d.flights, len(d.flights)))) for d in roster]
