@@ -18,7 +18,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from crew import experience, selectors
+from crew import adapter, experience, selectors
 from crew.choices import (
     POSITION_ROLES,
     UNAVAILABLE_KINDS,
@@ -376,8 +376,8 @@ def _crew_assign(
         raise Conflict("This crew member is already on the flight.", code="already_assigned")
     if role != CrewRole.FA and flight.crew_assignments.filter(role=role).exists():
         raise Conflict(f"The {role} seat is already taken.", code="seat_taken")
-    verdict = selectors.legality(member, [flight], role)
-    violations = [selectors.result_json(r) for r in verdict.violations]
+    verdict = adapter.legality(member, [flight], role)
+    violations = [adapter.result_json(r) for r in verdict.violations]
     if violations and not override_reason:
         raise Conflict(
             " ".join(f"{v['rule']}: {v['detail']}" for v in violations),
@@ -392,7 +392,7 @@ def _crew_assign(
         overridden=bool(violations),
         override_reason=override_reason if violations else "",
         violations=violations,
-        warnings=[selectors.result_json(r) for r in verdict.warnings],
+        warnings=[adapter.result_json(r) for r in verdict.warnings],
     )
     try:
         with transaction.atomic():
@@ -448,9 +448,9 @@ def assignments_recheck(*, flight: Flight, actor: User | None) -> list[dict[str,
         pk=flight.pk
     )
     for assignment in flight.crew_assignments.select_related("crew_member").order_by("role", "id"):
-        verdict = selectors.legality(assignment.crew_member, [flight], assignment.role)
-        assignment.violations = [selectors.result_json(r) for r in verdict.violations]
-        assignment.warnings = [selectors.result_json(r) for r in verdict.warnings]
+        verdict = adapter.legality(assignment.crew_member, [flight], assignment.role)
+        assignment.violations = [adapter.result_json(r) for r in verdict.violations]
+        assignment.warnings = [adapter.result_json(r) for r in verdict.warnings]
         save_validated(assignment, actor, "Re-checked after a schedule change")
         if verdict.violations:
             illegal.append(
@@ -558,10 +558,10 @@ def expiry_alerts_send(*, today: date | None = None) -> int:
     ``CREW_EXPIRY_ALERT_DAYS`` (60/30/7), and once about items that expired. Idempotent:
     one ``CrewExpiryAlert`` row per (member, item, expiry, days before)."""
     today = today or timezone.localdate()
-    members = list(selectors.crew_queryset().filter(is_active=True))
+    members = list(adapter.crew_queryset().filter(is_active=True))
     thresholds = set(settings.CREW_EXPIRY_ALERT_DAYS)
     sent = 0
-    expiries = selectors.expiries_by_member(members, today)
+    expiries = adapter.expiries_by_member(members, today)
     for member in members:
         for item in expiries[member.pk]:
             left = item.days_left(today)

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 
-from crew import selectors, services
+from crew import adapter, services
 from crew.admin.common import ServiceAddAdmin, TypeDesignatorMixin
 from crew.models import (
     CrewAssignment,
@@ -289,7 +289,7 @@ class LegalityRuleSetAdmin(JetOpsModelAdmin):
     readonly_fields = ["in_force", "applied_parameters"]
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
-        if selectors.ruleset_in_force(timezone.localdate()) is None:
+        if adapter.ruleset_in_force(timezone.localdate()) is None:
             self.message_user(
                 request,
                 "No rule set is in force today: the built-in US Part 135 defaults apply.",

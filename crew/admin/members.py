@@ -22,7 +22,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from crew import selectors, services
+from crew import adapter, selectors, services
 from crew.admin.common import TypeDesignatorMixin, traffic_light
 from crew.admin.reports import CrewReportsMixin
 from crew.choices import Position
@@ -188,7 +188,7 @@ class CrewMemberAdmin(CrewReportsMixin, JetOpsModelAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CrewMember]:
-        queryset = selectors.crew_queryset()
+        queryset = adapter.crew_queryset()
         ordering = self.get_ordering(request)
         return queryset.order_by(*ordering) if ordering else queryset
 
@@ -196,7 +196,7 @@ class CrewMemberAdmin(CrewReportsMixin, JetOpsModelAdmin):
         """Expiries of the whole page at once (a fixed number of queries for any page size)."""
         changelist = super().get_changelist_instance(request)
         members = list(changelist.result_list)  # evaluated once: the rows rendered next
-        expiries = selectors.expiries_by_member(members)
+        expiries = adapter.expiries_by_member(members)
         for member in members:
             setattr(member, EXPIRY_ITEMS_ATTR, expiries[member.pk])
         return changelist
@@ -211,7 +211,7 @@ class CrewMemberAdmin(CrewReportsMixin, JetOpsModelAdmin):
         if not member.pk:
             return "—"
         today = timezone.localdate()
-        items = selectors.expiries_by_member([member], today)[member.pk]
+        items = adapter.expiries_by_member([member], today)[member.pk]
         if not items:
             return "—"
         return format_html(

@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
 
-from crew import selectors
+from crew import adapter
 from crew.admin.common import LIGHTS, traffic_light
 from crew.legality.timeline import from_us, quarter_bounds, quarter_of, to_us
 from crew.models import CrewMember
@@ -128,8 +128,8 @@ class CrewReportsMixin(admin.ModelAdmin):
         form = ExpiringDaysForm(request.GET if "days" in request.GET else None)
         days = form.cleaned_data["days"] if form.is_bound and form.is_valid() else AMBER_DAYS
         today = timezone.localdate()
-        members = list(selectors.crew_queryset().filter(is_active=True))
-        expiries = selectors.expiries_by_member(members, today)
+        members = list(adapter.crew_queryset().filter(is_active=True))
+        expiries = adapter.expiries_by_member(members, today)
         rows = [
             ExpiringRow(member, item, item.days_left(today), traffic_light(item, today))
             for member in members
@@ -158,13 +158,13 @@ class CrewReportsMixin(admin.ModelAdmin):
         form = RosterRangeForm(request.GET if request.GET else None, initial=default)
         period = form.cleaned_data if form.is_bound and form.is_valid() else default
         start, end = _midnight(period["date_from"]), _midnight(period["date_to"] + timedelta(days=1))
-        rules = selectors.rules_in_force(today)
+        rules = adapter.rules_in_force(today)
         quarter_start, quarter_end, year_start, year_end, quarter_name = calendar_periods(
             timezone.now(), rules.calendar_tz
         )
         members = list(CrewMember.objects.filter(is_active=True).select_related("home_base"))
-        rosters = selectors.rosters([m.pk for m in members], min(start, year_start), max(end, year_end))
-        duty_settings = selectors.duty_settings()
+        rosters = adapter.rosters([m.pk for m in members], min(start, year_start), max(end, year_end))
+        duty_settings = adapter.duty_settings()
         rows = []
         for member in members:
             roster = rosters[member.pk]

@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
+from crew.adapter import record_of
 from crew.choices import AvailabilityKind, CrewRole, DutyKind, TrainingKind
 from crew.legality import DEFAULT_RULES
 from crew.models import (
@@ -25,7 +26,6 @@ from crew.models import (
     TypeRating,
 )
 from crew.qualifications import ExpiryItem, current_medical, expiry_state
-from crew.selectors import record_of
 from crew.services import DUTY_FIELDS, EXPERIENCE_FIELDS, MEMBER_FIELDS
 from fleet.api.serializers import AirportCodeField
 from fleet.models import type_designator_validator

@@ -22,8 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crew import adapter, selectors, services
 from crew import permissions as perms
-from crew import selectors, services
 from crew.api.serializers import (
     AssignmentSerializer,
     AssignRequestSerializer,
@@ -78,7 +78,7 @@ class CrewMemberViewSet(
     """``/crew``: crew members with qualifications and computed expiries. A crew user sees
     their own record only."""
 
-    queryset = selectors.crew_queryset()
+    queryset = adapter.crew_queryset()
     serializer_class = CrewMemberSerializer
     filterset_class = CrewFilterSet
     search_fields = ["name", "employee_id"]
@@ -100,10 +100,10 @@ class CrewMemberViewSet(
 
     def _context_for(self, members: list[CrewMember]) -> dict[str, Any]:
         today = timezone.localdate()
-        rules = selectors.rules_in_force(today)
+        rules = adapter.rules_in_force(today)
         return {
             **self.get_serializer_context(),
-            "expiries": selectors.expiries_by_member(members, today, rules),
+            "expiries": adapter.expiries_by_member(members, today, rules),
             "rules": rules,
         }
 
@@ -214,9 +214,9 @@ class CrewMemberViewSet(
         missing = sorted(set(ids) - {f.pk for f in flights})
         if missing:
             raise ValidationError({"flights": [f"Unknown flights: {', '.join(map(str, missing))}."]})
-        verdict = selectors.legality(member, flights, serializer.validated_data["role"])
+        verdict = adapter.legality(member, flights, serializer.validated_data["role"])
         return Response(
-            {"legal": verdict.legal, "results": [selectors.result_json(r) for r in verdict.results]}
+            {"legal": verdict.legal, "results": [adapter.result_json(r) for r in verdict.results]}
         )
 
     @extend_schema(request=None, responses={200: CrewMemberSerializer})
@@ -280,7 +280,7 @@ class CrewAssignmentViewSet(mixins.ListModelMixin, JetOpsGenericViewSet):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         members = list(page or [])
         ids = [m.pk for m in members]
-        rosters = selectors.rosters(ids, start, end)
+        rosters = adapter.rosters(ids, start, end)
         assignments = (
             restrict(CrewAssignment.objects.all(), request.user)
             .filter(planned_during(start, end, "flight__"), crew_member_id__in=ids)
@@ -296,7 +296,7 @@ class CrewAssignmentViewSet(mixins.ListModelMixin, JetOpsGenericViewSet):
         by_member: dict[int, list[Any]] = {pk: [] for pk in ids}
         for assignment, data in zip(found, AssignmentSerializer(found, many=True).data, strict=True):
             by_member[assignment.crew_member_id].append(data)
-        settings = selectors.duty_settings()
+        settings = adapter.duty_settings()
         rows = [
             {
                 "crew_member": m.pk,

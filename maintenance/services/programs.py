@@ -262,7 +262,8 @@ def item_sign_off(
     next interval counts from the due point). A one-time directive, or a terminating action,
     ends the item."""
     require(actor, perms.SIGN_OFF, item)
-    item = TrackedItem.objects.select_for_update().select_related("task__directive").get(pk=item.pk)
+    locked = TrackedItem.objects.select_for_update(of=("self",))
+    item = locked.select_related("task__directive").get(pk=item.pk)
     aircraft = _locked(item.aircraft)
     if item.terminated:
         raise Conflict(f"{item.task} is no longer tracked on {aircraft.tail_number}.", "item_terminated")

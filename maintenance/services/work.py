@@ -161,7 +161,7 @@ def work_order_update(
     """Change an open work order: its data, items, squawks, or status (planned → in progress,
     or cancelled). Closing is ``work_order_close``."""
     require(actor, perms.CHANGE_WORKORDER, work_order)
-    order = WorkOrder.objects.select_for_update().select_related("aircraft").get(pk=work_order.pk)
+    order = WorkOrder.objects.select_for_update(of=("self",)).select_related("aircraft").get(pk=work_order.pk)
     if order.status not in OPEN_WORK_ORDER_STATUSES:
         raise Conflict(f"A {order.status} work order cannot be changed.", "work_order_closed")
     if status is not None and status not in (
@@ -206,7 +206,7 @@ def work_order_close(
     current times unless given), close its squawks with the corrective action, and end the
     planned period now if it ran past it. The due list is recomputed by the sign-offs."""
     require(actor, perms.SIGN_OFF)
-    order = WorkOrder.objects.select_for_update().select_related("aircraft").get(pk=work_order.pk)
+    order = WorkOrder.objects.select_for_update(of=("self",)).select_related("aircraft").get(pk=work_order.pk)
     if order.status not in OPEN_WORK_ORDER_STATUSES:
         raise Conflict(f"A {order.status} work order cannot be closed.", "work_order_closed")
     squawks = list(order.squawks.exclude(status=SquawkStatus.CLOSED))

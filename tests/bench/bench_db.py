@@ -5,7 +5,7 @@ SQLite database in a temporary directory (or uses ``DATABASE_URL`` when set), th
 
 - quoting: ``flights.services.quotes.quote_create`` for a 4-leg itinerary over a 50-aircraft fleet
   (candidate search, availability, pricing and storing every candidate);
-- crew legality: ``crew.selectors.legality`` for one proposed assignment of a captain with a
+- crew legality: ``crew.adapter.legality`` for one proposed assignment of a captain with a
   year of flown history (about 300 legs), read from the database each time;
 - suggestions: ``crew.selectors.suggestions`` for two seats among 60 crew members;
 - market rules: ``quote_create`` for 2 legs over 60 aircraft (a third of them flying the day
@@ -99,7 +99,7 @@ def bench_quote(objects: dict[str, Any]) -> None:
 
 
 def bench_crew(objects: dict[str, Any]) -> None:
-    from crew import selectors
+    from crew import adapter, selectors
     from crew.models import CrewAssignment
     from crew.services import crew_member_create, experience_add
     from fleet.models import Airport
@@ -175,7 +175,7 @@ def bench_crew(objects: dict[str, Any]) -> None:
     samples = []
     for _ in range(100):
         began = perf_counter()
-        verdict = selectors.legality(captain, [proposed], "PIC")
+        verdict = adapter.legality(captain, [proposed], "PIC")
         samples.append(perf_counter() - began)
     report(f"crew legality, one assignment vs a year ({legs} legs), legal={verdict.legal}", samples)
     samples = []

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 
 from crew import services
+from crew.adapter import rules_in_force
 from crew.admin.reports import HoursAgainstLimit, calendar_periods
 from crew.expiries import end_of_month_after, first_of_month_after
 from crew.models import (
@@ -26,7 +27,6 @@ from crew.models import (
     LegalityRuleSet,
     License,
 )
-from crew.selectors import rules_in_force
 from flights.models import TripEvent
 from jetops.models import ActivityAction, ActivityLog, ActivityOutcome, EncryptedTOTPDevice, RoleGroup
 from jetops.roles import Role

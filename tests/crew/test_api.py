@@ -659,7 +659,7 @@ def test_night_flight_needs_night_recency(ops_user, client_a, jet):
 
 
 def test_flown_night_legs_count_as_night_experience(client_a, jet):
-    from crew import selectors
+    from crew import adapter
 
     captain = make_crew("E1", recent_landings=None)
     past = timezone.now().replace(hour=3, minute=0, second=0, microsecond=0) - timedelta(days=3)
@@ -678,7 +678,7 @@ def test_flown_night_legs_count_as_night_experience(client_a, jet):
         ("completed", None),
     ):
         flight_status_change(flight=flight, status=status, actor=None, at=at)
-    (event,) = selectors.experience_by_member([captain.pk], timezone.localdate())[captain.pk]
+    (event,) = adapter.experience_by_member([captain.pk], timezone.localdate())[captain.pk]
     assert (event.takeoffs, event.night_takeoffs, event.night_landings) == (1, 1, 1)
 
 

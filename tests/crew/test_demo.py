@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from clients.demo import seed_clients
-from crew import selectors
+from crew import adapter, selectors
 from crew.demo import DEMO_CREW, seed_crew
 from crew.models import (
     CrewAssignment,
@@ -82,8 +82,8 @@ def test_seed_crew_is_idempotent_legal_and_links_the_crew_user():
         assert roles == ({"PIC", "SIC"} if flight.aircraft.min_crew == 2 else {"PIC"})
 
     # one captain's medical runs out within two months (amber or red in the crew list)
-    members = list(selectors.crew_queryset())
-    expiries = selectors.expiries_by_member(members)
+    members = list(adapter.crew_queryset())
+    expiries = adapter.expiries_by_member(members)
     today = timezone.localdate()
     soon = {
         m.employee_id

@@ -9,7 +9,7 @@ from datetime import UTC, timedelta
 import pytest
 from django.utils import timezone
 
-from crew import selectors, services
+from crew import adapter, services
 from crew.experience import flown_experience
 from jetops.critical import operator_context
 from tests.builders import bearer, book, future, make_crew
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def recency(member):
-    return selectors.experience_by_member([member.pk], timezone.localdate()).get(member.pk, [])
+    return adapter.experience_by_member([member.pk], timezone.localdate()).get(member.pk, [])
 
 
 def test_a_leg_flown_after_a_read_counts_at_once(ops_user, client_a, jet):

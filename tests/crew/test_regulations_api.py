@@ -10,7 +10,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from crew import selectors, services
+from crew import adapter, services
 from crew.models import CrewAssignment, DutyPeriod
 from flights.models import Flight
 from flights.services.status import flight_status_change
@@ -304,7 +304,7 @@ def test_135_273_b_1_a_single_attendant_may_work_14_hours(ops_user, client_a, je
 
 
 def recency_of(member):
-    return selectors.experience_by_member([member.pk], timezone.localdate()).get(member.pk, [])
+    return adapter.experience_by_member([member.pk], timezone.localdate()).get(member.pk, [])
 
 
 def test_61_57_a_recency_counts_for_the_pilot_flying(crew_user, ops_user, client_a, jet):
