@@ -2,8 +2,8 @@
 
 ``settings.PLANNING_WEATHER_PROVIDER`` and ``PLANNING_NOTAM_PROVIDER`` name the classes
 (dotted paths). The offline providers read the reports shipped in ``planning/data/`` and
-replay them around the time asked about (their ``{h±N}`` / ``{n±N}`` placeholders become the
-day-hour groups N hours from it), so the quick start and the tests always have weather and
+replay them around the time asked about (their time markers ``{h±N}`` / ``{n±N}`` become the
+day-hour groups N hours from it, ``render``), so the quick start and the tests always have weather and
 nothing is fetched. ``HttpWeatherProvider`` asks an aviation-weather service for raw METAR
 and TAF text (timeouts, a bounded number of retries on transport errors and 5xx answers,
 strict checks of what comes back); providers only return raw text, parsing is
@@ -26,7 +26,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 DATA = Path(__file__).resolve().parent / "data"
-_PLACEHOLDER = re.compile(r"\{([hn])([+-]\d{1,3})\}")
+_TIME_MARKER = re.compile(r"\{([hn])([+-]\d{1,3})\}")
 _ICAO = re.compile(r"^[A-Z0-9]{4}$")
 MAX_ANSWER_CHARS = 20000
 
@@ -59,7 +59,7 @@ def render(template: str, at: datetime) -> str:
         moment = base + timedelta(hours=int(match.group(2)))
         return f"{moment:%d%H}" if match.group(1) == "h" else f"{moment:%y%m%d%H}"
 
-    return _PLACEHOLDER.sub(group, template)
+    return _TIME_MARKER.sub(group, template)
 
 
 @cache
