@@ -306,3 +306,30 @@ def test_fx_csv_import_is_all_or_nothing(db, finance_user, cs_user):
     with pytest.raises(PermissionDenied):
         services.fx_rates_import(text=good, source="x", actor=cs_user)
     assert FxRate.objects.get(quote="GBP").history.latest().history_user == finance_user
+
+
+def test_a_portal_acceptance_beyond_the_credit_limit_is_a_409_and_books_nothing(
+    billing, finance_user, ops_user, client_a, client_a_user
+):
+    # given: 5,622.03 owed and a credit limit below what one more trip adds; a quote sent
+    from flights.models import Trip
+    from tests.flights.test_quotes import quote_body
+
+    issued(client_a, finance_user)
+    client_a.credit_limit = Decimal("6000")
+    client_a.save()
+    jet()
+    quote = bearer(ops_user).post("/api/v1/flights/quote", quote_body(client_a.pk), format="json").json()
+    assert bearer(ops_user).post(f"/api/v1/quotes/{quote['id']}/send").status_code == 200
+    trips = Trip.objects.count()
+
+    # when: the client accepts it from the portal (the hook finance registers with flights)
+    option = quote["candidates"][0]["id"]
+    response = bearer(client_a_user).post(
+        f"/api/v1/quotes/{quote['id']}/accept", {"option": option}, format="json"
+    )
+
+    # then
+    assert response.status_code == 409, response.json()
+    assert response.json()["code"] == "credit_limit_exceeded"
+    assert Trip.objects.count() == trips
